@@ -1,0 +1,31 @@
+# The whole set-up on a fresh Debian machine (as root): `make demo` or `make test`.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+BUILD_TYPE ?= RelWithDebInfo
+MYBUILD := $(BUILD_DIR)/bin/mybuild
+
+.PHONY: all deps test-deps build demo test bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+test-deps:
+	@bash scripts/install-deps.sh --with-test-tools
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(MYBUILD)
+
+test: test-deps build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1500
+
+bench: build
+	@bash bench/run.sh $(MYBUILD)
+
+clean:
+	rm -rf $(BUILD_DIR)

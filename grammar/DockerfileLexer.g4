@@ -1,0 +1,3 @@
+lexer grammar DockerfileLexer;
+NEWLINE : '\r'? '\n' ;
+TEXT : ~[\r\n]+ ;

@@ -1,0 +1,3 @@
+parser grammar DockerfileParser;
+options { tokenVocab = DockerfileLexer; }
+dockerfile : (TEXT? NEWLINE)* TEXT? EOF ;

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that building and testing mybuild need. Does nothing when they are all
+# present, so `make demo` and `make test` can call it every time. Needs root (or sudo) only to install.
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake pkg-config
+  antlr4 libantlr4-runtime-dev
+  libarchive-dev libssl-dev libtbb-dev libspdlog-dev libfmt-dev doctest-dev
+  nlohmann-json3-dev libcli11-dev libzstd-dev libcurl4-openssl-dev libseccomp-dev
+)
+test_packages=(busybox-static skopeo umoci runc)
+
+wanted=("${build_packages[@]}")
+if [ "${1:-}" = "--with-test-tools" ]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq </dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null

@@ -1,0 +1,27 @@
+// Whole-file reads and atomic writes on the host filesystem (for paths the program owns or the user
+// named; untrusted rootfs paths go through the snapshotter's confined resolution instead).
+#ifndef MYBUILD_BASE_FILES_H_
+#define MYBUILD_BASE_FILES_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "src/base/status.h"
+
+namespace mybuild {
+
+// Reads a whole file; refuses files larger than max_bytes (kResourceExhausted).
+StatusOr<std::string> ReadFile(const std::filesystem::path& path, uint64_t max_bytes = 64ull << 20);
+
+// Writes via a temp file in the same directory, fsync, rename over `path`, fsync the directory.
+// Readers see the old content or the new one, never a mix.
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content, int mode = 0644);
+
+// fsyncs a directory so that a rename inside it is durable.
+Status SyncDirectory(const std::filesystem::path& dir);
+
+}  // namespace mybuild
+
+#endif  // MYBUILD_BASE_FILES_H_
