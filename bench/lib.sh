@@ -1,0 +1,39 @@
+# Shared helpers for the benchmarks: timing whole processes with /usr/bin/time -v.
+# measure NAME RUNS CMD...: runs CMD RUNS times (after one warm-up), prints
+#   NAME  median_s  min_s  max_s  peak_rss_mb(median)
+# and appends the same row, tab-separated, to $BENCH_ROWS when set.
+
+bench_time() {  # bench_time CMD... → "wall_seconds peak_kb" of one run
+  local out
+  out=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>&1 || { echo "bench: command failed: $*" >&2; }
+  cat "$out"
+  rm -f "$out"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+measure() {
+  local name=$1 runs=$2
+  shift 2
+  bench_time "$@" >/dev/null  # warm-up
+  local walls=() rss=()
+  for ((i = 0; i < runs; i++)); do
+    read -r wall kb < <(bench_time "$@")
+    walls+=("$wall")
+    rss+=("$kb")
+  done
+  local med min max rss_med
+  med=$(printf '%s\n' "${walls[@]}" | median)
+  min=$(printf '%s\n' "${walls[@]}" | sort -n | head -1)
+  max=$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)
+  rss_med=$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.1f", $1/1024}')
+  printf '%-40s median %6.3fs  min %6.3fs  max %6.3fs  peak RSS %7s MB\n' "$name" "$med" "$min" "$max" "$rss_med"
+  [ -n "${BENCH_ROWS:-}" ] && printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$med" "$min" "$max" "$rss_med" >>"$BENCH_ROWS"
+  return 0
+}
+
+machine_description() {
+  echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores;" \
+       "kernel $(uname -r); memory $(free -g | awk '/Mem:/ {print $2}') GiB"
+}

@@ -1,0 +1,42 @@
+#include "src/cli/build_command.h"
+
+#include <iostream>
+#include <memory>
+
+#include "src/cli/exit_codes.h"
+
+namespace mybuild::cli {
+
+void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<int()>& run) {
+  auto options = std::make_shared<BuildOptions>();
+  CLI::App* command = app.add_subcommand("build", "Build an image from a Dockerfile (the default command)");
+  command->add_option("context", options->context, "Build context directory")->required();
+  command->add_option("-f,--file", options->file, "Name of the Dockerfile (default: CONTEXT/Dockerfile; - for stdin)");
+  command->add_option("-t,--tag", options->tags, "Name and optionally a tag (NAME[:TAG]); repeatable");
+  command->add_option("--build-arg", options->build_args, "Set a build-time variable (K=V, or K from the environment)");
+  command->add_option("--label", options->labels, "Set a metadata label on the image (K=V)");
+  command->add_option("--target", options->target, "Set the target build stage to build");
+  command->add_option("-o,--output", options->outputs,
+                      "Output destination (type=oci|docker|local|tar|registry|image,dest=PATH,…)");
+  command->add_flag("--push", options->push, "Shorthand for --output=type=registry");
+  command->add_flag("--no-cache", options->no_cache, "Do not use cache when building the image");
+  command->add_option("--no-cache-filter", options->no_cache_filter, "Do not cache the named stages");
+  command->add_option("--secret", options->secrets, "Secret to expose to the build (id=ID,src=PATH|env=VAR)");
+  command->add_option("--cache-from", options->cache_from, "External cache sources");
+  command->add_option("--cache-to", options->cache_to, "Cache export destinations");
+  command->add_option("--iidfile", options->iidfile, "Write the image ID to a file");
+  command->add_option("--metadata-file", options->metadata_file, "Write build result metadata to a file");
+  command->add_option("--network", options->network, "Networking mode for RUN instructions (default|host|none)");
+  command->add_option("--platform", options->platform, "Target platform (only the host's is supported)");
+  command->add_option("--progress", options->progress, "Progress output: auto, tty, plain, quiet, rawjson")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "quiet", "rawjson"}));
+  command->add_option("--snapshotter", options->snapshotter, "Snapshotter: auto, overlay or native")
+      ->check(CLI::IsMember({"auto", "overlay", "native"}));
+  command->add_option("-j,--jobs", options->jobs, "Maximum number of steps run at once (default: CPUs)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_flag("--keep-going", options->keep_going, "Keep building independent steps after a failure");
+  command->add_flag("-q,--quiet", options->quiet, "Print only the image digest");
+  command->callback([options, &global, &run] { run = [options, &global] { return RunBuild(global, *options); }; });
+}
+
+}  // namespace mybuild::cli

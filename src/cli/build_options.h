@@ -1,0 +1,37 @@
+// The options of `mybuild build`, named and meant as in `docker buildx build`.
+#ifndef MYBUILD_CLI_BUILD_OPTIONS_H_
+#define MYBUILD_CLI_BUILD_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+namespace mybuild::cli {
+
+struct BuildOptions {
+  std::string context = ".";
+  std::string file;                      // -f; default CONTEXT/Dockerfile; "-" = stdin
+  std::vector<std::string> tags;         // -t NAME[:TAG]
+  std::vector<std::string> build_args;   // --build-arg K=V or K (from the environment)
+  std::vector<std::string> labels;       // --label K=V
+  std::string target;                    // --target STAGE
+  std::vector<std::string> outputs;      // -o type=oci,dest=out.tar …
+  bool push = false;                     // --push (shorthand for -o type=registry)
+  bool no_cache = false;
+  std::vector<std::string> no_cache_filter;
+  std::vector<std::string> secrets;      // --secret id=…,src=…
+  std::vector<std::string> cache_from;
+  std::vector<std::string> cache_to;
+  std::string iidfile;
+  std::string metadata_file;
+  std::string network = "default";
+  std::string platform;
+  std::string progress = "auto";
+  std::string snapshotter = "auto";      // overlay | native | auto
+  int jobs = 0;                          // -j; 0 = number of CPUs
+  bool keep_going = false;
+  bool quiet = false;                    // -q: print only the image digest
+};
+
+}  // namespace mybuild::cli
+
+#endif  // MYBUILD_CLI_BUILD_OPTIONS_H_

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "$GREETING, $1"
+cat /app/message.txt
