@@ -1,10 +1,12 @@
 #include "cache/blob_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <system_error>
 #include <utility>
 
@@ -222,6 +224,34 @@ Status BlobStore::Delete(const Digest& digest) const {
   std::filesystem::path path = BlobPath(digest);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError("unlink " + path.string());
   return Status::Ok();
+}
+
+StatusOr<size_t> BlobStore::RemoveStaleIngest(int64_t min_age_seconds) const {
+  std::filesystem::path dir = root_ / "ingest";
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+  if (!dir_fd) return ErrnoError("open " + dir.string());
+  DIR* stream = ::fdopendir(dir_fd.get());
+  if (!stream) return ErrnoError("fdopendir " + dir.string());
+  int fd = dir_fd.Release();  // now owned by `stream`
+  size_t removed = 0;
+  int64_t now = static_cast<int64_t>(::time(nullptr));
+  Status status;
+  while (dirent* entry = ::readdir(stream)) {
+    std::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st {};
+    if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(st.st_mode) || now - static_cast<int64_t>(st.st_mtime) < min_age_seconds) continue;
+    if (::unlinkat(fd, entry->d_name, 0) == 0) {
+      ++removed;
+    } else if (errno != ENOENT) {
+      status = ErrnoError("unlink " + (dir / entry->d_name).string());
+      break;
+    }
+  }
+  ::closedir(stream);
+  if (!status.ok()) return status;
+  return removed;
 }
 
 }  // namespace mybuild::cache

@@ -91,6 +91,10 @@ class BlobStore {
   // Removes a blob (for GC). Absent is success.
   Status Delete(const Digest& digest) const;
 
+  // Deletes ingest files not modified for `min_age_seconds` (left by killed writers). Live writers keep
+  // their files recent, so a generous age (an hour) never races with them. Returns how many were removed.
+  StatusOr<size_t> RemoveStaleIngest(int64_t min_age_seconds) const;
+
   // ROOT/blobs/sha256/<hex>.
   std::filesystem::path BlobPath(const Digest& digest) const;
 

@@ -7,14 +7,18 @@ build_packages=(
   build-essential cmake pkg-config
   antlr4 libantlr4-runtime-dev
   libarchive-dev libssl-dev libtbb-dev libspdlog-dev libfmt-dev doctest-dev
-  nlohmann-json3-dev libcli11-dev libzstd-dev libcurl4-openssl-dev libseccomp-dev
+  nlohmann-json3-dev libcli11-dev libzstd-dev zlib1g-dev libcurl4-openssl-dev libseccomp-dev
 )
 test_packages=(busybox-static skopeo umoci runc)
+bench_packages=(buildah skopeo busybox-static debootstrap time)
 
 wanted=("${build_packages[@]}")
-if [ "${1:-}" = "--with-test-tools" ]; then
-  wanted+=("${test_packages[@]}")
-fi
+case "${1:-}" in
+  --with-test-tools) wanted+=("${test_packages[@]}") ;;
+  --with-bench-tools) wanted+=("${test_packages[@]}" "${bench_packages[@]}") ;;
+  "") ;;
+  *) echo "usage: $0 [--with-test-tools|--with-bench-tools]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${wanted[@]}"; do

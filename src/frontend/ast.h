@@ -24,11 +24,13 @@ enum class CommandForm {
 // A heredoc body taken out of the instruction stream (RUN <<EOF … EOF).
 struct Heredoc {
   std::string name;             // the delimiter word, quotes removed ("EOF")
-  std::string content;          // the body, every line ending in '\n'; tabs stripped for <<-
+  std::string content;          // the body lines as written, each with its line ending; for <<- the
+                                // leading tabs are still there (ChompHeredocContent in heredoc.h removes
+                                // them, as the reference builder does when it uses the body)
   bool expand = true;           // false when the delimiter was quoted: no variable expansion
   bool chomp = false;           // true for <<- (leading tabs stripped)
   int file_descriptor = 0;      // the fd of "3<<EOF"; 0 when none was written
-  int start_line = 0;           // first body line (1-based)
+  int start_line = 0;           // first body line (1-based); the terminator's line when the body is empty
   int end_line = 0;             // the terminator's line
 };
 
@@ -41,16 +43,20 @@ struct Heredoc {
 //    values with their quotes and escapes still in them (expansion happens later);
 //  - ARG: one element per word, quotes kept;
 //  - MAINTAINER, USER, WORKDIR, STOPSIGNAL: one element, the rest of the line;
-//  - ONBUILD: empty, with the triggered instruction in `onbuild`.
+//  - ONBUILD: empty, with the triggered instruction in `onbuild`;
+//  - an unknown keyword: one empty string (the reference dump prints `(foo "")`).
+// Heredocs of an ONBUILD trigger are stored on the ONBUILD instruction itself, as the reference does.
 struct Instruction {
   std::string keyword;             // lower case: "run", "copy", … (unknown words kept as written, lowered)
+  std::string keyword_as_written;  // the keyword exactly as written ("Run"), for messages
   std::vector<std::string> flags;  // leading "--name[=value]" words, quotes removed, "--" dropped
   std::vector<std::string> args;
   CommandForm form = CommandForm::kNone;
   std::vector<Heredoc> heredocs;   // RUN, COPY, ADD only (also under ONBUILD)
   std::unique_ptr<Instruction> onbuild;
   std::string original;            // the logical line as written (continuations joined, no heredoc bodies)
-  SourceLocation location;         // first line and column of the keyword; end_line = last physical line
+  SourceLocation location;         // first line and column of the keyword; end_line = last physical line,
+                                   // heredoc bodies included
 };
 
 struct Directive {
@@ -60,7 +66,9 @@ struct Directive {
 };
 
 struct Warning {
-  std::string message;
+  std::string message;  // "Empty continuation line found in: RUN …"
+  std::string detail;   // a longer explanation
+  std::string url;      // where the rule is documented
   SourceLocation location;
 };
 

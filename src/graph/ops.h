@@ -69,7 +69,7 @@ struct SourceOp {
 // ---- ExecOp: run a process (RUN). Input slot 0 is the root filesystem. ----
 
 enum class NetworkMode { kDefault, kNone, kHost };
-enum class MountType { kBind, kCache, kTmpfs, kSecret, kSsh };
+enum class MountType { kBind, kCache, kTmpfs, kSecret, kSsh, kFile };
 enum class CacheSharing { kShared, kPrivate, kLocked };
 
 // `RUN --mount=…`. Fields that do not apply to a type stay at their defaults.
@@ -87,6 +87,7 @@ struct Mount {
   std::optional<uint32_t> uid;
   std::optional<uint32_t> gid;
   uint64_t size_bytes = 0;             // tmpfs: size limit, 0 = default
+  std::string contents;                // file: a read-only file with these bytes (a RUN heredoc script)
   bool operator==(const Mount&) const = default;
 };
 

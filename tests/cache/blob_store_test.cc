@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -106,6 +107,19 @@ TEST_CASE("blob store: absent blobs are NotFound and corruption is detected") {
   CHECK(store.Delete(info.digest).ok());
   CHECK_FALSE(store.Has(info.digest));
   CHECK(store.Delete(info.digest).ok());
+}
+
+TEST_CASE("blob store: stale ingest files from killed writers are removed, live ones kept") {
+  TempDir dir = *TempDir::Create();
+  BlobStore store = *BlobStore::Open(dir.path());
+  { std::ofstream(dir.path() / "ingest" / "blob-dead") << "left by a killed build"; }
+  std::filesystem::last_write_time(dir.path() / "ingest" / "blob-dead",
+                                   std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+  BlobWriter live = *store.BeginWrite();
+  REQUIRE(live.Write("in progress").ok());
+  CHECK(*store.RemoveStaleIngest(3600) == 1);
+  CHECK(CountFiles(dir.path() / "ingest") == 1);
+  CHECK(live.Commit().ok());
 }
 
 }  // namespace

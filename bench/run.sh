@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Benchmarks mybuild side by side with Buildah on the same machine in the same run (issue 6).
+# Every workload is generated here (no downloads, except the cached debootstrap of workload 5). Cold runs
+# use fresh state directories; the tools alternate (mybuild, Buildah, mybuild, …); each figure is the
+# median of RUNS runs of the whole process, timed with /usr/bin/time -v (wall time and peak RSS).
+# Writes bench/results/latest.md.
+#   usage: bench/run.sh [MYBUILD_BINARY]    env: RUNS (default 5), WORKLOADS (e.g. "1 2 3"), JOBS
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
+runs=${RUNS:-5}
+jobs=${JOBS:-$(nproc)}
+workloads=${WORKLOADS:-"1 2 3 4 5 6"}
+source "$here/lib.sh"
+
+bash "$here/../scripts/install-deps.sh" --with-bench-tools
+work=$(mktemp -d /var/tmp/mybuild-bench.XXXXXX)
+cleanup() {
+  for m in $(awk -v w="$work" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+results="$here/results"
+mkdir -p "$results"
+rows="$work/rows.tsv"
+: >"$rows"
+
+# --- the tools -----------------------------------------------------------------------------------
+buildah_in() {  # buildah_in STATE ARGS…: Buildah with its own storage under STATE
+  buildah --root "$1/storage" --runroot "$1/run" --storage-driver overlay "${@:2}"
+}
+base_rootfs="$work/busybox-rootfs"
+mkdir -p "$base_rootfs/bin" "$base_rootfs/etc" "$base_rootfs/tmp"
+cp /bin/busybox "$base_rootfs/bin/busybox"
+for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$base_rootfs/bin/$applet"; done
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$base_rootfs/etc/passwd"
+printf 'root:x:0:\n' >"$base_rootfs/etc/group"
+
+setup_base() {  # setup_base TOOL STATE ROOTFS: the base image "bench-base:latest", not timed
+  local tool=$1 state=$2 rootfs=$3
+  rm -rf "$state"
+  mkdir -p "$state"
+  if [ "$tool" = mybuild ]; then
+    "$mybuild" --root "$state" import "$rootfs" bench-base:latest >/dev/null
+  else
+    local c
+    c=$(buildah_in "$state" from scratch)
+    buildah_in "$state" copy "$c" "$rootfs/" / >/dev/null
+    buildah_in "$state" commit -q "$c" localhost/bench-base:latest >/dev/null
+    buildah_in "$state" rm "$c" >/dev/null
+  fi
+}
+
+build_cmd() {  # build_cmd TOOL STATE CONTEXT OUT: prints a shell command that builds CONTEXT to OUT
+  local tool=$1 state=$2 context=$3 out=$4
+  if [ "$tool" = mybuild ]; then
+    echo "'$mybuild' --root '$state' build -j $jobs --progress quiet -o type=oci,dest='$out' '$context'"
+  else
+    echo "buildah --root '$state/storage' --runroot '$state/run' --storage-driver overlay bud -q --isolation chroot --layers --jobs $jobs -t localhost/bench-out:latest '$context' >/dev/null && buildah --root '$state/storage' --runroot '$state/run' --storage-driver overlay push -q localhost/bench-out:latest oci-archive:'$out'"
+  fi
+}
+
+timed() {  # timed CMD: runs `sh -c CMD` under /usr/bin/time; prints "wall_s peak_kb"
+  local out
+  out=$(mktemp)
+  if ! /usr/bin/time -f "%e %M" -o "$out" sh -c "$1" >"$work/last.log" 2>&1; then
+    echo "bench: failed: $1" >&2
+    tail -5 "$work/last.log" >&2
+  fi
+  tail -1 "$out"
+  rm -f "$out"
+}
+
+# run_pairs NAME PHASE CONTEXT_MAKER PREPARE: for each run, both tools in turn:
+#   fresh state + base; PREPARE TOOL STATE CONTEXT (untimed, e.g. a cold build before a rebuild); then the
+#   timed build. Records medians, min, max, RSS, and the median of the per-pair ratios.
+run_pairs() {
+  local name=$1 phase=$2 context=$3 prepare=$4 base=${5:-$base_rootfs}
+  local m_wall=() b_wall=() m_rss=() b_rss=() ratios=()
+  for ((i = 0; i <= runs; i++)); do  # run 0 is the warm-up
+    local pair=()
+    for tool in mybuild buildah; do
+      local state="$work/state-$tool"
+      local ctx="$work/ctx-$tool"
+      rm -rf "$ctx"
+      cp -a "$context" "$ctx"
+      setup_base "$tool" "$state" "$base"
+      "$prepare" "$tool" "$state" "$ctx"
+      read -r wall kb < <(timed "$(build_cmd "$tool" "$state" "$ctx" "$work/out-$tool.tar")")
+      pair+=("$wall" "$kb")
+    done
+    [ "$i" -eq 0 ] && continue
+    m_wall+=("${pair[0]}"); m_rss+=("${pair[1]}"); b_wall+=("${pair[2]}"); b_rss+=("${pair[3]}")
+    ratios+=("$(awk -v a="${pair[0]}" -v b="${pair[2]}" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')")
+  done
+  local mm bm mr br ratio mmin mmax bmin bmax
+  mm=$(printf '%s\n' "${m_wall[@]}" | median); bm=$(printf '%s\n' "${b_wall[@]}" | median)
+  mmin=$(printf '%s\n' "${m_wall[@]}" | sort -n | head -1); mmax=$(printf '%s\n' "${m_wall[@]}" | sort -n | tail -1)
+  bmin=$(printf '%s\n' "${b_wall[@]}" | sort -n | head -1); bmax=$(printf '%s\n' "${b_wall[@]}" | sort -n | tail -1)
+  mr=$(printf '%s\n' "${m_rss[@]}" | median | awk '{printf "%.0f", $1/1024}')
+  br=$(printf '%s\n' "${b_rss[@]}" | median | awk '{printf "%.0f", $1/1024}')
+  ratio=$(printf '%s\n' "${ratios[@]}" | median)
+  printf '| %s | %s | %s (%s–%s) | %s (%s–%s) | %s | %s | %s |\n' "$name" "$phase" "$mm" "$mmin" "$mmax" \
+    "$bm" "$bmin" "$bmax" "$ratio" "$mr" "$br" | tee -a "$rows"
+}
+
+no_prepare() { :; }
+cold_build() { sh -c "$(build_cmd "$1" "$2" "$3" "$work/prep-$1.tar")" >/dev/null 2>&1; }
+cold_build_then_edit() { cold_build "$@"; echo "// edited $(date +%s%N)" >>"$3/src/main.c"; }
+
+# --- the workloads -------------------------------------------------------------------------------
+make_w1() {  # two independent stages of ~2 s each, and a final stage copying from both
+  local d="$work/w1"; mkdir -p "$d"
+  cat >"$d/Dockerfile" <<'DOCKERFILE'
+FROM bench-base:latest AS left
+RUN sleep 2 && echo left >/left.txt
+FROM bench-base:latest AS right
+RUN sleep 2 && echo right >/right.txt
+FROM bench-base:latest
+COPY --from=left /left.txt /out/
+COPY --from=right /right.txt /out/
+DOCKERFILE
+  sed -i 's/bench-base:latest/localhost\/bench-base:latest/' "$d/Dockerfile"
+}
+make_w2() {  # one COPY of 8,000 text files, 200 MB
+  local d="$work/w2"; mkdir -p "$d/data"
+  awk -v dir="$d/data" 'BEGIN {
+    line = "the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for (f = 0; f < 8000; f++) {
+      sub_dir = sprintf("%s/d%02d", dir, f % 40)
+      if (f < 40) system("mkdir -p " sub_dir)
+      file = sprintf("%s/file%05d.txt", sub_dir, f)
+      for (l = 0; l < 300; l++) printf "%05d %03d %s\n", f, l, line > file
+      close(file)
+    }
+  }'
+  printf 'FROM localhost/bench-base:latest\nCOPY data /data\n' >"$d/Dockerfile"
+}
+make_w3() {  # base / COPY deps / RUN / COPY src / RUN
+  local d="$work/w3"; mkdir -p "$d/deps" "$d/src"
+  for i in $(seq 1 50); do head -c 20000 /dev/zero | tr '\0' 'd' >"$d/deps/dep$i.txt"; done
+  for i in $(seq 1 20); do echo "int f$i(void) { return $i; }" >"$d/src/f$i.c"; done
+  echo 'int main(void) { return 0; }' >"$d/src/main.c"
+  cat >"$d/Dockerfile" <<'DOCKERFILE'
+FROM localhost/bench-base:latest
+COPY deps /deps
+RUN cat /deps/* | wc -c >/deps.count && sleep 1
+COPY src /src
+RUN ls /src | wc -l >/src.count && sleep 1
+DOCKERFILE
+}
+make_w4() {  # 50 small RUN steps
+  local d="$work/w4"; mkdir -p "$d"
+  { echo "FROM localhost/bench-base:latest"; for i in $(seq 1 50); do echo "RUN echo $i >/step$i"; done; } >"$d/Dockerfile"
+}
+make_w5() {  # a Debian bookworm base with dpkg-level work inside the step (no network in the step)
+  local cache="$here/.cache/bookworm"
+  if [ ! -x "$cache/bin/dpkg" ]; then
+    rm -rf "$cache"; mkdir -p "$cache"
+    debootstrap --variant=minbase bookworm "$cache" >/dev/null 2>&1 || { echo "bench: debootstrap failed" >&2; return 1; }
+  fi
+  local d="$work/w5"; mkdir -p "$d"
+  cat >"$d/Dockerfile" <<'DOCKERFILE'
+FROM localhost/bench-base:latest
+RUN dpkg -l >/packages.txt && dpkg -L coreutils | xargs -r ls -ld >/coreutils-files.txt 2>/dev/null; \
+    mkdir -p /opt/gen && for i in $(seq 1 2000); do echo "$i" >/opt/gen/f$i; done && dpkg --audit
+DOCKERFILE
+}
+
+table_header() {
+  cat <<'HEADER'
+| workload | phase | mybuild median s (min–max) | Buildah median s (min–max) | ratio (median of pairs) | mybuild peak RSS MB | Buildah peak RSS MB |
+|---|---|---|---|---|---|---|
+HEADER
+}
+
+{
+  echo "# Benchmarks: mybuild vs Buildah"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(machine_description), $runs runs per figure after a warm-up, -j $jobs."
+  echo "Buildah: \`buildah bud --isolation chroot --storage-driver overlay --layers --jobs $jobs\` then"
+  echo "\`buildah push … oci-archive:\`; mybuild: \`mybuild build -o type=oci,dest=…\`. Fresh state for every run."
+  echo
+  table_header
+} >"$work/table.md"
+
+for w in $workloads; do
+  case $w in
+    1) make_w1; run_pairs "1: two 2 s stages + final" cold "$work/w1" no_prepare ;;
+    2) make_w2; run_pairs "2: COPY 8,000 files / 200 MB" cold "$work/w2" no_prepare ;;
+    3) make_w3
+       run_pairs "3: deps/RUN/src/RUN" cold "$work/w3" no_prepare
+       run_pairs "3: deps/RUN/src/RUN" "no-op rebuild" "$work/w3" cold_build
+       run_pairs "3: deps/RUN/src/RUN" "one-file edit" "$work/w3" cold_build_then_edit ;;
+    4) make_w4; run_pairs "4: 50 RUN steps" cold "$work/w4" no_prepare ;;
+    5) if make_w5; then run_pairs "5: bookworm + dpkg work" cold "$work/w5" no_prepare "$here/.cache/bookworm"; fi ;;
+    6) BENCH_ROWS="$work/parse.tsv" bash "$here/parse.sh" "$mybuild" | tail -2 |
+         awk '{print "| 6: " $0 " | | | | | |"}' >>"$rows" ;;
+  esac
+done
+cat "$rows" >>"$work/table.md"
+cp "$work/table.md" "$results/latest.md"
+cat "$results/latest.md"

@@ -1,0 +1,68 @@
+// The code that runs inside the new namespaces, between clone3() and execve().
+//
+// The parent may be multi-threaded, so the clone child must not allocate or take locks: everything it
+// needs is prepared by the parent as plain C data (SandboxPlan) before the clone, and the child makes
+// only system calls (through syscall(2) where glibc's wrapper would coordinate with other threads,
+// such as setresuid/setgroups, which would otherwise wait forever for the parent's threads). RunSandboxInit() is PID 1 of the step's PID namespace: it sets up the mounts, forks
+// the command process, reaps every process of the namespace, and reports the command's status.
+#ifndef MYBUILD_EXECUTOR_SANDBOX_INIT_H_
+#define MYBUILD_EXECUTOR_SANDBOX_INIT_H_
+
+#include <linux/filter.h>
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mybuild::executor {
+
+struct PlanMount {
+  bool is_tmpfs = false;
+  const char* source = nullptr;  // bind: host path
+  const char* target = nullptr;  // absolute container path
+  bool target_is_dir = true;     // bind: what to create when the target is missing
+  bool read_only = false;
+  const char* tmpfs_options = nullptr;  // tmpfs: mount data, e.g. "size=1048576"
+};
+
+// The standard device nodes bound from the host into the fresh /dev.
+inline constexpr const char* kDeviceNodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+inline constexpr size_t kDeviceNodeCount = sizeof(kDeviceNodes) / sizeof(kDeviceNodes[0]);
+
+// The default capability bounding set of Docker/BuildKit: CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL,
+// SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP.
+inline constexpr uint64_t kDefaultCapabilities = 0xa80425fbull;
+
+struct SandboxPlan {
+  const char* rootfs = nullptr;  // host path
+  char* const* argv = nullptr;   // NULL-terminated
+  char* const* envp = nullptr;   // NULL-terminated, contains PATH
+  const char* search_path = nullptr;  // the PATH value used to find argv[0]
+  const char* cwd = nullptr;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  const gid_t* groups = nullptr;  // supplementary groups, gid included
+  size_t group_count = 0;
+  const char* hostname = nullptr;
+  bool loopback_only = false;        // a new network namespace: bring up lo
+  const char* resolv_conf = nullptr;  // host file to bind over /etc/resolv.conf, or null
+  const char* hosts = nullptr;        // host file to bind over /etc/hosts, or null
+  const PlanMount* mounts = nullptr;
+  size_t mount_count = 0;
+  int* mount_tree_fds = nullptr;  // scratch array of mount_count entries, filled by the child
+  const sock_filter* seccomp_filter = nullptr;  // null = no filter
+  unsigned short seccomp_length = 0;
+
+  // Parent fds that become the sandbox's 0, 1, 2 and the sync pipe.
+  int stdin_fd = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  int sync_fd = -1;
+};
+
+// Never returns. Exits 0 after reporting the command's status, 1 after reporting a setup error.
+[[noreturn]] void RunSandboxInit(const SandboxPlan& plan);
+
+}  // namespace mybuild::executor
+
+#endif  // MYBUILD_EXECUTOR_SANDBOX_INIT_H_

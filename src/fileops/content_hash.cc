@@ -1,0 +1,242 @@
+#include "src/fileops/content_hash.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "src/base/files.h"
+#include "src/fileops/source_selection.h"
+#include "src/fileops/source_walker.h"
+
+namespace mybuild::fileops {
+namespace {
+
+void Field(Sha256& hash, std::string_view value) {
+  std::string prefix = std::to_string(value.size()) + ":";
+  hash.Update(prefix);
+  hash.Update(value);
+}
+
+std::string Octal(uint32_t mode) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%o", mode);
+  return buf;
+}
+
+const char* TypeName(mode_t mode) {
+  if (S_ISREG(mode)) return "file";
+  if (S_ISDIR(mode)) return "dir";
+  if (S_ISLNK(mode)) return "symlink";
+  if (S_ISCHR(mode)) return "char";
+  if (S_ISBLK(mode)) return "block";
+  if (S_ISFIFO(mode)) return "fifo";
+  return "socket";
+}
+
+class HashVisitor : public SourceVisitor {
+ public:
+  HashVisitor(Sha256& hash, const HashOptions& options, ContentHasher& hasher)
+      : hash_(hash), options_(options), hasher_(hasher) {}
+
+  Status Visit(const SourceEntry& entry) override {
+    const struct stat& st = entry.st;
+    Field(hash_, TypeName(st.st_mode));
+    Field(hash_, entry.rel);
+    Field(hash_, Octal(st.st_mode & 07777));
+    Field(hash_, std::to_string(st.st_uid));
+    Field(hash_, std::to_string(st.st_gid));
+    Field(hash_, std::to_string(S_ISREG(st.st_mode) ? st.st_size : 0));
+    if (S_ISREG(st.st_mode)) {
+      MB_ASSIGN_OR_RETURN(Digest digest, ContentDigest(entry));
+      Field(hash_, digest.ToString());
+    } else if (S_ISLNK(st.st_mode)) {
+      Field(hash_, entry.link_target);
+    } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+      Field(hash_, std::to_string(static_cast<uint64_t>(st.st_rdev)));
+    } else {
+      Field(hash_, "");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  StatusOr<Digest> ContentDigest(const SourceEntry& entry) {
+    StatKey key = StatKeyOf(entry.st);
+    if (options_.stat_cache) {
+      if (std::optional<Digest> cached = options_.stat_cache->Lookup(key)) return *cached;
+    }
+    MB_ASSIGN_OR_RETURN(UniqueFd fd, entry.OpenContent());
+    MB_ASSIGN_OR_RETURN(Digest digest, hasher_.HashContent(fd.get()));
+    // Remember only if the file did not change while it was read.
+    struct stat after {};
+    if (options_.stat_cache && ::fstat(fd.get(), &after) == 0 && StatKeyOf(after) == key) {
+      options_.stat_cache->Store(key, digest);
+    }
+    return digest;
+  }
+
+  Sha256& hash_;
+  const HashOptions& options_;
+  ContentHasher& hasher_;
+};
+
+}  // namespace
+
+StatKey StatKeyOf(const struct stat& st) {
+  StatKey key;
+  key.device = static_cast<uint64_t>(st.st_dev);
+  key.inode = static_cast<uint64_t>(st.st_ino);
+  key.size = static_cast<uint64_t>(st.st_size);
+  key.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  key.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+  return key;
+}
+
+std::optional<Digest> MemoryStatCache::Lookup(const StatKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find({key.device, key.inode});
+  if (it == entries_.end() || !(it->second.first == key)) return std::nullopt;
+  return it->second.second;
+}
+
+void MemoryStatCache::Store(const StatKey& key, const Digest& digest) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = entries_[{key.device, key.inode}];
+  if (slot.first == key && slot.second == digest) return;
+  slot = {key, digest};
+  dirty_ = true;
+}
+
+size_t MemoryStatCache::size() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_.size();
+}
+
+std::unique_ptr<JsonFileStatCache> JsonFileStatCache::Load(std::filesystem::path file) {
+  std::unique_ptr<JsonFileStatCache> owned(new JsonFileStatCache(std::move(file)));
+  JsonFileStatCache& cache = *owned;
+  StatusOr<std::string> text = ReadFile(cache.file_, kMaxFileBytes);
+  if (!text.ok()) return owned;
+  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("entries") || !doc["entries"].is_array()) {
+    return owned;
+  }
+  for (const nlohmann::json& e : doc["entries"]) {
+    if (cache.entries_.size() >= kMaxEntries) break;
+    if (!e.is_object()) continue;
+    auto unsigned_field = [&](const char* name) -> std::optional<uint64_t> {
+      auto it = e.find(name);
+      if (it == e.end() || !it->is_number_unsigned()) return std::nullopt;
+      return it->get<uint64_t>();
+    };
+    auto signed_field = [&](const char* name) -> std::optional<int64_t> {
+      auto it = e.find(name);
+      if (it == e.end() || !it->is_number_integer()) return std::nullopt;
+      return it->get<int64_t>();
+    };
+    auto dev = unsigned_field("dev");
+    auto ino = unsigned_field("ino");
+    auto size = unsigned_field("size");
+    auto mtime = signed_field("mtime_ns");
+    auto ctime = signed_field("ctime_ns");
+    auto digest_it = e.find("digest");
+    if (!dev || !ino || !size || !mtime || !ctime || digest_it == e.end() || !digest_it->is_string()) continue;
+    StatusOr<Digest> digest = Digest::Parse(digest_it->get<std::string>());
+    if (!digest.ok()) continue;
+    StatKey key{*dev, *ino, *size, *mtime, *ctime};
+    cache.entries_[{key.device, key.inode}] = {key, *digest};
+  }
+  return owned;
+}
+
+Status JsonFileStatCache::Save() {
+  nlohmann::json entries = nlohmann::json::array();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!dirty_) return Status::Ok();
+    for (const auto& [id, value] : entries_) {
+      const StatKey& k = value.first;
+      entries.push_back({{"dev", k.device},
+                         {"ino", k.inode},
+                         {"size", k.size},
+                         {"mtime_ns", k.mtime_ns},
+                         {"ctime_ns", k.ctime_ns},
+                         {"digest", value.second.ToString()}});
+    }
+  }
+  nlohmann::json doc = {{"version", 1}, {"entries", std::move(entries)}};
+  MB_RETURN_IF_ERROR(WriteFileAtomically(file_, doc.dump(), 0600));
+  std::lock_guard<std::mutex> lock(mu_);
+  dirty_ = false;
+  return Status::Ok();
+}
+
+StatusOr<Digest> ReadingContentHasher::HashContent(int fd) {
+  Sha256 hash;
+  std::string buffer(1 << 16, '\0');
+  off_t offset = 0;
+  while (true) {
+    ssize_t n = ::pread(fd, buffer.data(), buffer.size(), offset);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("read source file");
+    }
+    if (n == 0) break;
+    hash.Update(buffer.data(), static_cast<size_t>(n));
+    offset += n;
+  }
+  return hash.Finish();
+}
+
+StatusOr<Digest> HashSources(const CopySpec& spec, const snapshotter::RootFs* source_root,
+                             const PathFilter* dockerignore, const HashOptions& options) {
+  ReadingContentHasher default_hasher;
+  ContentHasher& hasher = options.hasher ? *options.hasher : default_hasher;
+  Sha256 hash;
+  hash.Update("mybuild-copy-sources-v1\n");
+
+  bool has_paths = false;
+  for (const CopySource& s : spec.sources) has_paths = has_paths || s.kind == CopySource::Kind::kPath;
+  std::vector<SelectedSource> selected;
+  std::optional<SourceFilter> filter;
+  if (has_paths) {
+    if (source_root == nullptr) return InvalidArgument("HashSources: no source root for path sources");
+    StatusOr<SourceFilter> f = SourceFilter::Create(spec, dockerignore);
+    if (!f.ok()) return f.status().WithLocation(spec.location);
+    filter.emplace(std::move(f).value());
+    StatusOr<std::vector<SelectedSource>> sel = SelectSources(spec, *source_root, *filter);
+    if (!sel.ok()) return sel.status().WithLocation(spec.location);
+    selected = std::move(sel).value();
+  }
+
+  HashVisitor visitor(hash, options, hasher);
+  size_t next = 0;  // selected sources come in spec order
+  for (size_t index = 0; index < spec.sources.size(); ++index) {
+    const CopySource& s = spec.sources[index];
+    switch (s.kind) {
+      case CopySource::Kind::kPath:
+        Field(hash, "path");
+        Field(hash, s.path);
+        while (next < selected.size() && selected[next].source_index == index) {
+          Field(hash, "match");
+          Field(hash, selected[next].root_rel);
+          MB_RETURN_IF_ERROR(WalkSource(*source_root, selected[next].root_rel, &*filter, visitor));
+          ++next;
+        }
+        break;
+      case CopySource::Kind::kHeredoc:
+        Field(hash, "heredoc");
+        Field(hash, s.path);
+        Field(hash, Digest::Of(s.content).ToString());
+        break;
+      case CopySource::Kind::kUrl:
+        Field(hash, "url");
+        Field(hash, s.path);
+        break;
+    }
+  }
+  return hash.Finish();
+}
+
+}  // namespace mybuild::fileops

@@ -1,0 +1,166 @@
+#include "src/fileops/source_selection.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "src/fileops/path_match.h"
+#include "src/fileops/source_walker.h"
+
+namespace mybuild::fileops {
+namespace {
+
+Status NotFoundError(const std::string& rel) {
+  return NotFound("failed to compute cache key: \"/" + rel + "\": not found");
+}
+
+StatusOr<std::vector<std::string>> SortedNames(int dirfd) {
+  int dup = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dup < 0) return ErrnoError("open directory");
+  DIR* dir = ::fdopendir(dup);
+  if (dir == nullptr) {
+    ::close(dup);
+    return ErrnoError("fdopendir");
+  }
+  std::vector<std::string> names;
+  while (struct dirent* d = ::readdir(dir)) {
+    std::string name = d->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Collects paths below `dirfd` (named `base_rel` in the root) whose path relative to the base matches
+// `pattern` (components of a Go pattern). Matches are not descended into; links are never followed.
+Status CollectMatches(int dirfd, const std::string& base_rel, const std::string& rel,
+                      const std::vector<std::string>& pattern, const PathFilter* ignore,
+                      std::vector<std::string>* out) {
+  size_t depth = SplitPath(rel).size();
+  MB_ASSIGN_OR_RETURN(std::vector<std::string> names, SortedNames(dirfd));
+  for (const std::string& name : names) {
+    std::string child_rel = JoinPath(rel, name);
+    std::string root_rel = JoinPath(base_rel, child_rel);
+    struct stat st {};
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    bool ignored = ignore && ignore->Excluded(root_rel);
+    if (depth + 1 == pattern.size()) {
+      MB_ASSIGN_OR_RETURN(bool match, GlobMatch(pattern[depth], name));
+      if (match && !ignored) out->push_back(root_rel);
+      continue;
+    }
+    MB_ASSIGN_OR_RETURN(bool prefix_match, GlobMatch(pattern[depth], name));
+    if (!prefix_match || !S_ISDIR(st.st_mode)) continue;
+    if (ignored && !ignore->MayReincludeBelow(root_rel)) continue;
+    UniqueFd child(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!child) continue;
+    MB_RETURN_IF_ERROR(CollectMatches(child.get(), base_rel, child_rel, pattern, ignore, out));
+  }
+  return Status::Ok();
+}
+
+// Cleans a source as written into a root-relative path ("" for the root); refuses "../x".
+StatusOr<std::string> RootRelative(const std::string& written, const CopySpec& spec) {
+  std::string clean = CleanPath(written);
+  if (clean == ".." || clean.rfind("../", 0) == 0) {
+    return InvalidArgument("COPY source \"" + written + "\" is outside of the build context; sources must be "
+                           "inside it (remove the leading \"..\")",
+                           spec.location);
+  }
+  while (!clean.empty() && clean[0] == '/') clean.erase(0, 1);
+  if (clean == ".") clean.clear();
+  return clean;
+}
+
+bool StartsWithComponents(const std::string& path, const std::string& prefix) {
+  if (prefix.empty()) return true;
+  return path == prefix || path.rfind(prefix + "/", 0) == 0;
+}
+
+}  // namespace
+
+StatusOr<SourceFilter> SourceFilter::Create(const CopySpec& spec, const PathFilter* dockerignore) {
+  MB_ASSIGN_OR_RETURN(DockerIgnoreFilter excludes, DockerIgnoreFilter::FromPatterns(spec.excludes));
+  if (spec.root_kind != SourceRootKind::kContext) dockerignore = nullptr;
+  return SourceFilter(dockerignore, std::move(excludes));
+}
+
+StatusOr<std::vector<SelectedSource>> SelectSources(const CopySpec& spec, const snapshotter::RootFs& root,
+                                                    const SourceFilter& filter) {
+  std::vector<SelectedSource> selected;
+  for (size_t index = 0; index < spec.sources.size(); ++index) {
+    const CopySource& source = spec.sources[index];
+    if (source.kind != CopySource::Kind::kPath) continue;
+    // --parents: "a/./b/c" keeps "b/c" below the destination.
+    std::string pivot_prefix;
+    std::string written = source.path;
+    if (spec.parents) {
+      size_t pivot = written.find("/./");
+      if (pivot != std::string::npos) {
+        MB_ASSIGN_OR_RETURN(pivot_prefix, RootRelative(written.substr(0, pivot), spec));
+      }
+    }
+    MB_ASSIGN_OR_RETURN(std::string rel, RootRelative(written, spec));
+
+    std::vector<std::string> matches;
+    if (HasWildcards(rel)) {
+      std::vector<std::string> parts = SplitPath(rel);
+      size_t first = 0;
+      while (first < parts.size() && !HasWildcards(parts[first])) ++first;
+      std::string base;
+      for (size_t i = 0; i < first; ++i) base = JoinPath(base, parts[i]);
+      std::vector<std::string> pattern(parts.begin() + first, parts.end());
+      for (const std::string& p : pattern) {
+        StatusOr<bool> check = GlobMatch(p, "");
+        if (!check.ok()) {
+          return InvalidArgument("invalid COPY source pattern \"" + written + "\": " + check.status().message(),
+                                 spec.location);
+        }
+      }
+      StatusOr<UniqueFd> dir = root.Open(base.empty() ? "." : base, O_RDONLY | O_DIRECTORY, true);
+      if (dir.ok()) {
+        MB_RETURN_IF_ERROR(CollectMatches(dir->get(), base, "", pattern, filter.dockerignore(), &matches));
+      }
+      if (matches.empty()) return NotFoundError(rel);
+    } else {
+      matches.push_back(rel);
+    }
+
+    for (const std::string& match : matches) {
+      SelectedSource s;
+      s.source_index = index;
+      s.pattern = source.path;
+      s.root_rel = match;
+      StatusOr<struct stat> st = StatSource(root, match);
+      if (!st.ok()) {
+        if (st.status().code() == StatusCode::kNotFound) return NotFoundError(match);
+        return st.status();
+      }
+      s.st = *st;
+      // A path left out of the context by .dockerignore does not exist for COPY (a directory still does
+      // when an exception re-includes something below it).
+      const PathFilter* ignore = filter.dockerignore();
+      if (!match.empty() && ignore && ignore->Excluded(match) &&
+          !(S_ISDIR(s.st.st_mode) && ignore->MayReincludeBelow(match))) {
+        return NotFoundError(match);
+      }
+      // --exclude also applies to the selected paths themselves (by root-relative path).
+      if (!match.empty() && !spec.excludes.empty() && filter.Excluded(match) &&
+          !(S_ISDIR(s.st.st_mode) && filter.MayReincludeBelow(match))) {
+        continue;
+      }
+      if (spec.parents) {
+        s.kept_rel = StartsWithComponents(match, pivot_prefix)
+                         ? match.substr(pivot_prefix.empty() ? 0 : std::min(match.size(), pivot_prefix.size() + 1))
+                         : match;
+      }
+      selected.push_back(std::move(s));
+    }
+  }
+  return selected;
+}
+
+}  // namespace mybuild::fileops

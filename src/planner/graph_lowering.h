@@ -1,0 +1,42 @@
+// BuildPlan → BuildGraph: every planned step becomes one vertex of the step graph.
+//
+//   stage base   scratch → SourceOp(scratch); image → SourceOp(image, manifest digest from `images`);
+//                an earlier stage → that stage's last vertex (no vertex of its own)
+//   RUN          ExecOp on the stage's current vertex (slot 0), RUN --mount sources as further slots
+//   COPY / ADD   FileOp(copy) on the current vertex; the source (context, a stage's last vertex or an
+//                image) is slot 1; heredoc sources become mkfile actions; ADD <url> needs no source slot
+//   WORKDIR      FileOp(mkdir)
+// The build context is one SourceOp(local "context") vertex shared by every step that reads it.
+// Image references are normalised and pinned by the caller (`images`: reference as written → manifest
+// digest) so that the definitions, and so the cache keys, name the exact base bytes.
+#ifndef MYBUILD_PLANNER_GRAPH_LOWERING_H_
+#define MYBUILD_PLANNER_GRAPH_LOWERING_H_
+
+#include <map>
+#include <string>
+
+#include "src/base/status.h"
+#include "src/graph/build_graph.h"
+#include "src/planner/plan.h"
+
+namespace mybuild::planner {
+
+// A base or --from image as the caller resolved it.
+struct PinnedImage {
+  std::string reference;        // normalised ("docker.io/library/busybox:latest")
+  std::string manifest_digest;  // "sha256:…"
+};
+
+struct LoweredGraph {
+  graph::BuildGraph graph;
+  graph::VertexIndex target = 0;                     // the target stage's last vertex
+  std::map<int, graph::VertexIndex> stage_results;   // Dockerfile stage index → its last vertex
+};
+
+// `images` maps every image reference of the plan (stage bases, COPY --from, mount from=), as written
+// in the plan, to its pinned form. A missing entry is an error at the step that names it.
+StatusOr<LoweredGraph> LowerToGraph(const BuildPlan& plan, const std::map<std::string, PinnedImage>& images);
+
+}  // namespace mybuild::planner
+
+#endif  // MYBUILD_PLANNER_GRAPH_LOWERING_H_

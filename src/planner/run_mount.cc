@@ -1,0 +1,273 @@
+#include "src/planner/run_mount.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mybuild::planner {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Go's strconv.ParseBool.
+bool ParseGoBool(const std::string& value, bool& out) {
+  if (value == "1" || value == "t" || value == "T" || value == "true" || value == "TRUE" || value == "True") {
+    out = true;
+    return true;
+  }
+  if (value == "0" || value == "f" || value == "F" || value == "false" || value == "FALSE" || value == "False") {
+    out = false;
+    return true;
+  }
+  return false;
+}
+
+bool ParseUnsigned(const std::string& value, int base, uint32_t& out) {
+  if (value.empty() || value.size() > 12) return false;
+  uint64_t v = 0;
+  for (char c : value) {
+    int digit = c - '0';
+    if (digit < 0 || digit >= base) return false;
+    v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(digit);
+    if (v > 0xffffffffull) return false;
+  }
+  out = static_cast<uint32_t>(v);
+  return true;
+}
+
+// Sizes as docker's units.RAMInBytes: "64m", "1g", "512k", "100" (bytes), binary multiples.
+bool ParseRamBytes(const std::string& value, int64_t& out) {
+  size_t i = 0;
+  while (i < value.size() && (std::isdigit(static_cast<unsigned char>(value[i])) || value[i] == '.')) ++i;
+  if (i == 0) return false;
+  double number = 0;
+  try {
+    number = std::stod(value.substr(0, i));
+  } catch (...) {
+    return false;
+  }
+  std::string unit = Lower(value.substr(i));
+  if (!unit.empty() && unit.back() == 'b') unit.pop_back();
+  if (!unit.empty() && unit.back() == 'i') unit.pop_back();
+  double multiplier = 1;
+  if (unit.empty()) multiplier = 1;
+  else if (unit == "k") multiplier = 1024.0;
+  else if (unit == "m") multiplier = 1024.0 * 1024;
+  else if (unit == "g") multiplier = 1024.0 * 1024 * 1024;
+  else if (unit == "t") multiplier = 1024.0 * 1024 * 1024 * 1024;
+  else if (unit == "p") multiplier = 1024.0 * 1024 * 1024 * 1024 * 1024;
+  else return false;
+  double bytes = number * multiplier;
+  if (bytes < 0 || bytes > 9.2e18) return false;
+  out = static_cast<int64_t>(bytes);
+  return true;
+}
+
+std::string BaseName(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  size_t slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+}  // namespace
+
+const char* MountTypeName(MountType type) {
+  switch (type) {
+    case MountType::kBind: return "bind";
+    case MountType::kCache: return "cache";
+    case MountType::kTmpfs: return "tmpfs";
+    case MountType::kSecret: return "secret";
+    case MountType::kSsh: return "ssh";
+  }
+  return "bind";
+}
+
+std::vector<std::string> SplitCsv(std::string_view record) {
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false;
+  bool at_field_start = true;
+  for (size_t i = 0; i < record.size(); ++i) {
+    char c = record[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < record.size() && record[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        field += c;
+      }
+      continue;
+    }
+    if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+      at_field_start = true;
+      continue;
+    }
+    if (c == '"' && at_field_start) {
+      quoted = true;
+      at_field_start = false;
+      continue;
+    }
+    at_field_start = false;
+    field += c;
+  }
+  fields.push_back(std::move(field));
+  return fields;
+}
+
+std::string RunMountFrom(std::string_view spec) {
+  for (const std::string& field : SplitCsv(spec)) {
+    size_t eq = field.find('=');
+    if (eq != std::string::npos && Lower(field.substr(0, eq)) == "from") return field.substr(eq + 1);
+  }
+  return "";
+}
+
+StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpander& expand, int ssh_index) {
+  ParsedRunMount parsed;
+  RunMount& m = parsed.mount;
+  bool ro_auto = true;
+  bool sharing_given = false;
+  bool mode_given = false, uid_given = false, gid_given = false;
+  bool env_given = false;
+  for (const std::string& field : SplitCsv(spec)) {
+    size_t eq = field.find('=');
+    std::string key = Lower(field.substr(0, eq));
+    if (eq == std::string::npos) {
+      if (key == "readonly" || key == "ro") {
+        m.readonly = true;
+        ro_auto = false;
+      } else if (key == "readwrite" || key == "rw") {
+        m.readonly = false;
+        ro_auto = false;
+      } else if (key == "required") {
+        if (m.type != MountType::kSecret && m.type != MountType::kSsh) {
+          return InvalidArgument("unexpected key '" + key + "' for mount type '" + MountTypeName(m.type) + "'");
+        }
+        m.required = true;
+      } else {
+        return InvalidArgument("invalid field '" + field + "' must be a key=value pair");
+      }
+      continue;
+    }
+    std::string raw = field.substr(eq + 1);
+    std::string value;
+    if (key == "from") {
+      size_t dollar = raw.find('$');
+      if (dollar != std::string::npos && dollar != raw.size() - 1) {
+        return InvalidArgument("'from' doesn't support variable expansion, define alias stage instead");
+      }
+      value = raw;
+    } else {
+      MB_ASSIGN_OR_RETURN(value, expand(raw));
+    }
+    if (key == "type") {
+      std::string t = Lower(value);
+      if (t == "bind") m.type = MountType::kBind;
+      else if (t == "cache") m.type = MountType::kCache;
+      else if (t == "tmpfs") m.type = MountType::kTmpfs;
+      else if (t == "secret") m.type = MountType::kSecret;
+      else if (t == "ssh") m.type = MountType::kSsh;
+      else return InvalidArgument("unsupported mount type \"" + value + "\" (expected bind, cache, tmpfs, secret or ssh)");
+    } else if (key == "from") {
+      parsed.from = value;
+    } else if (key == "source" || key == "src") {
+      m.source = value;
+    } else if (key == "target" || key == "dst" || key == "destination") {
+      m.target = value;
+    } else if (key == "readonly" || key == "ro") {
+      if (!ParseGoBool(value, m.readonly)) return InvalidArgument("invalid value for " + key + ": " + value);
+      ro_auto = false;
+    } else if (key == "readwrite" || key == "rw") {
+      bool rw = false;
+      if (!ParseGoBool(value, rw)) return InvalidArgument("invalid value for " + key + ": " + value);
+      m.readonly = !rw;
+      ro_auto = false;
+    } else if (key == "required") {
+      if (m.type != MountType::kSecret && m.type != MountType::kSsh) {
+        return InvalidArgument("unexpected key '" + key + "' for mount type '" + MountTypeName(m.type) + "'");
+      }
+      if (!ParseGoBool(value, m.required)) return InvalidArgument("invalid value for " + key + ": " + value);
+    } else if (key == "size") {
+      if (m.type != MountType::kTmpfs) {
+        return InvalidArgument("unexpected key '" + key + "' for mount type '" + MountTypeName(m.type) + "'");
+      }
+      if (!ParseRamBytes(value, m.size_bytes)) return InvalidArgument("invalid value for " + key + ": " + value);
+    } else if (key == "id") {
+      m.id = value;
+    } else if (key == "sharing") {
+      std::string s = Lower(value);
+      if (s == "shared") m.sharing = CacheSharing::kShared;
+      else if (s == "private") m.sharing = CacheSharing::kPrivate;
+      else if (s == "locked") m.sharing = CacheSharing::kLocked;
+      else return InvalidArgument("unsupported sharing value \"" + value + "\" (expected shared, private or locked)");
+      sharing_given = true;
+    } else if (key == "mode") {
+      uint32_t v = 0;
+      if (!ParseUnsigned(value, 8, v)) return InvalidArgument("invalid value " + value + " for mode");
+      m.mode = v;
+      mode_given = true;
+    } else if (key == "uid") {
+      uint32_t v = 0;
+      if (!ParseUnsigned(value, 10, v)) return InvalidArgument("invalid value " + value + " for uid");
+      m.uid = v;
+      uid_given = true;
+    } else if (key == "gid") {
+      uint32_t v = 0;
+      if (!ParseUnsigned(value, 10, v)) return InvalidArgument("invalid value " + value + " for gid");
+      m.gid = v;
+      gid_given = true;
+    } else if (key == "env") {
+      m.env = value;
+      env_given = true;
+    } else {
+      return InvalidArgument("unexpected key '" + key + "' in '" + field +
+                             "' (expected one of type, from, source, target, readonly, id, sharing, "
+                             "required, size, mode, uid, gid, env)");
+    }
+  }
+
+  const bool file_info_allowed =
+      m.type == MountType::kSecret || m.type == MountType::kSsh || m.type == MountType::kCache;
+  if (!file_info_allowed) {
+    const std::string type = MountTypeName(m.type);
+    if (mode_given) return InvalidArgument("mode not allowed for \"" + type + "\" type mounts");
+    if (uid_given) return InvalidArgument("uid not allowed for \"" + type + "\" type mounts");
+    if (gid_given) return InvalidArgument("gid not allowed for \"" + type + "\" type mounts");
+  }
+  if (ro_auto) m.readonly = !(m.type == MountType::kCache || m.type == MountType::kTmpfs);
+
+  if (m.type == MountType::kSecret) {
+    if (!parsed.from.empty()) return InvalidArgument("secret mount should not have a from");
+    if (sharing_given) return InvalidArgument("secret mount should not define sharing");
+    if (m.source.empty() && m.target.empty() && m.id.empty()) {
+      return InvalidArgument("invalid secret mount. one of source, target required");
+    }
+    if (!m.source.empty() && !m.id.empty()) return InvalidArgument("both source and id can't be set");
+    if (!m.source.empty()) m.id = m.source;
+    if (m.id.empty()) m.id = BaseName(m.target);
+    if (m.target.empty() && !env_given) m.target = "/run/secrets/" + BaseName(m.id);
+    if (!m.mode) m.mode = 0400;
+  } else if (sharing_given && m.type != MountType::kCache) {
+    return InvalidArgument(std::string("invalid cache sharing set for ") + MountTypeName(m.type) + " mount");
+  }
+  if (m.type == MountType::kSsh) {
+    if (!m.source.empty()) return InvalidArgument("ssh does not support source");
+    if (m.id.empty()) m.id = "default";
+    if (m.target.empty()) m.target = "/run/buildkit/ssh_agent." + std::to_string(ssh_index);
+    if (!m.mode) m.mode = 0600;
+  }
+  m.from_given = !parsed.from.empty();
+  return parsed;
+}
+
+}  // namespace mybuild::planner

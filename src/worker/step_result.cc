@@ -1,0 +1,44 @@
+#include "src/worker/step_result.h"
+
+#include <nlohmann/json.hpp>
+
+namespace mybuild::worker {
+
+solver::StepResult EncodeResult(const SnapshotResult& result) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerRef& layer : result.layers) {
+    layers.push_back({{"digest", layer.digest.ToString()},
+                      {"diff_id", layer.diff_id.ToString()},
+                      {"media_type", layer.media_type},
+                      {"size", layer.size}});
+  }
+  nlohmann::json json = {{"snapshot", result.snapshot}, {"layers", std::move(layers)}};
+  return solver::StepResult{json.dump()};
+}
+
+StatusOr<SnapshotResult> DecodeResult(const solver::StepResult& result) {
+  nlohmann::json json = nlohmann::json::parse(result.ref, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("snapshot") || !json["snapshot"].is_string() ||
+      !json.contains("layers") || !json["layers"].is_array()) {
+    return DataLoss("malformed step result");
+  }
+  SnapshotResult out;
+  out.snapshot = json["snapshot"].get<std::string>();
+  for (const nlohmann::json& layer : json["layers"]) {
+    if (!layer.is_object() || !layer.value("digest", nlohmann::json()).is_string() ||
+        !layer.value("diff_id", nlohmann::json()).is_string() ||
+        !layer.value("media_type", nlohmann::json()).is_string() ||
+        !layer.value("size", nlohmann::json()).is_number_unsigned()) {
+      return DataLoss("malformed layer in step result");
+    }
+    LayerRef ref;
+    MB_ASSIGN_OR_RETURN(ref.digest, Digest::Parse(layer["digest"].get<std::string>()));
+    MB_ASSIGN_OR_RETURN(ref.diff_id, Digest::Parse(layer["diff_id"].get<std::string>()));
+    ref.media_type = layer["media_type"].get<std::string>();
+    ref.size = layer["size"].get<uint64_t>();
+    out.layers.push_back(std::move(ref));
+  }
+  return out;
+}
+
+}  // namespace mybuild::worker

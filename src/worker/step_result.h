@@ -1,0 +1,38 @@
+// What a step of the worker produces, as stored (verbatim, as JSON) in solver::StepResult::ref and so in
+// the cache index:
+//   {"snapshot":"<committed snapshot name>","layers":[{"digest":"sha256:…","diff_id":"sha256:…",
+//    "media_type":"…","size":N},…]}
+// `layers` is the whole chain of the filesystem, from the base image's first layer to this step's own,
+// so that the exporter needs only the target's result. A source of the build context has no snapshot.
+#ifndef MYBUILD_WORKER_STEP_RESULT_H_
+#define MYBUILD_WORKER_STEP_RESULT_H_
+
+#include <string>
+#include <vector>
+
+#include "src/base/digest.h"
+#include "src/base/status.h"
+#include "src/solver/step_runner.h"
+
+namespace mybuild::worker {
+
+struct LayerRef {
+  Digest digest;   // the stored blob
+  Digest diff_id;  // the uncompressed tar
+  std::string media_type;
+  uint64_t size = 0;
+  bool operator==(const LayerRef&) const = default;
+};
+
+struct SnapshotResult {
+  std::string snapshot;  // "" = the empty filesystem (scratch) or no filesystem (the context)
+  std::vector<LayerRef> layers;
+  bool operator==(const SnapshotResult&) const = default;
+};
+
+solver::StepResult EncodeResult(const SnapshotResult& result);
+StatusOr<SnapshotResult> DecodeResult(const solver::StepResult& result);
+
+}  // namespace mybuild::worker
+
+#endif  // MYBUILD_WORKER_STEP_RESULT_H_

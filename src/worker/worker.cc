@@ -1,0 +1,383 @@
+#include "src/worker/worker.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <deque>
+#include <mutex>
+#include <system_error>
+
+#include "snapshotter/layer_apply.h"
+#include "snapshotter/passwd.h"
+#include "src/base/files.h"
+#include "src/base/temp_dir.h"
+#include "src/fileops/copier.h"
+#include "src/image/image_store.h"
+#include "src/worker/mounted_snapshot.h"
+#include "src/worker/step_result.h"
+
+namespace mybuild::worker {
+namespace {
+
+// How many lines of a failed RUN's output the error repeats.
+constexpr size_t kFailureTailLines = 10;
+
+std::string LayerSnapshotName(const Digest& chain_id) { return "layer-" + chain_id.hex(); }
+
+const graph::SourceOp* SourceOf(const graph::Vertex& vertex) {
+  return std::get_if<graph::SourceOp>(&vertex.op);
+}
+
+bool IsLocalSource(const graph::Vertex& vertex) {
+  const graph::SourceOp* source = SourceOf(vertex);
+  return source != nullptr && std::holds_alternative<graph::LocalSource>(source->source);
+}
+
+std::string Basename(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The fileops form of one COPY/ADD action.
+StatusOr<fileops::CopySpec> ToCopySpec(const graph::CopyAction& action, bool from_context,
+                                       const SourceLocation& location) {
+  fileops::CopySpec spec;
+  if (!action.url.empty()) {
+    spec.sources.push_back(fileops::CopySource::Url(action.url));
+  }
+  for (const std::string& path : action.paths) spec.sources.push_back(fileops::CopySource::FromWritten(path));
+  spec.dest = action.dest;
+  spec.workdir = "/";
+  spec.root_kind = from_context ? fileops::SourceRootKind::kContext : fileops::SourceRootKind::kStage;
+  spec.chown = action.chown;
+  spec.chmod = action.chmod;
+  spec.link = action.link;
+  spec.parents = action.parents;
+  spec.excludes = action.excludes;
+  spec.is_add = action.add;
+  if (!action.checksum.empty()) {
+    MB_ASSIGN_OR_RETURN(Digest checksum, Digest::Parse(action.checksum));
+    spec.checksum = checksum;
+  }
+  if (action.add && !action.unpack) spec.unpack = false;
+  spec.location = location;
+  return spec;
+}
+
+fileops::CopySpec MkfileSpec(const graph::MkfileAction& action, const SourceLocation& location) {
+  fileops::CopySpec spec;
+  spec.sources.push_back(fileops::CopySource::Heredoc(Basename(action.path), action.contents));
+  spec.dest = action.path;
+  spec.chown = action.chown;
+  if (action.mode != 0644) {
+    char mode[16];
+    std::snprintf(mode, sizeof mode, "%04o", action.mode);
+    spec.chmod = mode;
+  }
+  spec.location = location;
+  return spec;
+}
+
+// Keeps the last lines of a step's output for its error message.
+class OutputTail {
+ public:
+  void Add(std::string_view line) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    lines_.emplace_back(line);
+    if (lines_.size() > kFailureTailLines) lines_.pop_front();
+  }
+  std::string Text() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string out;
+    for (const std::string& line : lines_) out += "\n  " + line;
+    return out;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::deque<std::string> lines_;
+};
+
+std::string DescribeCommand(const graph::ExecOp& op) {
+  // Shell form shows the command as written: the last argument of SHELL + command.
+  if (op.shell_form && !op.args.empty()) return op.args.back();
+  std::string out;
+  for (const std::string& arg : op.args) out += (out.empty() ? "" : " ") + arg;
+  return out;
+}
+
+}  // namespace
+
+Digest ChainId(const Digest& parent_chain, const Digest& diff_id) {
+  if (parent_chain.empty()) return diff_id;
+  return Digest::Of(parent_chain.ToString() + " " + diff_id.ToString());
+}
+
+Worker::Worker(WorkerDeps deps, WorkerOptions options, snapshotter::RootFs context,
+               fileops::DockerIgnoreFilter dockerignore)
+    : deps_(deps), options_(std::move(options)), context_(std::move(context)), dockerignore_(std::move(dockerignore)) {}
+
+Worker::~Worker() = default;
+
+StatusOr<std::unique_ptr<Worker>> Worker::Create(WorkerDeps deps, WorkerOptions options,
+                                                 const std::string& dockerignore_text) {
+  if (!deps.blobs || !deps.snapshotter || !deps.executor || !deps.fetcher) {
+    return Internal("worker created without its dependencies");
+  }
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs context, snapshotter::RootFs::Open(options.context_dir));
+  MB_ASSIGN_OR_RETURN(fileops::DockerIgnoreFilter ignore, fileops::DockerIgnoreFilter::FromDockerignore(dockerignore_text));
+  std::error_code error;
+  std::filesystem::create_directories(options.scratch_dir, error);
+  if (error) return Status(StatusCode::kIo, "mkdir " + options.scratch_dir.string() + ": " + error.message());
+  std::filesystem::permissions(options.scratch_dir, std::filesystem::perms::owner_all, error);
+  return std::unique_ptr<Worker>(new Worker(deps, std::move(options), std::move(context), std::move(ignore)));
+}
+
+StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
+                                                   std::span<const solver::StepInput> inputs) {
+  if (const graph::SourceOp* source = SourceOf(vertex)) {
+    // Sources are cheap to re-run (an image's chain is unpacked once and then found by name) and a
+    // pulled image is never a cache candidate; the context's content enters the keys of its readers.
+    return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), /*cacheable=*/false};
+  }
+  const graph::FileOp* file = std::get_if<graph::FileOp>(&vertex.op);
+  if (file == nullptr) return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), true};
+
+  std::string extra;
+  bool cacheable = true;
+  for (const graph::FileAction& action : file->actions) {
+    const graph::CopyAction* copy = std::get_if<graph::CopyAction>(&action);
+    if (copy == nullptr) continue;
+    if (!copy->url.empty() && copy->checksum.empty()) cacheable = false;  // the URL's content is unknown
+    if (!copy->source || *copy->source >= inputs.size()) continue;
+    if (!IsLocalSource(*inputs[*copy->source].vertex)) continue;  // a stage's key covers its content
+    MB_ASSIGN_OR_RETURN(fileops::CopySpec spec, ToCopySpec(*copy, /*from_context=*/true, vertex.location));
+    std::erase_if(spec.sources, [](const fileops::CopySource& s) { return s.kind != fileops::CopySource::Kind::kPath; });
+    fileops::HashOptions hash_options;
+    hash_options.stat_cache = deps_.stat_cache;
+    MB_ASSIGN_OR_RETURN(Digest content, fileops::HashSources(spec, &context_, &dockerignore_, hash_options));
+    extra += content.ToString() + ";";
+  }
+  return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, extra), cacheable};
+}
+
+bool Worker::CanReuse(const graph::Vertex& vertex, const solver::StepResult& result) {
+  StatusOr<SnapshotResult> decoded = DecodeResult(result);
+  if (!decoded.ok()) return false;
+  if (!decoded->snapshot.empty() && !deps_.snapshotter->Stat(decoded->snapshot).ok()) return false;
+  for (const LayerRef& layer : decoded->layers) {
+    if (!deps_.blobs->Has(layer.digest)) return false;
+  }
+  return true;
+}
+
+StatusOr<solver::StepResult> Worker::Run(const graph::Vertex& vertex, std::span<const solver::StepInput> inputs,
+                                         solver::CancelToken& cancel, solver::StepLog& log) {
+  if (cancel.IsCancelled()) return Cancelled("build cancelled");
+  if (const graph::SourceOp* source = SourceOf(vertex)) return RunSource(vertex, *source);
+  if (const graph::FileOp* file = std::get_if<graph::FileOp>(&vertex.op)) return RunFile(vertex, *file, inputs);
+  return RunExec(vertex, std::get<graph::ExecOp>(vertex.op), inputs, cancel, log);
+}
+
+StatusOr<solver::StepResult> Worker::RunSource(const graph::Vertex& vertex, const graph::SourceOp& op) {
+  if (std::holds_alternative<graph::ScratchSource>(op.source) ||
+      std::holds_alternative<graph::LocalSource>(op.source)) {
+    return EncodeResult(SnapshotResult{});
+  }
+  const graph::ImageSource& image = std::get<graph::ImageSource>(op.source);
+  MB_ASSIGN_OR_RETURN(Digest manifest_digest, Digest::Parse(image.manifest_digest));
+  MB_ASSIGN_OR_RETURN(image::StoredImage stored, image::LoadImage(*deps_.blobs, manifest_digest));
+
+  SnapshotResult result;
+  Digest chain;
+  for (size_t i = 0; i < stored.manifest.layers.size(); ++i) {
+    const image::Descriptor& blob = stored.manifest.layers[i];
+    const Digest& diff_id = stored.config.diff_ids[i];
+    chain = ChainId(chain, diff_id);
+    std::string name = LayerSnapshotName(chain);
+    if (!deps_.snapshotter->Stat(name).ok()) {
+      MB_ASSIGN_OR_RETURN(MountedSnapshot target,
+                          MountedSnapshot::Open(*deps_.snapshotter, result.snapshot,
+                                                MountedSnapshot::Mode::kWritable, options_.scratch_dir));
+      MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path()));
+      MB_ASSIGN_OR_RETURN(UniqueFd fd, deps_.blobs->OpenRead(blob.digest));
+      Status applied = snapshotter::ApplyLayer(root, fd.get()).status();
+      if (!applied.ok()) return applied.WithContext("unpacking layer " + blob.digest.ToString() + " of " + image.reference);
+      MB_RETURN_IF_ERROR(target.Commit(name, *deps_.blobs, options_.layer_options).status());
+    }
+    result.snapshot = name;
+    result.layers.push_back(LayerRef{blob.digest, diff_id, blob.media_type, static_cast<uint64_t>(blob.size)});
+  }
+  return EncodeResult(result);
+}
+
+StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const graph::FileOp& op,
+                                             std::span<const solver::StepInput> inputs) {
+  MB_ASSIGN_OR_RETURN(SnapshotResult parent, DecodeResult(inputs[0].result));
+  MB_ASSIGN_OR_RETURN(MountedSnapshot target,
+                      MountedSnapshot::Open(*deps_.snapshotter, parent.snapshot, MountedSnapshot::Mode::kWritable,
+                                            options_.scratch_dir));
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs dest, snapshotter::RootFs::Open(target.path()));
+
+  for (const graph::FileAction& action : op.actions) {
+    if (const graph::MkdirAction* mkdir = std::get_if<graph::MkdirAction>(&action)) {
+      uint32_t uid = 0;
+      uint32_t gid = 0;
+      if (!mkdir->chown.empty()) {
+        MB_ASSIGN_OR_RETURN(snapshotter::ResolvedUser user, snapshotter::ResolveUser(dest, mkdir->chown));
+        uid = user.uid;
+        gid = user.gid;
+      }
+      MB_RETURN_IF_ERROR(dest.MkdirAll(mkdir->path, mkdir->mode, snapshotter::Ownership{uid, gid}).status());
+      continue;
+    }
+    fileops::CopyEnvironment env;
+    env.dest = &dest;
+    env.fetcher = deps_.fetcher;
+    env.scratch_dir = options_.scratch_dir;
+    if (const graph::MkfileAction* mkfile = std::get_if<graph::MkfileAction>(&action)) {
+      MB_RETURN_IF_ERROR(fileops::ExecuteCopy(MkfileSpec(*mkfile, vertex.location), env).status());
+      continue;
+    }
+    const graph::CopyAction& copy = std::get<graph::CopyAction>(action);
+    bool from_context = copy.source && IsLocalSource(*inputs[*copy.source].vertex);
+    MB_ASSIGN_OR_RETURN(fileops::CopySpec spec, ToCopySpec(copy, from_context, vertex.location));
+    std::optional<MountedSnapshot> source_view;
+    std::optional<snapshotter::RootFs> source_root;
+    if (copy.source && from_context) {
+      env.source_root = &context_;
+      env.dockerignore = &dockerignore_;
+    } else if (copy.source) {
+      MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(inputs[*copy.source].result));
+      MB_ASSIGN_OR_RETURN(source_view, MountedSnapshot::Open(*deps_.snapshotter, source.snapshot,
+                                                             MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+      MB_ASSIGN_OR_RETURN(source_root, snapshotter::RootFs::Open(source_view->path()));
+      env.source_root = &*source_root;
+    }
+    MB_RETURN_IF_ERROR(fileops::ExecuteCopy(spec, env).status());
+  }
+
+  std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
+  MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options));
+  parent.snapshot = name;
+  parent.layers.push_back(layer);
+  return EncodeResult(parent);
+}
+
+StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const graph::ExecOp& op,
+                                             std::span<const solver::StepInput> inputs,
+                                             solver::CancelToken& cancel, solver::StepLog& log) {
+  MB_ASSIGN_OR_RETURN(SnapshotResult parent, DecodeResult(inputs[0].result));
+  MB_ASSIGN_OR_RETURN(MountedSnapshot target,
+                      MountedSnapshot::Open(*deps_.snapshotter, parent.snapshot, MountedSnapshot::Mode::kWritable,
+                                            options_.scratch_dir));
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path()));
+  MB_ASSIGN_OR_RETURN(snapshotter::ResolvedUser user,
+                      snapshotter::ResolveUser(root, op.user.empty() ? "0" : op.user));
+
+  executor::ExecSpec spec;
+  spec.rootfs = target.path();
+  spec.args = op.args;
+  spec.env = op.env;
+  spec.cwd = op.cwd.empty() ? "/" : op.cwd;
+  spec.uid = user.uid;
+  spec.gid = user.gid;
+  spec.additional_gids = user.additional_gids;
+  spec.hostname = options_.hostname;
+  spec.network = op.network == graph::NetworkMode::kNone ? executor::ExecSpec::Network::kNone
+                                                         : executor::ExecSpec::Network::kHost;
+  spec.resolv_conf = options_.resolv_conf;
+  spec.hosts = options_.hosts;
+  spec.seccomp = !op.insecure;
+
+  // RUN --mount sources: views of other steps, the context, cache directories, tmpfs and heredoc files.
+  std::vector<MountedSnapshot> views;
+  views.reserve(op.mounts.size());
+  std::optional<TempDir> files_dir;
+  for (const graph::Mount& mount : op.mounts) {
+    executor::Mount out;
+    out.target = mount.target;
+    out.read_only = mount.readonly;
+    switch (mount.type) {
+      case graph::MountType::kBind: {
+        if (!mount.source || *mount.source >= inputs.size()) return InvalidArgument("bind mount without a source");
+        std::filesystem::path base;
+        if (IsLocalSource(*inputs[*mount.source].vertex)) {
+          base = options_.context_dir;
+        } else {
+          MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(inputs[*mount.source].result));
+          MB_ASSIGN_OR_RETURN(MountedSnapshot view,
+                              MountedSnapshot::Open(*deps_.snapshotter, source.snapshot,
+                                                    MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+          base = view.path();
+          views.push_back(std::move(view));
+        }
+        // Resolve the source path inside its root, never through its symlinks on the host.
+        MB_ASSIGN_OR_RETURN(snapshotter::RootFs source_root, snapshotter::RootFs::Open(base));
+        MB_ASSIGN_OR_RETURN(UniqueFd resolved, source_root.Open(mount.source_path, O_PATH));
+        out.source = "/proc/self/fd/" + std::to_string(resolved.get());
+        MB_ASSIGN_OR_RETURN(std::string real, [&]() -> StatusOr<std::string> {
+          std::error_code error;
+          std::filesystem::path path = std::filesystem::read_symlink(out.source, error);
+          if (error) return Status(StatusCode::kIo, "resolve mount source: " + error.message());
+          return path.string();
+        }());
+        out.source = real;
+        out.type = executor::Mount::Type::kBind;
+        break;
+      }
+      case graph::MountType::kCache: {
+        std::string id = mount.cache_id.empty() ? mount.target : mount.cache_id;
+        std::filesystem::path dir = options_.cache_mounts_dir / Digest::Of(id).hex();
+        std::error_code error;
+        std::filesystem::create_directories(dir, error);
+        if (error) return Status(StatusCode::kIo, "mkdir " + dir.string() + ": " + error.message());
+        out.source = dir;
+        out.type = executor::Mount::Type::kBind;
+        break;
+      }
+      case graph::MountType::kTmpfs:
+        out.type = executor::Mount::Type::kTmpfs;
+        out.tmpfs_size_bytes = mount.size_bytes;
+        break;
+      case graph::MountType::kFile: {
+        if (!files_dir) {
+          MB_ASSIGN_OR_RETURN(files_dir, TempDir::Create(options_.scratch_dir, "files-"));
+        }
+        std::filesystem::path file = files_dir->path() / std::to_string(spec.extra_mounts.size());
+        MB_RETURN_IF_ERROR(WriteFileAtomically(file, mount.contents, static_cast<int>(mount.mode.value_or(0644))));
+        out.source = file;
+        out.type = executor::Mount::Type::kBind;
+        out.read_only = true;
+        break;
+      }
+      case graph::MountType::kSecret:
+      case graph::MountType::kSsh:
+        if (mount.required) return Unimplemented("RUN --mount=type=secret/ssh is not supported yet");
+        continue;
+    }
+    spec.extra_mounts.push_back(std::move(out));
+  }
+
+  executor::CancelToken exec_cancel;
+  solver::CancelToken::Registration registration = cancel.OnCancel([&exec_cancel] { exec_cancel.Cancel(); });
+  OutputTail tail;
+  executor::FunctionSink sink([&](executor::OutputStream, std::string_view line) {
+    tail.Add(line);
+    log.Write(std::string(line) + "\n");
+  });
+  MB_ASSIGN_OR_RETURN(executor::ExecResult exec, deps_.executor->Run(spec, sink, exec_cancel));
+  if (!exec.success()) {
+    std::string how = exec.signal != 0 ? "was killed by signal " + std::to_string(exec.signal)
+                                       : "exited with code " + std::to_string(exec.exit_code);
+    return Status(StatusCode::kFailedPrecondition, "RUN " + DescribeCommand(op) + " " + how + tail.Text());
+  }
+  views.clear();  // unmount sources before the diff
+  std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
+  MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options, exec.mount_targets));
+  parent.snapshot = name;
+  parent.layers.push_back(layer);
+  return EncodeResult(parent);
+}
+
+}  // namespace mybuild::worker

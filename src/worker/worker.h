@@ -1,0 +1,95 @@
+// The worker performs the steps of a build graph on real snapshots: it is the solver's StepRunner.
+//
+//   SourceOp scratch   → the empty filesystem
+//   SourceOp image     → the image's layers unpacked into a chain of committed snapshots named
+//                        "layer-<chainID>", shared by every build and stage that uses them
+//   SourceOp local     → the build context (read in place; no snapshot)
+//   FileOp             → a new snapshot on the parent, COPY/ADD/mkdir/mkfile applied through the fileops
+//                        module, its diff written as one layer
+//   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
+//                        (minus the executor's mount targets) written as one layer
+// Every step's result (step_result.h) lists the whole layer chain, so the exporter needs only the
+// target's. Snapshots of steps are named "step-<cache key hex>"; a step whose snapshot or layer blobs
+// are gone is not reused from the cache (CanReuse).
+//
+// Cache keys (on top of the definition digest and the inputs' keys, see solver::CombineCacheKey):
+// COPY/ADD from the context add the content digest of exactly the selected sources (.dockerignore and
+// --exclude applied, stat cache consulted); ADD <url> without --checksum is never cached; image sources
+// are pinned by their manifest digest in the definition and are not cache candidates themselves.
+#ifndef MYBUILD_WORKER_WORKER_H_
+#define MYBUILD_WORKER_WORKER_H_
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cache/blob_store.h"
+#include "snapshotter/rootfs.h"
+#include "snapshotter/snapshotter.h"
+#include "src/executor/executor.h"
+#include "src/fileops/content_hash.h"
+#include "src/fileops/path_filter.h"
+#include "src/fileops/url_fetcher.h"
+#include "src/image/layer_writer.h"
+#include "src/solver/step_runner.h"
+
+namespace mybuild::worker {
+
+struct WorkerOptions {
+  std::filesystem::path context_dir;   // the build context
+  std::filesystem::path scratch_dir;   // for mountpoints and downloads (created, mode 0700)
+  image::LayerOptions layer_options;   // compression, SOURCE_DATE_EPOCH
+  std::string hostname = "mybuild";
+  std::optional<std::string> resolv_conf;  // given to RUN as /etc/resolv.conf (host's by default)
+  std::optional<std::string> hosts;        // given to RUN as /etc/hosts
+  std::filesystem::path cache_mounts_dir;  // RUN --mount=type=cache directories
+};
+
+// The side effects the worker uses; all must outlive it.
+struct WorkerDeps {
+  const cache::BlobStore* blobs = nullptr;
+  snapshotter::Snapshotter* snapshotter = nullptr;
+  executor::Executor* executor = nullptr;
+  fileops::UrlFetcher* fetcher = nullptr;
+  fileops::StatCache* stat_cache = nullptr;  // optional
+};
+
+class Worker : public solver::StepRunner {
+ public:
+  // Opens the context (confined) and its .dockerignore (or `dockerignore_name` beside it).
+  static StatusOr<std::unique_ptr<Worker>> Create(WorkerDeps deps, WorkerOptions options,
+                                                  const std::string& dockerignore_text);
+  ~Worker() override;
+
+  StatusOr<solver::CacheKey> ComputeCacheKey(const graph::Vertex& vertex,
+                                             std::span<const solver::StepInput> inputs) override;
+  bool CanReuse(const graph::Vertex& vertex, const solver::StepResult& result) override;
+  StatusOr<solver::StepResult> Run(const graph::Vertex& vertex, std::span<const solver::StepInput> inputs,
+                                   solver::CancelToken& cancel, solver::StepLog& log) override;
+
+ private:
+  Worker(WorkerDeps deps, WorkerOptions options, snapshotter::RootFs context,
+         fileops::DockerIgnoreFilter dockerignore);
+
+  class StepContext;
+  StatusOr<solver::StepResult> RunSource(const graph::Vertex& vertex, const graph::SourceOp& op);
+  StatusOr<solver::StepResult> RunFile(const graph::Vertex& vertex, const graph::FileOp& op,
+                                       std::span<const solver::StepInput> inputs);
+  StatusOr<solver::StepResult> RunExec(const graph::Vertex& vertex, const graph::ExecOp& op,
+                                       std::span<const solver::StepInput> inputs,
+                                       solver::CancelToken& cancel, solver::StepLog& log);
+
+  WorkerDeps deps_;
+  WorkerOptions options_;
+  snapshotter::RootFs context_;
+  fileops::DockerIgnoreFilter dockerignore_;
+};
+
+// The chain ID of a layer stack (OCI image-spec): ChainID(L0) = DiffID(L0),
+// ChainID(L0..Ln) = SHA-256(ChainID(L0..Ln-1) + " " + DiffID(Ln)).
+Digest ChainId(const Digest& parent_chain, const Digest& diff_id);
+
+}  // namespace mybuild::worker
+
+#endif  // MYBUILD_WORKER_WORKER_H_

@@ -1,0 +1,261 @@
+#include "src/graph/build_graph.h"
+
+#include <doctest/doctest.h>
+
+#include "src/graph/canonical.h"
+#include "src/graph/graph_json.h"
+
+namespace mybuild::graph {
+namespace {
+
+Platform Amd64() { return Platform{"linux", "amd64", ""}; }
+
+ImageSource Alpine() {
+  return ImageSource{"docker.io/library/alpine:3.19",
+                     "sha256:1111111111111111111111111111111111111111111111111111111111111111", Amd64()};
+}
+
+ExecOp Run(std::string command) {
+  ExecOp exec;
+  exec.args = {"/bin/sh", "-c", std::move(command)};
+  exec.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+  exec.cwd = "/src";
+  exec.shell_form = true;
+  exec.platform = Amd64();
+  return exec;
+}
+
+FileOp CopyFromContext(std::string dest) {
+  CopyAction copy;
+  copy.source = 1;
+  copy.paths = {"."};
+  copy.dest = std::move(dest);
+  FileOp file;
+  file.actions = {MkdirAction{"/src", 0755, true, ""}, copy};
+  file.platform = Amd64();
+  return file;
+}
+
+// FROM alpine; COPY . /src; RUN make — the fixed graph whose digests are pinned below.
+struct SmallGraph {
+  BuildGraph graph;
+  VertexIndex image = 0, context = 0, copy = 0, run = 0;
+};
+
+SmallGraph MakeSmallGraph(ExecOp run = Run("make"), std::string run_name = "[3/3] RUN make") {
+  GraphBuilder builder;
+  SmallGraph g;
+  g.image = *builder.Add(SourceOp{Alpine()}, {}, "[1/3] FROM alpine");
+  g.context = *builder.Add(SourceOp{LocalSource{"context", {}, {".git"}}}, {}, "load context");
+  g.copy = *builder.Add(CopyFromContext("/src/"), {g.image, g.context}, "[2/3] COPY . /src/");
+  g.run = *builder.Add(std::move(run), {g.copy}, std::move(run_name), SourceLocation{"Dockerfile", 3, 1});
+  g.graph = std::move(builder).Build();
+  return g;
+}
+
+TEST_CASE("digests of a small fixed graph are stable") {
+  SmallGraph g = MakeSmallGraph();
+  // Golden values; the image one was also computed by an independent script from the format comment
+  // in canonical.h. A change here changes every cache key users have: update only with a deliberate
+  // format change (and bump kCanonicalVersion).
+  CHECK(g.graph.vertex(g.image).digest.hex() ==
+        "6a083735923b0d1717e5885e9d98b1334b657623fea1c6abedbeed93bb9814b3");
+  CHECK(g.graph.vertex(g.context).digest.hex() ==
+        "3f405b7339feca896318176c17d31d7a6fc14469047d07f47886b43ad5a55dbf");
+  CHECK(g.graph.vertex(g.copy).digest.hex() ==
+        "f42f50505d39d6a1ccae2922fe27aab25e724c536824f17a080f53075f3e5460");
+  CHECK(g.graph.vertex(g.run).digest.hex() ==
+        "072a0618f10c1ee9cf7bee96c917711b638005b9fd378d9a41b066b565ff51e5");
+  // Building the same graph again gives the same digests.
+  SmallGraph again = MakeSmallGraph();
+  for (size_t i = 0; i < g.graph.size(); ++i) {
+    CHECK(g.graph.vertex(i).digest == again.graph.vertex(i).digest);
+  }
+}
+
+TEST_CASE("a hashed field changes the digest, a name or location does not") {
+  SmallGraph base = MakeSmallGraph();
+  const Digest run_digest = base.graph.vertex(base.run).digest;
+
+  SUBCASE("name and location are not hashed") {
+    SmallGraph renamed = MakeSmallGraph(Run("make"), "a different name");
+    CHECK(renamed.graph.vertex(renamed.run).digest == run_digest);
+    GraphBuilder builder;
+    VertexIndex image = *builder.Add(SourceOp{Alpine()}, {}, "x", SourceLocation{"Other", 9, 9});
+    CHECK(builder.vertex(image).digest == base.graph.vertex(base.image).digest);
+  }
+  SUBCASE("shell_form is not hashed") {
+    ExecOp exec = Run("make");
+    exec.shell_form = false;
+    CHECK(MakeSmallGraph(exec).graph.vertex(3).digest == run_digest);
+  }
+  SUBCASE("command") { CHECK(MakeSmallGraph(Run("make all")).graph.vertex(3).digest != run_digest); }
+  SUBCASE("env") {
+    ExecOp exec = Run("make");
+    exec.env.push_back("CC=clang");
+    CHECK(MakeSmallGraph(exec).graph.vertex(3).digest != run_digest);
+  }
+  SUBCASE("cwd") {
+    ExecOp exec = Run("make");
+    exec.cwd = "/";
+    CHECK(MakeSmallGraph(exec).graph.vertex(3).digest != run_digest);
+  }
+  SUBCASE("user") {
+    ExecOp exec = Run("make");
+    exec.user = "app";
+    CHECK(MakeSmallGraph(exec).graph.vertex(3).digest != run_digest);
+  }
+  SUBCASE("network") {
+    ExecOp exec = Run("make");
+    exec.network = NetworkMode::kNone;
+    CHECK(MakeSmallGraph(exec).graph.vertex(3).digest != run_digest);
+  }
+  SUBCASE("mount") {
+    ExecOp exec = Run("make");
+    Mount cache;
+    cache.type = MountType::kCache;
+    cache.target = "/root/.cache";
+    exec.mounts.push_back(cache);
+    CHECK(MakeSmallGraph(exec).graph.vertex(3).digest != run_digest);
+  }
+  SUBCASE("platform") {
+    ExecOp exec = Run("make");
+    exec.platform.architecture = "arm64";
+    CHECK(MakeSmallGraph(exec).graph.vertex(3).digest != run_digest);
+  }
+}
+
+TEST_CASE("file and source fields are hashed") {
+  const Digest copy_digest = DefinitionDigest(CopyFromContext("/src/"), {});
+  auto copy_with = [](auto change) {
+    FileOp file = CopyFromContext("/src/");
+    change(std::get<CopyAction>(file.actions[1]));
+    return DefinitionDigest(file, {});
+  };
+  CHECK(copy_with([](CopyAction& c) { c.dest = "/other/"; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.chown = "app:app"; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.chmod = "0755"; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.link = true; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.parents = true; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.excludes = {"*.md"}; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.add = true; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.checksum = "sha256:00"; }) != copy_digest);
+  CHECK(copy_with([](CopyAction& c) { c.paths = {"a", "b"}; }) != copy_digest);
+
+  FileOp heredoc;
+  heredoc.actions = {MkfileAction{"/run.sh", "echo hi\n", 0755, ""}};
+  FileOp other = heredoc;
+  std::get<MkfileAction>(other.actions[0]).contents = "echo bye\n";
+  CHECK(DefinitionDigest(heredoc, {}) != DefinitionDigest(other, {}));
+
+  SourceOp context{LocalSource{"context", {}, {}}};
+  SourceOp filtered{LocalSource{"context", {}, {"node_modules"}}};
+  SourceOp named{LocalSource{"assets", {}, {}}};
+  SourceOp scratch{ScratchSource{}};
+  CHECK(DefinitionDigest(context, {}) != DefinitionDigest(filtered, {}));
+  CHECK(DefinitionDigest(context, {}) != DefinitionDigest(named, {}));
+  CHECK(DefinitionDigest(context, {}) != DefinitionDigest(scratch, {}));
+  // Moving a pattern from include to exclude is a different definition.
+  SourceOp included{LocalSource{"context", {"node_modules"}, {}}};
+  CHECK(DefinitionDigest(included, {}) != DefinitionDigest(filtered, {}));
+}
+
+TEST_CASE("string boundaries are unambiguous") {
+  ExecOp a = Run("x");
+  a.args = {"ab", "c"};
+  ExecOp b = Run("x");
+  b.args = {"a", "bc"};
+  CHECK(CanonicalOp(a) != CanonicalOp(b));
+  CHECK(DefinitionDigest(a, {}) != DefinitionDigest(b, {}));
+}
+
+TEST_CASE("a parent's digest propagates to its descendants") {
+  SmallGraph base = MakeSmallGraph();
+  GraphBuilder builder;
+  ImageSource other = Alpine();
+  other.manifest_digest = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+  VertexIndex image = *builder.Add(SourceOp{other}, {}, "[1/3] FROM alpine");
+  VertexIndex context = *builder.Add(SourceOp{LocalSource{"context", {}, {".git"}}}, {}, "load context");
+  VertexIndex copy = *builder.Add(CopyFromContext("/src/"), {image, context}, "[2/3] COPY . /src/");
+  VertexIndex run = *builder.Add(Run("make"), {copy}, "[3/3] RUN make");
+  CHECK(builder.vertex(context).digest == base.graph.vertex(base.context).digest);
+  CHECK(builder.vertex(image).digest != base.graph.vertex(base.image).digest);
+  CHECK(builder.vertex(copy).digest != base.graph.vertex(base.copy).digest);
+  CHECK(builder.vertex(run).digest != base.graph.vertex(base.run).digest);
+}
+
+TEST_CASE("input order is part of the definition") {
+  GraphBuilder builder;
+  VertexIndex a = *builder.Add(SourceOp{ScratchSource{}}, {}, "a");
+  VertexIndex b = *builder.Add(SourceOp{LocalSource{}}, {}, "b");
+  FileOp file = CopyFromContext("/x");
+  VertexIndex ab = *builder.Add(file, {a, b}, "ab");
+  VertexIndex ba = *builder.Add(file, {b, a}, "ba");
+  CHECK(builder.vertex(ab).digest != builder.vertex(ba).digest);
+}
+
+TEST_CASE("the builder refuses malformed steps with their location") {
+  GraphBuilder builder;
+  const SourceLocation where{"Dockerfile", 4, 1};
+  VertexIndex base = *builder.Add(SourceOp{ScratchSource{}}, {}, "scratch");
+
+  StatusOr<VertexIndex> forward = builder.Add(Run("x"), {5}, "RUN x", where);
+  REQUIRE(!forward.ok());
+  CHECK(forward.status().code() == StatusCode::kInvalidArgument);
+  CHECK(forward.status().location() == where);
+
+  CHECK(!builder.Add(SourceOp{ScratchSource{}}, {base}, "source with input").ok());
+  CHECK(!builder.Add(Run("x"), {}, "run without rootfs").ok());
+  ExecOp empty = Run("x");
+  empty.args.clear();
+  CHECK(!builder.Add(empty, {base}, "run without args").ok());
+  ExecOp bad_mount = Run("x");
+  Mount mount;
+  mount.target = "/m";
+  mount.source = 3;
+  bad_mount.mounts.push_back(mount);
+  CHECK(!builder.Add(bad_mount, {base}, "mount slot out of range").ok());
+  FileOp bad_copy = CopyFromContext("/x");  // names slot 1
+  CHECK(!builder.Add(bad_copy, {base}, "copy slot out of range").ok());
+  CHECK(builder.size() == 1);
+}
+
+TEST_CASE("closure is the needed subgraph in topological order") {
+  GraphBuilder builder;
+  VertexIndex a = *builder.Add(SourceOp{ScratchSource{}}, {}, "a");
+  VertexIndex b = *builder.Add(Run("b"), {a}, "b");
+  VertexIndex unrelated = *builder.Add(SourceOp{LocalSource{}}, {}, "unrelated");
+  VertexIndex c = *builder.Add(Run("c"), {b}, "c");
+  VertexIndex d = *builder.Add(Run("d"), {unrelated}, "d");
+  BuildGraph graph = std::move(builder).Build();
+  std::vector<VertexIndex> targets = {c};
+  CHECK(graph.Closure(targets) == std::vector<VertexIndex>{a, b, c});
+  targets = {d, b};
+  CHECK(graph.Closure(targets) == std::vector<VertexIndex>{a, b, unrelated, d});
+}
+
+TEST_CASE("graph JSON shows every vertex with its op") {
+  SmallGraph g = MakeSmallGraph();
+  nlohmann::json json = GraphToJson(g.graph);
+  REQUIRE(json["vertices"].size() == 4);
+  const nlohmann::json& run = json["vertices"][3];
+  CHECK(run["index"] == 3);
+  CHECK(run["name"] == "[3/3] RUN make");
+  CHECK(run["location"] == "Dockerfile:3:1");
+  CHECK(run["digest"] == g.graph.vertex(3).digest.ToString());
+  CHECK(run["inputs"] == nlohmann::json::array({2}));
+  CHECK(run["op"]["kind"] == "exec");
+  CHECK(run["op"]["args"] == nlohmann::json::array({"/bin/sh", "-c", "make"}));
+  CHECK(run["op"]["network"] == "default");
+  const nlohmann::json& copy = json["vertices"][2]["op"];
+  CHECK(copy["kind"] == "file");
+  CHECK(copy["actions"][0]["action"] == "mkdir");
+  CHECK(copy["actions"][1]["action"] == "copy");
+  CHECK(copy["actions"][1]["source"] == 1);
+  CHECK(json["vertices"][0]["op"]["kind"] == "source.image");
+  // Deterministic text.
+  CHECK(GraphToJson(g.graph).dump() == GraphToJson(MakeSmallGraph().graph).dump());
+}
+
+}  // namespace
+}  // namespace mybuild::graph
