@@ -1,13 +1,306 @@
-#include <iostream>
+// `mybuild build`: Dockerfile → AST → plan → step graph → solve on the worker → image → outputs.
+// This is where the concrete implementations are chosen and wired together.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <system_error>
+#include <thread>
+
+#include "src/base/files.h"
+#include "src/base/logging.h"
 #include "src/cli/build_command.h"
+#include "src/cli/build_export.h"
+#include "src/cli/dockerfile_source.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/image_config_conversion.h"
+#include "src/cli/output_spec.h"
+#include "src/cli/store_base_resolver.h"
+#include "src/executor/namespace_executor.h"
+#include "src/frontend/parser.h"
+#include "src/frontend/validate.h"
+#include "src/image/image_store.h"
+#include "src/image/reference.h"
+#include "src/planner/graph_lowering.h"
+#include "src/planner/planner.h"
+#include "src/solver/cache_index.h"
+#include "src/solver/progress_mode.h"
+#include "src/solver/solver.h"
+#include "src/worker/step_result.h"
+#include "src/worker/worker.h"
 
 namespace mybuild::cli {
+namespace {
+
+struct BuildOutcome {
+  Digest manifest;
+  Digest config;
+  std::vector<std::string> tags;
+};
+
+StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<std::string>& items,
+                                                              const char* flag, bool allow_env) {
+  std::map<std::string, std::string> out;
+  for (const std::string& item : items) {
+    size_t equals = item.find('=');
+    if (equals == std::string::npos) {
+      if (!allow_env) return InvalidArgument(std::string("invalid ") + flag + " \"" + item + "\": expected KEY=VALUE");
+      if (const char* value = std::getenv(item.c_str())) out[item] = value;  // K alone: from the environment
+      continue;
+    }
+    if (equals == 0) return InvalidArgument(std::string("invalid ") + flag + " \"" + item + "\": empty name");
+    out[item.substr(0, equals)] = item.substr(equals + 1);
+  }
+  return out;
+}
+
+StatusOr<std::optional<int64_t>> SourceDateEpoch() {
+  const char* text = std::getenv("SOURCE_DATE_EPOCH");
+  if (text == nullptr || *text == '\0') return std::optional<int64_t>();
+  char* end = nullptr;
+  errno = 0;
+  long long value = std::strtoll(text, &end, 10);
+  if (errno != 0 || *end != '\0' || value < 0) {
+    return InvalidArgument(std::string("invalid SOURCE_DATE_EPOCH \"") + text + "\": expected seconds since the epoch");
+  }
+  return std::optional<int64_t>(value);
+}
+
+Status MakePrivateDir(const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return Status(StatusCode::kIo, "mkdir " + dir.string() + ": " + error.message());
+  if (::chmod(dir.c_str(), 0700) != 0) return ErrnoError("chmod " + dir.string());
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::filesystem::path& root,
+                                                                     const std::string& choice) {
+  MB_RETURN_IF_ERROR(MakePrivateDir(root / "snapshots"));
+  if (choice == "native") return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
+  StatusOr<std::unique_ptr<snapshotter::Snapshotter>> overlay =
+      snapshotter::NewOverlaySnapshotter(root / "snapshots" / "overlay");
+  if (overlay.ok() || choice == "overlay") return overlay;
+  spdlog::info("overlayfs is not usable here ({}); using the native snapshotter", overlay.status().ToString());
+  return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
+}
+
+// Cancels the build on SIGINT/SIGTERM: a thread waits for the signals (blocked in every other thread).
+class SignalCanceller {
+ public:
+  explicit SignalCanceller(solver::CancelToken& token) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGUSR2);  // our own wake-up at the end
+    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+    thread_ = std::thread([this, &token] {
+      int signal = 0;
+      while (sigwait(&signals_, &signal) == 0) {
+        if (signal == SIGUSR2) return;
+        interrupted_ = signal;
+        token.Cancel();
+      }
+    });
+  }
+  ~SignalCanceller() {
+    pthread_kill(thread_.native_handle(), SIGUSR2);
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  int interrupted() const { return interrupted_; }
+
+ private:
+  sigset_t signals_{};
+  sigset_t previous_{};
+  std::atomic<int> interrupted_{0};
+  std::thread thread_;
+};
+
+StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options) {
+  // Inputs: context, Dockerfile, args, outputs.
+  std::filesystem::path context = options.context;
+  if (!std::filesystem::is_directory(context)) {
+    return InvalidArgument("build context \"" + options.context + "\" is not a directory");
+  }
+  std::string dockerfile_path = options.file.empty() ? (context / "Dockerfile").string() : options.file;
+  MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(dockerfile_path));
+  MB_ASSIGN_OR_RETURN(frontend::Dockerfile dockerfile, frontend::ParseDockerfile(source.text, source.name));
+  for (const frontend::Warning& warning : dockerfile.warnings) {
+    spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
+  }
+  MB_RETURN_IF_ERROR(frontend::ValidateInstructions(dockerfile));
+
+  std::vector<OutputSpec> outputs;
+  for (const std::string& text : options.outputs) {
+    MB_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputSpec(text));
+    outputs.push_back(std::move(output));
+  }
+  if (options.push) return Unimplemented("--push (output type registry) is not supported yet");
+  if (!options.platform.empty()) {
+    MB_ASSIGN_OR_RETURN(planner::Platform requested, planner::ParsePlatform(options.platform));
+    planner::Platform host = planner::HostPlatform();
+    if (requested.os != host.os || requested.architecture != host.architecture) {
+      return Unimplemented("building for " + requested.ToString() + " on a " + host.ToString() +
+                           " host is not supported (no emulation)");
+    }
+  }
+  MB_ASSIGN_OR_RETURN(std::optional<int64_t> epoch, SourceDateEpoch());
+
+  // State.
+  std::filesystem::path root = ResolveRoot(global);
+  MB_RETURN_IF_ERROR(MakePrivateDir(root));
+  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
+  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+
+  // Plan.
+  StoreBaseResolver resolver(blobs, images);
+  planner::PlanInputs inputs;
+  MB_ASSIGN_OR_RETURN(inputs.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
+  MB_ASSIGN_OR_RETURN(inputs.labels, ParseKeyValues(options.labels, "--label", false));
+  inputs.target = options.target;
+  inputs.resolver = &resolver;
+  MB_ASSIGN_OR_RETURN(planner::BuildPlan plan, planner::Plan(dockerfile, inputs));
+  for (const std::string& warning : plan.warnings) spdlog::warn("{}", warning);
+  for (const planner::Stage& stage : plan.stages) {
+    for (const std::string& reference : stage.images_used) {
+      Status pinned = resolver.Pin(reference).status();
+      if (!pinned.ok()) return pinned.WithLocation(stage.location);
+    }
+  }
+  MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.pinned()));
+
+  // The worker and its side effects.
+  std::filesystem::path scratch = root / "tmp" / ("build-" + std::to_string(::getpid()));
+  MB_RETURN_IF_ERROR(MakePrivateDir(scratch));
+  struct ScratchCleanup {
+    std::filesystem::path dir;
+    ~ScratchCleanup() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } scratch_cleanup{scratch};
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
+  executor::NamespaceExecutor executor(scratch);
+  fileops::CurlFetcher fetcher;
+  std::unique_ptr<fileops::JsonFileStatCache> stat_cache = fileops::JsonFileStatCache::Load(root / "statcache.json");
+
+  worker::WorkerOptions worker_options;
+  worker_options.context_dir = context;
+  worker_options.scratch_dir = scratch / "work";
+  worker_options.cache_mounts_dir = root / "cache-mounts";
+  worker_options.layer_options.source_date_epoch = epoch;
+  for (const OutputSpec& output : outputs) {
+    if (output.compression) worker_options.layer_options.compression = *output.compression;
+  }
+  if (StatusOr<std::string> resolv = ReadFile("/etc/resolv.conf", 1 << 20); resolv.ok()) {
+    worker_options.resolv_conf = *resolv;
+  }
+  worker_options.hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+  std::string dockerignore;
+  for (const std::filesystem::path& candidate :
+       {std::filesystem::path(dockerfile_path + ".dockerignore"), context / ".dockerignore"}) {
+    if (dockerfile_path == "-" && candidate != context / ".dockerignore") continue;
+    StatusOr<std::string> text = ReadFile(candidate, 16 << 20);
+    if (text.ok()) {
+      dockerignore = *text;
+      break;
+    }
+  }
+  worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get()};
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
+                      worker::Worker::Create(deps, worker_options, dockerignore));
+
+  // Solve.
+  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(root));
+  std::string progress_mode = options.quiet ? "quiet" : options.progress;
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<solver::ProgressSink> progress,
+                      solver::MakeProgressSink(progress_mode, std::cerr, ::isatty(STDERR_FILENO) != 0));
+  solver::CancelToken cancel;
+  solver::SolveResult solved;
+  {
+    SignalCanceller signals(cancel);
+    solver::SolveOptions solve_options;
+    solve_options.jobs = options.jobs;
+    solve_options.keep_going = options.keep_going;
+    solve_options.no_cache = options.no_cache;
+    solve_options.cancel = &cancel;
+    solver::Solver solver(lowered.graph, *worker, cache_index, *progress, solve_options);
+    std::vector<graph::VertexIndex> targets = {lowered.target};
+    solved = solver.Solve(targets);
+    if (signals.interrupted() != 0) return Cancelled("build interrupted");
+  }
+  stat_cache->Save().IgnoreError();
+  MB_RETURN_IF_ERROR(solved.status);
+  const solver::StepResult* target = solved.ResultOf(lowered.target);
+  if (target == nullptr) return Internal("the target step has no result");
+  MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, worker::DecodeResult(*target));
+
+  // Assemble the image.
+  const planner::Stage& target_stage = plan.target();
+  std::vector<Digest> diff_ids;
+  std::vector<image::Descriptor> layers;
+  for (const worker::LayerRef& layer : result.layers) {
+    diff_ids.push_back(layer.diff_id);
+    layers.push_back(image::Descriptor{layer.media_type, layer.digest, static_cast<int64_t>(layer.size), {}, {}, {}});
+  }
+  std::vector<image::HistoryEntry> base_history;
+  const planner::Stage* base_stage = &target_stage;
+  while (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kStage) {
+    base_stage = plan.FindStage(base_stage->base_stage);
+  }
+  if (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kImage) {
+    if (const image::StoredImage* base = resolver.Find(base_stage->base_image)) base_history = base->config.history;
+  }
+  // The image is as new as its newest layer, so a build served wholly from the cache is the same image.
+  int64_t created = epoch ? *epoch : (result.created > 0 ? result.created : static_cast<int64_t>(std::time(nullptr)));
+  image::ImageConfig config = ToImageConfig(target_stage.config, diff_ids, created,
+                                            target_stage.base_history_length, base_history);
+  MB_ASSIGN_OR_RETURN(image::Descriptor manifest_descriptor, image::StoreImage(blobs, config, layers));
+  MB_ASSIGN_OR_RETURN(image::StoredImage stored, image::LoadImage(blobs, manifest_descriptor.digest));
+
+  BuildOutcome outcome;
+  outcome.manifest = manifest_descriptor.digest;
+  outcome.config = stored.config_digest;
+  for (const std::string& tag : options.tags) {
+    MB_ASSIGN_OR_RETURN(std::string normalized, image::NormalizeReference(tag));
+    MB_RETURN_IF_ERROR(images.Tag(normalized, outcome.manifest));
+    outcome.tags.push_back(normalized);
+  }
+  for (const OutputSpec& output : outputs) {
+    Status exported = ExportBuild(output, blobs, outcome.manifest, stored.manifest, outcome.tags, scratch);
+    if (!exported.ok()) return exported.WithContext("exporting to " + output.dest);
+  }
+  if (!options.iidfile.empty()) {
+    MB_RETURN_IF_ERROR(WriteFileAtomically(options.iidfile, outcome.config.ToString()));
+  }
+  if (!options.metadata_file.empty()) {
+    nlohmann::json metadata = {{"containerimage.digest", outcome.manifest.ToString()},
+                               {"containerimage.config.digest", outcome.config.ToString()},
+                               {"image.name", outcome.tags}};
+    MB_RETURN_IF_ERROR(WriteFileAtomically(options.metadata_file, metadata.dump(2) + "\n"));
+  }
+  return outcome;
+}
+
+}  // namespace
 
 int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
-  std::cerr << "error: build is being wired\n";
-  return kExitFailure;
+  StatusOr<BuildOutcome> outcome = Build(global, options);
+  if (!outcome.ok()) {
+    std::cerr << "error: " << outcome.status().ToString() << "\n";
+    return kExitFailure;
+  }
+  bool stdout_is_output = false;
+  for (const std::string& output : options.outputs) {
+    if (output == "-" || output.find("dest=-") != std::string::npos) stdout_is_output = true;
+  }
+  std::ostream& out = stdout_is_output ? std::cerr : std::cout;
+  out << outcome->manifest.ToString() << "\n";
+  return kExitOk;
 }
 
 }  // namespace mybuild::cli

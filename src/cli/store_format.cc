@@ -1,8 +1,9 @@
 #include "src/cli/store_format.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <limits>
+#include <iterator>
 
 namespace mybuild::cli {
 

@@ -12,7 +12,7 @@ solver::StepResult EncodeResult(const SnapshotResult& result) {
                       {"media_type", layer.media_type},
                       {"size", layer.size}});
   }
-  nlohmann::json json = {{"snapshot", result.snapshot}, {"layers", std::move(layers)}};
+  nlohmann::json json = {{"snapshot", result.snapshot}, {"layers", std::move(layers)}, {"created", result.created}};
   return solver::StepResult{json.dump()};
 }
 
@@ -24,6 +24,7 @@ StatusOr<SnapshotResult> DecodeResult(const solver::StepResult& result) {
   }
   SnapshotResult out;
   out.snapshot = json["snapshot"].get<std::string>();
+  if (json.contains("created") && json["created"].is_number_integer()) out.created = json["created"].get<int64_t>();
   for (const nlohmann::json& layer : json["layers"]) {
     if (!layer.is_object() || !layer.value("digest", nlohmann::json()).is_string() ||
         !layer.value("diff_id", nlohmann::json()).is_string() ||

@@ -1,7 +1,7 @@
 // What a step of the worker produces, as stored (verbatim, as JSON) in solver::StepResult::ref and so in
 // the cache index:
 //   {"snapshot":"<committed snapshot name>","layers":[{"digest":"sha256:…","diff_id":"sha256:…",
-//    "media_type":"…","size":N},…]}
+//    "media_type":"…","size":N},…],"created":SECONDS}
 // `layers` is the whole chain of the filesystem, from the base image's first layer to this step's own,
 // so that the exporter needs only the target's result. A source of the build context has no snapshot.
 #ifndef MYBUILD_WORKER_STEP_RESULT_H_
@@ -27,6 +27,7 @@ struct LayerRef {
 struct SnapshotResult {
   std::string snapshot;  // "" = the empty filesystem (scratch) or no filesystem (the context)
   std::vector<LayerRef> layers;
+  int64_t created = 0;  // seconds since the epoch
   bool operator==(const SnapshotResult&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <ctime>
 #include <deque>
 #include <mutex>
 #include <system_error>
@@ -104,6 +105,12 @@ std::string DescribeCommand(const graph::ExecOp& op) {
   std::string out;
   for (const std::string& arg : op.args) out += (out.empty() ? "" : " ") + arg;
   return out;
+}
+
+// When a layer made now was created: SOURCE_DATE_EPOCH when the build has one.
+int64_t CreatedNow(const image::LayerOptions& options) {
+  if (options.source_date_epoch) return *options.source_date_epoch;
+  return static_cast<int64_t>(std::time(nullptr));
 }
 
 }  // namespace
@@ -261,6 +268,7 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options));
   parent.snapshot = name;
   parent.layers.push_back(layer);
+  parent.created = CreatedNow(options_.layer_options);
   return EncodeResult(parent);
 }
 
@@ -377,6 +385,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options, exec.mount_targets));
   parent.snapshot = name;
   parent.layers.push_back(layer);
+  parent.created = CreatedNow(options_.layer_options);
   return EncodeResult(parent);
 }
 

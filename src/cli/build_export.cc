@@ -1,0 +1,89 @@
+#include "src/cli/build_export.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <system_error>
+
+#include "snapshotter/diff.h"
+#include "snapshotter/layer_apply.h"
+#include "snapshotter/rootfs.h"
+#include "src/base/temp_dir.h"
+#include "src/image/compression.h"
+#include "src/image/exporters.h"
+#include "src/image/snapshot_layer.h"
+
+namespace mybuild::cli {
+namespace {
+
+// Applies every layer of the image, in order, onto `dir` (created if missing).
+Status UnpackImage(const cache::BlobStore& blobs, const image::Manifest& manifest, const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return Status(StatusCode::kIo, "mkdir " + dir.string() + ": " + error.message());
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(dir));
+  for (const image::Descriptor& layer : manifest.layers) {
+    MB_ASSIGN_OR_RETURN(UniqueFd fd, blobs.OpenRead(layer.digest));
+    MB_RETURN_IF_ERROR(snapshotter::ApplyLayer(root, fd.get()).status());
+  }
+  return Status::Ok();
+}
+
+Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("write output");
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+// The final filesystem as one uncompressed tar (type=tar).
+Status WriteFilesystemTar(const cache::BlobStore& blobs, const image::Manifest& manifest, const std::string& dest,
+                          const std::filesystem::path& scratch_dir) {
+  MB_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create(scratch_dir, "export-"));
+  std::filesystem::path rootfs = dir.path() / "rootfs";
+  MB_RETURN_IF_ERROR(UnpackImage(blobs, manifest, rootfs));
+  MB_ASSIGN_OR_RETURN(std::vector<snapshotter::LayerEntry> entries, snapshotter::DiffTrees("", rootfs));
+  image::LayerWriter writer;
+  for (const snapshotter::LayerEntry& entry : entries) MB_RETURN_IF_ERROR(writer.Add(image::FromSnapshotEntry(entry)));
+  UniqueFd file;
+  int fd = STDOUT_FILENO;
+  if (dest != "-") {
+    file.Reset(::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!file) return ErrnoError("open " + dest);
+    fd = file.get();
+  }
+  image::FunctionSink sink([fd](std::string_view bytes) { return WriteAll(fd, bytes); });
+  return writer.WriteTar(sink).status();
+}
+
+}  // namespace
+
+Status ExportBuild(const OutputSpec& output, const cache::BlobStore& blobs, const Digest& manifest_digest,
+                   const image::Manifest& manifest, const std::vector<std::string>& names,
+                   const std::filesystem::path& scratch_dir) {
+  std::vector<std::string> all_names = names;
+  if (!output.name.empty()) all_names.push_back(output.name);
+  std::vector<image::ExportImage> images = {image::ExportImage{manifest_digest, all_names}};
+  switch (output.type) {
+    case OutputSpec::Type::kImage:
+      return Status::Ok();  // the image store already has it
+    case OutputSpec::Type::kOci:
+      if (output.dest == "-") return image::WriteOciArchive(blobs, images, STDOUT_FILENO);
+      return image::WriteOciArchive(blobs, images, std::filesystem::path(output.dest));
+    case OutputSpec::Type::kDocker:
+      if (output.dest == "-") return image::WriteDockerArchive(blobs, images, STDOUT_FILENO);
+      return image::WriteDockerArchive(blobs, images, std::filesystem::path(output.dest));
+    case OutputSpec::Type::kLocal:
+      return UnpackImage(blobs, manifest, output.dest);
+    case OutputSpec::Type::kTar:
+      return WriteFilesystemTar(blobs, manifest, output.dest, scratch_dir);
+  }
+  return Internal("unknown output type");
+}
+
+}  // namespace mybuild::cli

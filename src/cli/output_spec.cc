@@ -1,0 +1,62 @@
+#include "src/cli/output_spec.h"
+
+#include <sstream>
+
+namespace mybuild::cli {
+
+StatusOr<OutputSpec> ParseOutputSpec(const std::string& text) {
+  OutputSpec spec;
+  if (text == "-") {
+    spec.type = OutputSpec::Type::kTar;
+    spec.dest = "-";
+    return spec;
+  }
+  if (text.find('=') == std::string::npos) {
+    spec.type = OutputSpec::Type::kLocal;
+    spec.dest = text;
+    return spec;
+  }
+  std::map<std::string, std::string> fields;
+  std::stringstream stream(text);
+  std::string field;
+  while (std::getline(stream, field, ',')) {
+    size_t equals = field.find('=');
+    if (equals == std::string::npos) {
+      return InvalidArgument("invalid output \"" + text + "\": expected KEY=VALUE pairs, got \"" + field + "\"");
+    }
+    fields[field.substr(0, equals)] = field.substr(equals + 1);
+  }
+  const std::string type = fields.count("type") ? fields["type"] : "local";
+  if (type == "oci") spec.type = OutputSpec::Type::kOci;
+  else if (type == "docker") spec.type = OutputSpec::Type::kDocker;
+  else if (type == "local") spec.type = OutputSpec::Type::kLocal;
+  else if (type == "tar") spec.type = OutputSpec::Type::kTar;
+  else if (type == "image") spec.type = OutputSpec::Type::kImage;
+  else if (type == "registry") return Unimplemented("output type \"registry\" (--push) is not supported yet");
+  else return InvalidArgument("unknown output type \"" + type + "\": expected oci, docker, local, tar or image");
+  fields.erase("type");
+  if (fields.count("dest")) spec.dest = fields["dest"];
+  fields.erase("dest");
+  if (fields.count("name")) spec.name = fields["name"];
+  fields.erase("name");
+  if (fields.count("compression")) {
+    const std::string& value = fields["compression"];
+    if (value == "gzip") spec.compression = image::Compression::kGzip;
+    else if (value == "zstd") spec.compression = image::Compression::kZstd;
+    else if (value == "uncompressed") spec.compression = image::Compression::kNone;
+    else return InvalidArgument("unknown compression \"" + value + "\": expected gzip, zstd or uncompressed");
+    fields.erase("compression");
+  }
+  fields.erase("compression-level");
+  fields.erase("force-compression");
+  fields.erase("oci-mediatypes");
+  if (!fields.empty()) {
+    return InvalidArgument("unknown output option \"" + fields.begin()->first + "\" in \"" + text + "\"");
+  }
+  if (spec.type != OutputSpec::Type::kImage && spec.dest.empty()) {
+    return InvalidArgument("output \"" + text + "\" needs dest=PATH (or dest=- for standard output)");
+  }
+  return spec;
+}
+
+}  // namespace mybuild::cli

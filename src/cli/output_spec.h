@@ -1,0 +1,26 @@
+// `-o/--output` values as `docker buildx build` takes them: "type=oci,dest=out.tar", "type=local,dest=DIR",
+// a bare path (= type=local,dest=PATH), "-" (= type=tar,dest=-).
+#ifndef MYBUILD_CLI_OUTPUT_SPEC_H_
+#define MYBUILD_CLI_OUTPUT_SPEC_H_
+
+#include <map>
+#include <string>
+
+#include "src/base/status.h"
+#include "src/image/descriptor.h"
+
+namespace mybuild::cli {
+
+struct OutputSpec {
+  enum class Type { kOci, kDocker, kLocal, kTar, kImage };
+  Type type = Type::kImage;
+  std::string dest;  // path, or "-" for standard output
+  std::optional<image::Compression> compression;  // compression=gzip|zstd|uncompressed
+  std::string name;  // name=… (extra image names for oci/docker/image)
+};
+
+StatusOr<OutputSpec> ParseOutputSpec(const std::string& text);
+
+}  // namespace mybuild::cli
+
+#endif  // MYBUILD_CLI_OUTPUT_SPEC_H_

@@ -1,0 +1,115 @@
+#include "src/cli/store_access.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <set>
+#include <system_error>
+
+#include "src/image/reference.h"
+
+namespace mybuild::cli {
+namespace {
+
+bool IsLowerHex(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+constexpr size_t kMinIdPrefix = 4;
+
+}  // namespace
+
+StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global) {
+  const std::filesystem::path root = ResolveRoot(global);
+  if (root.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(root.parent_path(), error);
+    if (error) {
+      return Status(StatusCode::kIo, "create the parent of the state root " + root.string() + ": " +
+                                         error.message());
+    }
+  }
+  if (::mkdir(root.c_str(), 0700) != 0 && errno != EEXIST) return ErrnoError("mkdir " + root.string());
+  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
+  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+  return LocalStore{root, std::move(blobs), std::move(images)};
+}
+
+StatusOr<TagListing> ListTaggedImages(const LocalStore& store) {
+  MB_ASSIGN_OR_RETURN(auto tags, store.images.List());
+  TagListing listing;
+  std::map<Digest, StatusOr<image::StoredImage>> loaded;
+  for (const auto& [name, manifest] : tags) {
+    auto it = loaded.find(manifest);
+    if (it == loaded.end()) it = loaded.emplace(manifest, image::LoadImage(store.blobs, manifest)).first;
+    if (it->second.ok()) {
+      listing.images.push_back(TaggedImage{name, *it->second});
+    } else {
+      listing.broken.emplace(name, it->second.status());
+    }
+  }
+  return listing;
+}
+
+StatusOr<ResolvedImage> ResolveImage(const LocalStore& store, std::string_view argument) {
+  const Status not_found = NotFound("no such image: " + std::string(argument));
+  // 1. A tagged name.
+  if (StatusOr<std::string> name = image::NormalizeReference(argument); name.ok()) {
+    StatusOr<Digest> manifest = store.images.Resolve(*name);
+    if (manifest.ok()) return ResolvedImage{*manifest, *name};
+    if (manifest.status().code() != StatusCode::kNotFound) return manifest.status();
+  }
+  std::string_view hex = argument;
+  if (hex.rfind("sha256:", 0) == 0) hex.remove_prefix(7);
+  if (!IsLowerHex(hex) || hex.size() < kMinIdPrefix || hex.size() > 64) return not_found;
+  // 2. A full manifest digest, tagged or not.
+  if (hex.size() == 64) {
+    const Digest digest = Digest::FromHex(std::string(hex));
+    if (store.blobs.Has(digest) && image::LoadImage(store.blobs, digest).ok()) return ResolvedImage{digest, ""};
+  }
+  // 2/3. A (prefix of a) config or manifest digest of a tagged image.
+  MB_ASSIGN_OR_RETURN(TagListing listing, ListTaggedImages(store));
+  std::set<Digest> matches;
+  for (const TaggedImage& tagged : listing.images) {
+    if (tagged.image.config_digest.hex().rfind(hex, 0) == 0 ||
+        tagged.image.manifest_digest.hex().rfind(hex, 0) == 0) {
+      matches.insert(tagged.image.manifest_digest);
+    }
+  }
+  if (matches.empty()) return not_found;
+  if (matches.size() > 1) {
+    return InvalidArgument("image ID \"" + std::string(argument) + "\" is ambiguous: it matches " +
+                           std::to_string(matches.size()) + " images; give more digits");
+  }
+  return ResolvedImage{*matches.begin(), ""};
+}
+
+StatusOr<std::string> NormalizeTagName(std::string_view name) {
+  MB_ASSIGN_OR_RETURN(image::Reference ref, image::ParseReference(name));
+  if (ref.digest) {
+    return InvalidArgument("image name \"" + std::string(name) +
+                           "\": a tag cannot contain a digest (expected NAME[:TAG])");
+  }
+  return ref.ToString();
+}
+
+std::pair<std::string, std::string> FamiliarRepositoryAndTag(const std::string& name) {
+  StatusOr<image::Reference> ref = image::ParseReference(name);
+  if (!ref.ok()) return {name, "<none>"};
+  std::string tag = ref->tag.empty() ? "<none>" : ref->tag;
+  image::Reference repository = *ref;
+  repository.tag.clear();
+  repository.digest.reset();
+  return {repository.Familiar(), tag};
+}
+
+std::string FamiliarName(const std::string& name) {
+  StatusOr<image::Reference> ref = image::ParseReference(name);
+  return ref.ok() ? ref->Familiar() : name;
+}
+
+}  // namespace mybuild::cli

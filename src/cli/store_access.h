@@ -1,0 +1,71 @@
+// Opening the local store under the state root and finding images in it by name or ID, as the
+// image-store commands (import, load, images, tag, rmi, save, inspect) need.
+#ifndef MYBUILD_CLI_STORE_ACCESS_H_
+#define MYBUILD_CLI_STORE_ACCESS_H_
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cache/blob_store.h"
+#include "src/base/digest.h"
+#include "src/base/status.h"
+#include "src/cli/global_options.h"
+#include "src/image/image_store.h"
+
+namespace mybuild::cli {
+
+// The blob store and the tag store of one state root.
+struct LocalStore {
+  std::filesystem::path root;
+  cache::BlobStore blobs;
+  image::ImageStore images;
+};
+
+// Opens (creating when missing: the root itself mode 0700, its parents 0755) the state root chosen by
+// ResolveRoot(global).
+StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global);
+
+// A tag and the image it names.
+struct TaggedImage {
+  std::string name;  // normalised reference, e.g. "docker.io/library/busybox:latest"
+  image::StoredImage image;
+};
+
+// Every tag with its image loaded (manifest + config), sorted by name. Tags whose image cannot be loaded
+// (blobs missing or corrupt) are reported in `broken` (name -> error) instead of failing the listing.
+struct TagListing {
+  std::vector<TaggedImage> images;
+  std::map<std::string, Status> broken;
+};
+StatusOr<TagListing> ListTaggedImages(const LocalStore& store);
+
+// How an argument named an image.
+struct ResolvedImage {
+  Digest manifest;
+  std::string tag;  // the normalised reference when the argument was a tagged name; empty for an ID
+};
+
+// Finds the image an argument names, trying in order:
+//   1. a tagged name ("busybox", "me/app:1.0", full references);
+//   2. a full digest "sha256:<hex>": a manifest in the blob store, else the config digest (image ID) of
+//      a tagged image;
+//   3. an ID prefix (at least 4 lowercase hex digits, "sha256:" optional) of the config or manifest
+//      digest of a tagged image; a prefix matching two different images is an error.
+// kNotFound ("no such image: ARG") when nothing matches.
+StatusOr<ResolvedImage> ResolveImage(const LocalStore& store, std::string_view argument);
+
+// A name for a new tag: normalised; a digest ("name@sha256:...") is refused, as docker does.
+StatusOr<std::string> NormalizeTagName(std::string_view name);
+
+// REPOSITORY and TAG as `docker images` shows them ("busybox", "latest") for a normalised name.
+std::pair<std::string, std::string> FamiliarRepositoryAndTag(const std::string& name);
+
+// The short name docker shows for a normalised reference ("busybox:latest"); the input when unparsable.
+std::string FamiliarName(const std::string& name);
+
+}  // namespace mybuild::cli
+
+#endif  // MYBUILD_CLI_STORE_ACCESS_H_
