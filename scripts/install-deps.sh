@@ -10,7 +10,7 @@ build_packages=(
   nlohmann-json3-dev libcli11-dev libzstd-dev zlib1g-dev libcurl4-openssl-dev libseccomp-dev
   busybox-static  # the base image of `make demo`
 )
-test_packages=(busybox-static skopeo umoci runc)
+test_packages=(busybox-static skopeo umoci runc jq)
 bench_packages=(buildah skopeo busybox-static debootstrap time)
 
 wanted=("${build_packages[@]}")

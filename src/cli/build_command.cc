@@ -20,7 +20,8 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
                       "Output destination (type=oci|docker|local|tar|registry|image,dest=PATH,…)");
   command->add_flag("--push", options->push, "Shorthand for --output=type=registry");
   command->add_flag("--no-cache", options->no_cache, "Do not use cache when building the image");
-  command->add_option("--no-cache-filter", options->no_cache_filter, "Do not cache the named stages");
+  command->add_option("--no-cache-filter", options->no_cache_filter, "Do not cache the named stages (repeatable)")
+      ->delimiter(',');
   command->add_option("--secret", options->secrets, "Secret to expose to the build (id=ID,src=PATH|env=VAR)");
   command->add_option("--cache-from", options->cache_from, "External cache sources");
   command->add_option("--cache-to", options->cache_to, "Cache export destinations");

@@ -1,6 +1,7 @@
 // `mybuild build`: Dockerfile → AST → plan → step graph → solve on the worker → image → outputs.
 // This is where the concrete implementations are chosen and wired together.
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,7 +172,10 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
       if (!pinned.ok()) return pinned.WithLocation(stage.location);
     }
   }
-  MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.pinned()));
+  planner::LoweringOptions lowering_options;
+  lowering_options.no_cache_stages = options.no_cache_filter;
+  MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered,
+                      planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
 
   // The worker and its side effects.
   std::filesystem::path scratch = root / "tmp" / ("build-" + std::to_string(::getpid()));
@@ -217,8 +221,10 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   // Solve.
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(root));
   std::string progress_mode = options.quiet ? "quiet" : options.progress;
+  struct winsize window {};
+  const size_t columns = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &window) == 0 ? window.ws_col : 0;
   MB_ASSIGN_OR_RETURN(std::unique_ptr<solver::ProgressSink> progress,
-                      solver::MakeProgressSink(progress_mode, std::cerr, ::isatty(STDERR_FILENO) != 0));
+                      solver::MakeProgressSink(progress_mode, std::cerr, ::isatty(STDERR_FILENO) != 0, columns));
   solver::CancelToken cancel;
   solver::SolveResult solved;
   {

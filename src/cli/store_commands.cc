@@ -25,7 +25,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/store_access.h"
 #include "src/cli/store_format.h"
-#include "src/cli/store_layer_from_tree.h"
+#include "src/image/snapshot_layer.h"
 #include "src/image/exporters.h"
 #include "src/image/image_config.h"
 #include "src/image/reference.h"
@@ -114,7 +114,7 @@ StatusOr<Digest> Import(const GlobalOptions& global, const ImportOptions& option
   image::LayerOptions layer_options;
   layer_options.compression = CompressionFromFlag(options.compression);
   layer_options.source_date_epoch = epoch;
-  StatusOr<image::LayerResult> layer = WriteLayerFromTree(store.blobs, tree, layer_options);
+  StatusOr<image::LayerResult> layer = image::WriteTreeLayer(tree, store.blobs, layer_options);
   if (!layer.ok()) return layer.status().WithContext("import " + options.source);
 
   const HostPlatform platform = CurrentPlatform();
@@ -162,7 +162,11 @@ int RunLoad(const GlobalOptions& global, const LoadOptions& options) {
     }
     for (const std::string& name : image.names) {
       StatusOr<std::string> tag = NormalizeTagName(name);
-      if (!tag.ok()) return Fail(tag.status().WithContext("load"));
+      if (!tag.ok()) {
+        std::cerr << "warning: load: not tagging " << image.manifest.ToString() << ": " << tag.status().ToString()
+                  << "\n";
+        continue;
+      }
       if (Status tagged = store->images.Tag(*tag, image.manifest); !tagged.ok()) return Fail(tagged);
       if (!options.quiet) std::cout << "Loaded image: " << FamiliarName(*tag) << "\n";
     }

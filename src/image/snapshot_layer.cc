@@ -1,5 +1,7 @@
 #include "src/image/snapshot_layer.h"
 
+#include "snapshotter/diff.h"
+
 namespace mybuild::image {
 namespace {
 
@@ -54,6 +56,12 @@ StatusOr<LayerResult> WriteSnapshotLayer(const std::vector<snapshotter::LayerEnt
     MB_RETURN_IF_ERROR(writer.Add(FromSnapshotEntry(entry)).WithContext("layer entry " + entry.path));
   }
   return writer.Write(store);
+}
+
+StatusOr<LayerResult> WriteTreeLayer(const std::filesystem::path& dir, const cache::BlobStore& store,
+                                     const LayerOptions& options) {
+  MB_ASSIGN_OR_RETURN(std::vector<snapshotter::LayerEntry> entries, snapshotter::DiffTrees("", dir));
+  return WriteSnapshotLayer(entries, store, options);
 }
 
 }  // namespace mybuild::image

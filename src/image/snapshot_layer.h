@@ -2,6 +2,7 @@
 #ifndef MYBUILD_IMAGE_SNAPSHOT_LAYER_H_
 #define MYBUILD_IMAGE_SNAPSHOT_LAYER_H_
 
+#include <filesystem>
 #include <vector>
 
 #include "cache/blob_store.h"
@@ -11,12 +12,20 @@
 
 namespace mybuild::image {
 
-// The layer-writer form of one diff entry; file content is opened (OpenEntryContent) only when written.
+// The layer-writer form of one diff entry. A regular file's content is opened (OpenEntryContent:
+// O_NOFOLLOW, size re-checked) only when the tar is written, so its `source` must stay in place until
+// then. A whiteout keeps its ".wh." name as an empty, mode-0 file (the form WhiteoutEntry() makes).
 LayerEntry FromSnapshotEntry(const snapshotter::LayerEntry& entry);
 
 // Writes the entries as one deterministic layer into `store`.
 StatusOr<LayerResult> WriteSnapshotLayer(const std::vector<snapshotter::LayerEntry>& entries,
                                          const cache::BlobStore& store, const LayerOptions& options);
+
+// The whole tree below `dir` (not `dir` itself) as one layer, as if added on top of an empty rootfs
+// (snapshotter::DiffTrees("", dir)): symlinks stored as links, hardlinked files as tar hardlinks. `dir`
+// must not change until this returns.
+StatusOr<LayerResult> WriteTreeLayer(const std::filesystem::path& dir, const cache::BlobStore& store,
+                                     const LayerOptions& options);
 
 }  // namespace mybuild::image
 

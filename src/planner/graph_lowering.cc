@@ -1,5 +1,6 @@
 #include "src/planner/graph_lowering.h"
 
+#include <cctype>
 #include <cstdio>
 #include <optional>
 #include <utility>
@@ -52,7 +53,7 @@ class Lowering {
  public:
   explicit Lowering(const std::map<std::string, PinnedImage>& images) : images_(images) {}
 
-  Status LowerStage(const Stage& stage) {
+  Status LowerStage(const Stage& stage, bool ignore_cache) {
     MB_ASSIGN_OR_RETURN(graph::VertexIndex current, BaseVertex(stage));
     for (const Step& step : stage.steps) {
       graph::Platform platform = ToGraphPlatform(stage.platform);
@@ -60,6 +61,7 @@ class Lowering {
           [&](const auto& op) { return LowerStep(op, step, current, platform); }, step.op);
       if (!next.ok()) return next.status().WithLocation(step.location);
       current = *next;
+      if (ignore_cache) builder_.SetIgnoreCache(current, true);
     }
     stage_results_[stage.index] = current;
     return Status::Ok();
@@ -260,12 +262,31 @@ class Lowering {
   std::optional<graph::VertexIndex> context_;
 };
 
+bool EqualsIgnoringCase(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+bool NamedIn(const Stage& stage, const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (!stage.name.empty() && EqualsIgnoringCase(name, stage.name)) return true;
+    if (name == std::to_string(stage.index)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-StatusOr<LoweredGraph> LowerToGraph(const BuildPlan& plan, const std::map<std::string, PinnedImage>& images) {
+StatusOr<LoweredGraph> LowerToGraph(const BuildPlan& plan, const std::map<std::string, PinnedImage>& images,
+                                    const LoweringOptions& options) {
   if (plan.stages.empty()) return InvalidArgument("the build plan has no stage");
   Lowering lowering(images);
-  for (const Stage& stage : plan.stages) MB_RETURN_IF_ERROR(lowering.LowerStage(stage));
+  for (const Stage& stage : plan.stages) {
+    MB_RETURN_IF_ERROR(lowering.LowerStage(stage, NamedIn(stage, options.no_cache_stages)));
+  }
   return std::move(lowering).Finish(plan.target_index);
 }
 

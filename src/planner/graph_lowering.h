@@ -14,6 +14,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "src/base/status.h"
 #include "src/graph/build_graph.h"
@@ -33,9 +34,17 @@ struct LoweredGraph {
   std::map<int, graph::VertexIndex> stage_results;   // Dockerfile stage index → its last vertex
 };
 
+struct LoweringOptions {
+  // `--no-cache-filter`: stages, by name (case-insensitive) or Dockerfile index, whose steps the solver
+  // never takes from the cache (their FROM image and the build context are not steps of theirs). Names
+  // that match no planned stage are ignored, as BuildKit does.
+  std::vector<std::string> no_cache_stages;
+};
+
 // `images` maps every image reference of the plan (stage bases, COPY --from, mount from=), as written
 // in the plan, to its pinned form. A missing entry is an error at the step that names it.
-StatusOr<LoweredGraph> LowerToGraph(const BuildPlan& plan, const std::map<std::string, PinnedImage>& images);
+StatusOr<LoweredGraph> LowerToGraph(const BuildPlan& plan, const std::map<std::string, PinnedImage>& images,
+                                    const LoweringOptions& options = {});
 
 }  // namespace mybuild::planner
 

@@ -143,9 +143,11 @@ StatusOr<std::unique_ptr<Worker>> Worker::Create(WorkerDeps deps, WorkerOptions 
 StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
                                                    std::span<const solver::StepInput> inputs) {
   if (const graph::SourceOp* source = SourceOf(vertex)) {
-    // Sources are cheap to re-run (an image's chain is unpacked once and then found by name) and a
-    // pulled image is never a cache candidate; the context's content enters the keys of its readers.
-    return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), /*cacheable=*/false};
+    // A source's definition names its exact content (an image by manifest digest; scratch and the
+    // context have empty results, the context's content enters the keys of its readers), so its result
+    // is found by definition: a rebuild shows the base as cached, and CanReuse still checks that the
+    // unpacked snapshot and the blobs exist. This never makes a pulled image a candidate for a step.
+    return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), /*cacheable=*/true};
   }
   const graph::FileOp* file = std::get_if<graph::FileOp>(&vertex.op);
   if (file == nullptr) return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), true};

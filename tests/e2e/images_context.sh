@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Issue 3, the build context: .dockerignore (with ! exceptions and **) and Dockerfile.dockerignore beside
+# the Dockerfile; ADD of local tar archives (plain, gzip, bzip2, xz, zstd) which are unpacked, of http URLs
+# (with --checksum, never unpacked, mode 600), --chown/--chmod on ADD, heredoc sources.
+source "$MYBUILD_E2E_LIB"
+source "$(dirname "$MYBUILD_E2E_LIB")/images.bash"
+require_root
+require_tool python3
+export SOURCE_DATE_EPOCH=1700000000
+
+# --- .dockerignore ---
+ctx=$(image_case dockerignore)
+mb_build -o type=local,dest=ign "$ctx" >/dev/null
+for f in Dockerfile .dockerignore keep.log kept.txt other.txt sub/deep/normal.txt sub/deep/wanted.tmp; do
+  [ -f "ign/ctx/$f" ] || fail ".dockerignore keeps $f"
+done
+pass ".dockerignore keeps what no pattern (or a ! exception) excludes"
+for f in app.log secret.key sub/deep/secret.txt sub/deep/drop.tmp build; do
+  [ ! -e "ign/ctx/$f" ] || fail ".dockerignore drops $f"
+done
+pass ".dockerignore drops *.log, **/secret*, build, sub/deep/*.tmp"
+mb_build -f "$ctx/alt.Dockerfile" -o type=local,dest=alt "$ctx" >/dev/null
+for f in app.log secret.key kept.txt sub/deep/normal.txt; do
+  [ -f "alt/ctx/$f" ] || fail "alt.Dockerfile.dockerignore keeps $f"
+done
+for f in other.txt; do
+  [ ! -e "alt/ctx/$f" ] || fail "alt.Dockerfile.dockerignore drops $f"
+done
+pass "Dockerfile.dockerignore beside the Dockerfile replaces the context's .dockerignore"
+mb_build -f - -o type=local,dest=stdin-ign "$ctx" <"$ctx/Dockerfile" >/dev/null
+[ ! -e stdin-ign/ctx/app.log ] && [ -f stdin-ign/ctx/keep.log ] || fail "-f - uses the context's .dockerignore"
+pass "-f - uses the context's .dockerignore"
+
+# --- ADD ---
+ctx=$(image_case add)
+mkdir -p tree/sub
+echo "eff" >tree/f.txt
+echo "gee" >tree/sub/g.txt
+ln -s f.txt tree/lnk
+chmod 640 tree/f.txt
+chown 5:6 tree/f.txt
+tar -C tree --numeric-owner -cf "$ctx/tree.tar" .
+gzip -n -c "$ctx/tree.tar" >"$ctx/tree.tar.gz"
+bzip2 -c "$ctx/tree.tar" >"$ctx/tree.tar.bz2"
+xz -c "$ctx/tree.tar" >"$ctx/tree.tar.xz"
+zstd -q -c "$ctx/tree.tar" >"$ctx/tree.tar.zst"
+
+# A local web server for the URL sources.
+mkdir www
+echo "remote content" >www/remote.txt
+cp "$ctx/tree.tar.gz" www/
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory www "$port" >/dev/null 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; cleanup_e2e' EXIT
+for _ in $(seq 50); do
+  curl -fs "http://127.0.0.1:$port/remote.txt" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+sum="sha256:$(sha256sum www/remote.txt | cut -d' ' -f1)"
+
+mb_build --build-arg "URL_BASE=http://127.0.0.1:$port" --build-arg "URL_SUM=$sum" -o type=oci,dest=add.tar "$ctx" >/dev/null
+unpack_oci add.tar out
+r=out/rootfs
+for d in plain gzip bzip2 xz zstd into/existing; do
+  assert_eq "eff" "$(cat "$r/$d/f.txt")" "ADD unpacks the $d archive"
+  assert_eq "640 5:6" "$(stat_of "$r/$d/f.txt")" "$d: mode and owner come from the archive"
+  assert_eq "gee" "$(cat "$r/$d/sub/g.txt")" "$d: sub/g.txt"
+  assert_eq "f.txt" "$(readlink "$r/$d/lnk")" "$d: symlink"
+done
+assert_eq "note" "$(cat "$r/note.txt")" "ADD of a plain file copies it"
+assert_eq "remote content" "$(cat "$r/url/remote.txt")" "ADD URL DIR/ names the file after the URL"
+assert_eq "600 0:0" "$(stat_of "$r/url/remote.txt")" "a downloaded file is mode 600"
+assert_eq "remote content" "$(cat "$r/url-named.txt")" "ADD URL FILE"
+cmp -s www/tree.tar.gz "$r/url-archive/tree.tar.gz" || fail "an archive from a URL is not unpacked"
+pass "an archive from a URL is not unpacked"
+assert_eq "600 7:8" "$(stat_of "$r/owned-note.txt")" "ADD --chmod --chown"
+assert_eq "added by heredoc" "$(cat "$r/heredoc.txt")" "ADD heredoc"
+
+mb_build_fails --build-arg "URL_BASE=http://127.0.0.1:$port" \
+  --build-arg "URL_SUM=sha256:0000000000000000000000000000000000000000000000000000000000000000" "$ctx"
+assert_contains "$(cat "$E2E_WORK/last-build.log")" "checksum" "a wrong --checksum fails and says so"
+mb_build_fails --build-arg "URL_BASE=http://127.0.0.1:$port/missing" --build-arg "URL_SUM=$sum" "$ctx"
+assert_contains "$(cat "$E2E_WORK/last-build.log")" "404" "a missing URL fails with the HTTP status"
+
+# Same inputs, fresh root: same bytes.
+MYBUILD_ROOT="$E2E_WORK/root2" mb_build --build-arg "URL_BASE=http://127.0.0.1:$port" --build-arg "URL_SUM=$sum" \
+  -o type=oci,dest=add2.tar "$ctx" >/dev/null
+cmp -s add.tar add2.tar || fail "ADD is deterministic across fresh roots"
+pass "ADD is deterministic across fresh roots"

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Issue 3, outputs: `mybuild [build] -t NAME CONTEXT` stores the image and prints its manifest digest; -f
+# defaults to CONTEXT/Dockerfile, `-f -` reads stdin; -o type=oci|docker|local|tar, dest=- for stdout;
+# compression=gzip|zstd|uncompressed; every tarball is accepted by skopeo and unpacked by umoci; with
+# SOURCE_DATE_EPOCH the same inputs give the same bytes, also from two fresh roots.
+source "$MYBUILD_E2E_LIB"
+source "$(dirname "$MYBUILD_E2E_LIB")/images.bash"
+export SOURCE_DATE_EPOCH=1700000000
+ctx=$(image_case basic)
+
+# The default command and the build subcommand, -f defaulting to CONTEXT/Dockerfile.
+digest=$("$MYBUILD" -t basic:1 --progress quiet "$ctx" 2>"$E2E_WORK/err") || { cat "$E2E_WORK/err"; fail "build"; }
+[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "the build prints the manifest digest, got [$digest]"
+pass "mybuild -t NAME CONTEXT prints sha256:<hex>"
+assert_eq "$digest" "$(mb_build -t basic:2 "$ctx")" "mybuild build gives the same digest"
+assert_eq "$digest" "$("$MYBUILD" inspect basic:1 | jq -r '.[0].Descriptor.digest')" "the tag names that manifest"
+assert_eq "$digest" "$(mb_build -t basic:3 -f - "$ctx" <"$ctx/Dockerfile")" "-f - reads the Dockerfile from stdin"
+cp "$ctx/Dockerfile" "$E2E_WORK/Other.Dockerfile"
+assert_eq "$digest" "$(mb_build -t basic:4 -f "$E2E_WORK/Other.Dockerfile" "$ctx")" "-f names a Dockerfile outside the context"
+"$MYBUILD" images | grep -qE '^basic +1 ' || fail "images lists basic:1"
+pass "the tag is in the store"
+
+# type=oci: skopeo reads it, umoci unpacks it, the manifest digest is the one printed.
+mb_build -o type=oci,dest=out.tar "$ctx" >/dev/null
+[ -s out.tar ] || fail "type=oci writes dest"
+inspect=$(skopeo inspect oci-archive:out.tar) || fail "skopeo inspect oci-archive:out.tar"
+assert_eq "$digest" "$(jq -r .Digest <<<"$inspect")" "skopeo sees the printed manifest digest"
+assert_eq 2 "$(jq '.Layers | length' <<<"$inspect")" "two COPY steps give two layers"
+assert_eq "application/vnd.oci.image.layer.v1.tar+gzip" \
+  "$(skopeo inspect --raw oci-archive:out.tar | jq -r '.layers[0].mediaType')" "layers are gzip by default"
+tar -tf out.tar | grep -qx 'oci-layout' || fail "the OCI archive has oci-layout"
+tar -tf out.tar | grep -qx 'index.json' || fail "the OCI archive has index.json"
+pass "oci-layout and index.json"
+unpack_oci out.tar bundle
+assert_eq "hello from the context" "$(cat bundle/rootfs/hello.txt)" "umoci unpack: hello.txt"
+assert_eq "nested" "$(cat bundle/rootfs/sub/nested.txt)" "umoci unpack: sub/nested.txt"
+config=$(image_config out.tar)
+assert_eq '["/hello"]' "$(jq -c .config.Cmd <<<"$config")" "Cmd"
+assert_eq "2023-11-14T22:13:20Z" "$(jq -r .created <<<"$config")" "created is SOURCE_DATE_EPOCH"
+assert_eq "2023-11-14T22:13:20Z" "$(jq -r '[.history[].created] | unique | join(",")' <<<"$config")" \
+  "every history entry is created at SOURCE_DATE_EPOCH"
+layer=$(skopeo inspect --raw oci-archive:out.tar | jq -r '.layers[0].digest' | cut -d: -f2)
+tar -xOf out.tar "blobs/sha256/$layer" | tar -tvz --full-time >layer0.txt
+if grep -v "2023-11-14 22:13:20" layer0.txt; then fail "every mtime in a layer is clamped"; fi
+pass "layer mtimes are SOURCE_DATE_EPOCH"
+
+# type=docker: `skopeo copy docker-archive:` accepts it; same config.
+mb_build -t basic:docker -o type=docker,dest=docker.tar "$ctx" >/dev/null
+skopeo copy -q docker-archive:docker.tar oci:docker-layout:img >/dev/null || fail "skopeo copy docker-archive:"
+pass "skopeo copy docker-archive:docker.tar oci:…"
+tar -xOf docker.tar manifest.json | jq -e '.[0].RepoTags | index("basic:docker")' >/dev/null \
+  || fail "docker archive manifest.json has RepoTags basic:docker"
+pass "docker archive carries RepoTags"
+assert_eq "$(jq -r .config.digest docker-layout/index.json >/dev/null 2>&1; skopeo inspect --config oci:docker-layout:img | jq -c .config)" \
+  "$(jq -c .config <<<"$config")" "the docker archive has the same config"
+
+# type=local and type=tar: the root file system.
+mb_build -o type=local,dest=localdir "$ctx" >/dev/null
+assert_eq "hello from the context" "$(cat localdir/hello.txt)" "type=local writes the files"
+assert_eq "nested" "$(cat localdir/sub/nested.txt)" "type=local writes directories"
+mb_build -o type=tar,dest=fs.tar "$ctx" >/dev/null
+tar -tf fs.tar | sed 's|^\./||' | grep -qx 'sub/nested.txt' || fail "type=tar has sub/nested.txt"
+assert_eq "hello from the context" "$(tar -xOf fs.tar --wildcards '*hello.txt')" "type=tar has hello.txt"
+mb_build -o - "$ctx" >stdout-fs.tar
+cmp -s fs.tar stdout-fs.tar || fail "-o - writes the same tar to stdout"
+pass "-o - is type=tar,dest=-"
+mb_build -o type=oci,dest=- "$ctx" >stdout-oci.tar
+cmp -s out.tar stdout-oci.tar || fail "type=oci,dest=- writes the same archive to stdout"
+pass "type=oci,dest=- to stdout"
+
+# compression=zstd|uncompressed.
+mb_build -o type=oci,dest=zstd.tar,compression=zstd "$ctx" >/dev/null
+assert_eq "application/vnd.oci.image.layer.v1.tar+zstd" \
+  "$(skopeo inspect --raw oci-archive:zstd.tar | jq -r '.layers | map(.mediaType) | unique | join(",")')" "compression=zstd"
+unpack_oci zstd.tar zbundle
+assert_eq "nested" "$(cat zbundle/rootfs/sub/nested.txt)" "umoci unpacks zstd layers"
+mb_build -o type=oci,dest=plain.tar,compression=uncompressed "$ctx" >/dev/null
+assert_eq "application/vnd.oci.image.layer.v1.tar" \
+  "$(skopeo inspect --raw oci-archive:plain.tar | jq -r '.layers | map(.mediaType) | unique | join(",")')" "compression=uncompressed"
+unpack_oci plain.tar pbundle
+assert_eq "hello from the context" "$(cat pbundle/rootfs/hello.txt)" "umoci unpacks uncompressed layers"
+assert_eq "$(jq -c .rootfs <<<"$config")" "$(image_config plain.tar | jq -c .rootfs)" "diff_ids do not depend on compression"
+
+# Determinism: a second build, a fresh root, a touched context give the same bytes.
+mb_build -o type=oci,dest=again.tar "$ctx" >/dev/null
+cmp -s out.tar again.tar || fail "rebuild gives identical bytes"
+pass "rebuild (cache hit) gives identical bytes"
+touch -d '2001-01-01' "$ctx/hello.txt" "$ctx/sub/nested.txt"
+MYBUILD_ROOT="$E2E_WORK/root2" mb_build -o type=oci,dest=fresh.tar "$ctx" >/dev/null
+cmp -s out.tar fresh.tar || fail "a fresh root gives identical bytes"
+pass "fresh root + touched context gives identical bytes"
+MYBUILD_ROOT="$E2E_WORK/root3" mb_build -o type=docker,dest=fresh-docker.tar "$ctx" >/dev/null
+MYBUILD_ROOT="$E2E_WORK/root4" mb_build -o type=docker,dest=fresh-docker2.tar "$ctx" >/dev/null
+cmp -s fresh-docker.tar fresh-docker2.tar || fail "docker archives are identical across fresh roots"
+pass "docker archives identical across fresh roots"

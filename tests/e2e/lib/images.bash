@@ -1,0 +1,46 @@
+# Helpers for the tests/e2e/images_*.sh scripts (RUN-free Dockerfiles from testdata/images/): build a case,
+# then look at the result only through independent tools (skopeo, umoci, jq, tar).
+# Source after common.bash.
+require_tool jq
+require_tool skopeo
+require_tool umoci
+cd "$E2E_WORK"
+
+# image_case NAME: copies testdata/images/NAME to a fresh directory under $E2E_WORK and prints its path,
+# so that a test may add generated files (archives, symlinks, modes) without touching the checkout.
+image_case() {
+  local dir="$E2E_WORK/case-$1"
+  rm -rf "$dir"
+  cp -a "$MYBUILD_TESTDATA/images/$1" "$dir"
+  echo "$dir"
+}
+
+# mb_build ARGS…: `mybuild build --progress plain ARGS…`; stdout is passed on, the progress log is kept in
+# $E2E_WORK/last-build.log and shown when the build fails.
+mb_build() {
+  if ! "$MYBUILD" build --progress plain "$@" 2>"$E2E_WORK/last-build.log"; then
+    cat "$E2E_WORK/last-build.log" >&2
+    fail "mybuild build $* failed"
+  fi
+}
+
+# mb_build_fails ARGS…: the build must fail; its stderr is left in $E2E_WORK/last-build.log.
+mb_build_fails() {
+  if "$MYBUILD" build --progress plain "$@" >/dev/null 2>"$E2E_WORK/last-build.log"; then
+    fail "mybuild build $* succeeded but should have failed"
+  fi
+}
+
+# unpack_oci TAR DIR: `skopeo copy` the OCI archive into a layout, `umoci unpack` it to DIR; the root file
+# system is DIR/rootfs, the config DIR/config.json (runtime spec, not the image config).
+unpack_oci() {
+  local tar=$1 dir=$2
+  skopeo copy -q "oci-archive:$tar" "oci:$dir.layout:img" >/dev/null || fail "skopeo copy oci-archive:$tar"
+  umoci unpack --image "$dir.layout:img" "$dir" >/dev/null 2>&1 || fail "umoci unpack of $tar"
+}
+
+# image_config TAR: the image config JSON of an OCI archive, as skopeo reads it.
+image_config() { skopeo inspect --config "oci-archive:$1"; }
+
+# stat_of PATH: "mode uid:gid" (octal mode with file type bits dropped), e.g. "644 0:0".
+stat_of() { stat -c '%a %u:%g' "$1"; }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A failing step cancels the others cleanly (the running one stops, nothing stays mounted, no sandbox
+# process survives, exit 1); with --keep-going an independent stage still finishes.
+source "$MYBUILD_E2E_LIB"
+source "$(dirname "$MYBUILD_E2E_LIB")/solver.bash"
+cd "$E2E_WORK"
+import_busybox base:latest
+
+mkdir ctx
+cat >ctx/Dockerfile <<'EOF2'
+FROM base:latest AS slow
+RUN sleep 6 && echo slow >/slow
+FROM base:latest AS bad
+RUN sleep 1 && echo failing now && exit 3
+FROM base:latest
+COPY --from=slow /slow /slow
+COPY --from=bad /etc/passwd /passwd
+EOF2
+
+set +e
+build_json fail.json -j 4 ctx >/dev/null
+code=$?
+set -e
+assert_eq 1 "$code" "a failing RUN makes the build exit 1"
+assert_contains "$(steps_in error fail.json)" "RUN sleep 1 && echo failing now && exit 3" "the failing step reports an error"
+assert_contains "$(jq -r 'select(.state? == "error") | .error' fail.json)" "exited with code 3" \
+  "the error says how the command ended"
+assert_contains "$(steps_in canceled fail.json)" "RUN sleep 6 && echo slow >/slow" "the running independent step is canceled"
+[ -z "$(steps_in done fail.json | grep 'COPY --from' || true)" ] || fail "steps after the failure never start"
+pass "steps that need the failed one never start"
+assert_eq 1 "$(summary_of failed fail.json)" "the summary counts one failure"
+no_mounts_under "$MYBUILD_ROOT" || fail "mounts are left under the root after a failure"
+pass "no mounts left after a failure"
+pgrep -f "sleep 6" >/dev/null && fail "the canceled RUN's process is still alive"
+pass "no sandbox process survives"
+
+set +e
+build_json keep.json -j 4 --keep-going ctx >/dev/null
+code=$?
+set -e
+assert_eq 1 "$code" "with --keep-going the build still fails"
+assert_contains "$(steps_in done keep.json)" "RUN sleep 6 && echo slow >/slow" "with --keep-going the independent stage finishes"
+assert_contains "$(steps_in error keep.json)" "RUN sleep 1 && echo failing now && exit 3" "… and the failure is reported"
+no_mounts_under "$MYBUILD_ROOT" || fail "mounts are left under the root after --keep-going"
+pass "no mounts left after --keep-going"
+
+# The finished stage was recorded: a fixed Dockerfile reuses it.
+sed -i 's/exit 3/true/' ctx/Dockerfile
+build_json fixed.json ctx >/dev/null || fail "the fixed build fails"
+assert_contains "$(steps_in cached fixed.json)" "RUN sleep 6 && echo slow >/slow" "what --keep-going finished is cached"

@@ -1,0 +1,66 @@
+// `--no-cache-filter`: LowerToGraph marks the steps of the named stages (and only those) ignore_cache.
+#include <doctest/doctest.h>
+
+#include "src/planner/graph_lowering.h"
+#include "tests/planner/planner_test_util.h"
+
+namespace mybuild::planner {
+namespace {
+
+using testing::MustPlan;
+
+constexpr const char* kTwoStages =
+    "FROM scratch AS Deps\n"
+    "COPY a /a\n"
+    "RUN [\"/a\"]\n"
+    "FROM scratch AS app\n"
+    "COPY --from=deps /a /b\n"
+    "COPY c /c\n";
+
+// The names of the vertices that ignore the cache, in graph order.
+std::vector<std::string> IgnoringCache(const std::vector<std::string>& filter) {
+  BuildPlan plan = MustPlan(kTwoStages);
+  LoweringOptions options;
+  options.no_cache_stages = filter;
+  StatusOr<LoweredGraph> lowered = LowerToGraph(plan, {}, options);
+  REQUIRE_MESSAGE(lowered.ok(), lowered.status().ToString());
+  std::vector<std::string> names;
+  for (const graph::Vertex& vertex : lowered->graph.vertices()) {
+    if (vertex.ignore_cache) names.push_back(vertex.name);
+  }
+  return names;
+}
+
+TEST_CASE("planner: no-cache-filter marks nothing by default") { CHECK(IgnoringCache({}).empty()); }
+
+TEST_CASE("planner: no-cache-filter marks every step of the named stage, not its base or the context") {
+  std::vector<std::string> marked = IgnoringCache({"deps"});
+  REQUIRE(marked.size() == 2);
+  CHECK(marked[0].find("COPY a /a") != std::string::npos);
+  CHECK(marked[1].find("RUN") != std::string::npos);
+}
+
+TEST_CASE("planner: no-cache-filter matches names case-insensitively and stage indices") {
+  CHECK(IgnoringCache({"DEPS"}).size() == 2);
+  CHECK(IgnoringCache({"1"}).size() == 2);
+  CHECK(IgnoringCache({"deps", "app"}).size() == 4);
+}
+
+TEST_CASE("planner: no-cache-filter ignores names of no stage") { CHECK(IgnoringCache({"nope"}).empty()); }
+
+TEST_CASE("planner: no-cache-filter does not change definition digests") {
+  BuildPlan plan = MustPlan(kTwoStages);
+  StatusOr<LoweredGraph> plain = LowerToGraph(plan, {});
+  LoweringOptions options;
+  options.no_cache_stages = {"deps", "app"};
+  StatusOr<LoweredGraph> filtered = LowerToGraph(plan, {}, options);
+  REQUIRE(plain.ok());
+  REQUIRE(filtered.ok());
+  REQUIRE(plain->graph.size() == filtered->graph.size());
+  for (size_t i = 0; i < plain->graph.size(); ++i) {
+    CHECK(plain->graph.vertex(i).digest == filtered->graph.vertex(i).digest);
+  }
+}
+
+}  // namespace
+}  // namespace mybuild::planner
