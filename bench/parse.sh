@@ -19,7 +19,7 @@ awk 'BEGIN {
   print "FROM debian:bookworm AS base"
   for (i = 1; i < 20000; i++) {
     k = i % 8
-    if (k == 0) printf "RUN apt-get update && apt-get install -y --no-install-recommends pkg%d \\\n    && rm -rf /var/lib/apt/lists/*\n", i
+    if (k == 0) printf "RUN apt-get update && apt-get install -y --no-install-recommends --no-install-suggests pkg%d \\\n    && rm -rf /var/lib/apt/lists/*\n", i
     else if (k == 1) printf "ENV VAR_%d=\"value %d\" OTHER_%d=plain\n", i, i, i
     else if (k == 2) printf "COPY --chown=1000:1000 src/file%d.txt /app/dir%d/\n", i, i
     else if (k == 3) printf "LABEL com.example.label%d=\"some label text\"\n", i

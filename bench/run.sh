@@ -43,7 +43,7 @@ setup_base() {  # setup_base TOOL STATE ROOTFS: the base image "bench-base:lates
   rm -rf "$state"
   mkdir -p "$state"
   if [ "$tool" = mybuild ]; then
-    "$mybuild" --root "$state" import "$rootfs" bench-base:latest >/dev/null
+    "$mybuild" --root "$state" import "$rootfs" localhost/bench-base:latest >/dev/null
   else
     local c
     c=$(buildah_in "$state" from scratch)
@@ -68,6 +68,7 @@ timed() {  # timed CMD: runs `sh -c CMD` under /usr/bin/time; prints "wall_s pea
   if ! /usr/bin/time -f "%e %M" -o "$out" sh -c "$1" >"$work/last.log" 2>&1; then
     echo "bench: failed: $1" >&2
     tail -5 "$work/last.log" >&2
+    exit 1  # a failed build must never be reported as a time
   fi
   tail -1 "$out"
   rm -f "$out"
@@ -88,7 +89,9 @@ run_pairs() {
       cp -a "$context" "$ctx"
       setup_base "$tool" "$state" "$base"
       "$prepare" "$tool" "$state" "$ctx"
-      read -r wall kb < <(timed "$(build_cmd "$tool" "$state" "$ctx" "$work/out-$tool.tar")")
+      local measured
+      measured=$(timed "$(build_cmd "$tool" "$state" "$ctx" "$work/out-$tool.tar")") || exit 1
+      read -r wall kb <<<"$measured"
       pair+=("$wall" "$kb")
     done
     [ "$i" -eq 0 ] && continue

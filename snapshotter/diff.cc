@@ -135,14 +135,42 @@ class Differ {
   Differ(bool overlay, std::filesystem::path upper_root) : overlay_(overlay), upper_root_(std::move(upper_root)) {}
 
   // Walks the directory `rel` ("" = root): upper_fd is open, lower_fd is -1 when the lower has no such dir.
-  // Returns whether anything below was emitted.
-  StatusOr<bool> Walk(const std::string& rel, int upper_fd, int lower_fd) {
+  // `hides_lower`: the upper directory replaces the lower one's listing (native: always, the upper is a full
+  // tree; overlay: an opaque directory or anything below one); otherwise lower entries the upper does not
+  // name are still there. Returns whether anything below was emitted.
+  //
+  // Both sources decide deletions the same way, from the lower listing and the resulting listing only: a
+  // directory (other than the root) that had entries in the lower and keeps none of their names gets one
+  // ".wh..wh..opq" entry and everything in it is new; otherwise each lower name that is gone gets a
+  // ".wh.name" entry. So `rm -rf d && mkdir d && touch d/new` gives an opaque directory from both, and
+  // deleting some entries gives whiteouts from both, whatever overlayfs recorded.
+  StatusOr<bool> Walk(const std::string& rel, int upper_fd, int lower_fd, bool hides_lower) {
     MB_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(upper_fd, Where(rel)));
     bool emitted = false;
-    if (!overlay_ && lower_fd >= 0) {
+    std::set<std::string> overlay_whiteouts;
+    if (overlay_) {
+      for (const auto& name : names) {
+        struct stat wst {};
+        if (::fstatat(upper_fd, name.c_str(), &wst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISCHR(wst.st_mode) &&
+            wst.st_rdev == makedev(0, 0)) {
+          overlay_whiteouts.insert(name);
+        }
+      }
+    }
+    if (lower_fd >= 0) {
       MB_ASSIGN_OR_RETURN(std::vector<std::string> lower_names, ListDir(lower_fd, Where(rel)));
+      std::vector<std::string> gone;
       for (const auto& n : lower_names) {
-        if (!std::binary_search(names.begin(), names.end(), n)) {
+        bool in_upper = std::binary_search(names.begin(), names.end(), n) && !overlay_whiteouts.contains(n);
+        bool still_there = in_upper || (!hides_lower && !overlay_whiteouts.contains(n));
+        if (!still_there) gone.push_back(n);
+      }
+      if (!rel.empty() && !lower_names.empty() && gone.size() == lower_names.size()) {
+        Whiteout(Join(rel, ".wh..wh..opq"));
+        emitted = true;
+        lower_fd = -1;  // everything below is new
+      } else {
+        for (const auto& n : gone) {
           Whiteout(Join(rel, ".wh." + n));
           emitted = true;
         }
@@ -150,15 +178,18 @@ class Differ {
     }
     for (const auto& name : names) {
       std::string path = Join(rel, name);
-      if (name.rfind(".wh.", 0) == 0) {
-        struct stat wst {};
-        bool overlay_whiteout = overlay_ && ::fstatat(upper_fd, name.c_str(), &wst, AT_SYMLINK_NOFOLLOW) == 0 &&
-                                S_ISCHR(wst.st_mode) && wst.st_rdev == makedev(0, 0);
-        if (!overlay_whiteout) {
-          return InvalidArgument(fmt::format(
-              "\"{}\": a file whose name starts with \".wh.\" cannot be stored in a layer (it reads as a whiteout)",
-              path));
+      if (overlay_whiteouts.contains(name)) {
+        // Deletions were decided above; without any lower view a whiteout is kept as it is.
+        if (no_lower_view_) {
+          Whiteout(Join(rel, ".wh." + name));
+          emitted = true;
         }
+        continue;
+      }
+      if (name.rfind(".wh.", 0) == 0) {
+        return InvalidArgument(fmt::format(
+            "\"{}\": a file whose name starts with \".wh.\" cannot be stored in a layer (it reads as a whiteout)",
+            path));
       }
       MB_ASSIGN_OR_RETURN(std::optional<Node> up, ReadNode(upper_fd, name, Where(path)));
       if (!up) continue;  // vanished
@@ -167,28 +198,21 @@ class Differ {
         MB_ASSIGN_OR_RETURN(low, ReadNode(lower_fd, name, "lower " + path));
       }
       const struct stat& st = up->st;
-      if (overlay_ && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
-        if (lower_fd < 0 || low) {
-          Whiteout(Join(rel, ".wh." + name));
-          emitted = true;
-        }
-        continue;
-      }
       if (S_ISDIR(st.st_mode)) {
         bool lower_is_dir = low && S_ISDIR(low->st.st_mode);
-        bool opaque = overlay_ && up->opaque && lower_is_dir;
         UniqueFd child(::openat(upper_fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!child) return ErrnoError(fmt::format("open {}", Where(path)));
         UniqueFd lower_child;
-        if (lower_is_dir && !(overlay_ && up->opaque)) {
+        if (lower_is_dir) {
           lower_child.Reset(::openat(lower_fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
           if (!lower_child) return ErrnoError(fmt::format("open lower {}", path));
         }
         size_t at = entries_.size();
         entries_.push_back(Make(path, *up));
-        if (opaque) Whiteout(Join(path, ".wh..wh..opq"));
-        MB_ASSIGN_OR_RETURN(bool below, Walk(path, child.get(), lower_child ? lower_child.get() : -1));
-        bool changed = !lower_is_dir || opaque || !SameMeta(*up, *low);
+        bool child_hides_lower = !overlay_ || hides_lower || up->opaque;
+        MB_ASSIGN_OR_RETURN(bool below, Walk(path, child.get(), lower_child ? lower_child.get() : -1,
+                                             child_hides_lower));
+        bool changed = !lower_is_dir || !SameMeta(*up, *low);
         if (!changed && !below) {
           entries_.erase(entries_.begin() + static_cast<ptrdiff_t>(at));
         } else {
@@ -203,6 +227,8 @@ class Differ {
     }
     return emitted;
   }
+
+  void SetNoLowerView() { no_lower_view_ = true; }
 
   std::vector<LayerEntry> Finish() {
     std::stable_sort(entries_.begin(), entries_.end(),
@@ -276,6 +302,7 @@ class Differ {
   }
 
   bool overlay_;
+  bool no_lower_view_ = false;
   std::filesystem::path upper_root_;
   std::vector<LayerEntry> entries_;
   std::map<std::string, std::pair<dev_t, ino_t>> inodes_;
@@ -291,7 +318,8 @@ StatusOr<std::vector<LayerEntry>> Run(bool overlay, const std::filesystem::path&
     if (!low) return ErrnoError(fmt::format("open lower {}", lower.string()));
   }
   Differ d(overlay, upper);
-  MB_ASSIGN_OR_RETURN(bool any, d.Walk("", up.get(), low ? low.get() : -1));
+  if (!low) d.SetNoLowerView();
+  MB_ASSIGN_OR_RETURN(bool any, d.Walk("", up.get(), low ? low.get() : -1, !overlay));
   (void)any;
   return d.Finish();
 }

@@ -2,11 +2,14 @@
 //
 // Two sources give the same entries for the same change:
 //   - DiffTrees: a lower tree and an upper tree (the native snapshotter: the upper is a modified copy).
-//     Paths missing from the upper become whiteouts ".wh.name" (only the top-most missing path).
 //   - DiffOverlayUpper: an overlayfs upper directory plus a view of the merged lower layers. Whiteouts
-//     (0:0 character devices) become ".wh.name" entries, opaque directories (trusted.overlay.opaque=y) get a
-//     ".wh..wh..opq" entry when the lower view has that directory. Entries identical to the lower view
-//     (copy-ups with no real change) are left out.
+//     (0:0 character devices) and opaque directories (trusted.overlay.opaque=y) say what is gone; entries
+//     identical to the lower view (copy-ups with no real change) are left out.
+// Deletions are decided from the lower listing and the resulting listing alone, so that both give the same
+// bytes: a directory (not the root) that had entries and keeps none of their names gets one
+// ".wh..wh..opq" entry (e.g. `rm -rf d && mkdir d && touch d/new`), and everything in it is new; otherwise
+// each name that is gone gets ".wh.name" (only the top-most missing path). With no lower view at all,
+// overlay whiteout devices are kept as ".wh.name".
 // A path is "changed" when its type, permission/special bits, owner, xattrs (user.*, security.capability,
 // system.posix_acl_*), symlink target, device number, or — for regular files — size, mtime or content
 // (content is compared when the mtimes are equal but have no sub-second part) differ. Directory mtimes

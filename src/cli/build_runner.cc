@@ -24,6 +24,7 @@
 #include "src/frontend/parser.h"
 #include "src/frontend/validate.h"
 #include "src/image/image_store.h"
+#include "src/image/layer_recompress.h"
 #include "src/image/reference.h"
 #include "src/planner/graph_lowering.h"
 #include "src/planner/planner.h"
@@ -254,12 +255,24 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
     layers.push_back(image::Descriptor{layer.media_type, layer.digest, static_cast<int64_t>(layer.size), {}, {}, {}});
   }
   std::vector<image::HistoryEntry> base_history;
+  size_t base_layers = 0;
   const planner::Stage* base_stage = &target_stage;
   while (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kStage) {
     base_stage = plan.FindStage(base_stage->base_stage);
   }
   if (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kImage) {
-    if (const image::StoredImage* base = resolver.Find(base_stage->base_image)) base_history = base->config.history;
+    if (const image::StoredImage* base = resolver.Find(base_stage->base_image)) {
+      base_history = base->config.history;
+      base_layers = base->manifest.layers.size();
+    }
+  }
+  // Layers built here are in the output's compression (gzip unless `-o …,compression=`), whatever the
+  // cache holds: a layer cached by a build with another compression is re-encoded. The compressors are
+  // deterministic, so the bytes do not depend on the cache state. The base image's layers stay as stored.
+  for (size_t i = std::min(base_layers, layers.size()); i < layers.size(); ++i) {
+    MB_ASSIGN_OR_RETURN(layers[i], image::RecompressLayer(blobs, layers[i], diff_ids[i],
+                                                          worker_options.layer_options.compression,
+                                                          worker_options.layer_options.levels));
   }
   // The image is as new as its newest layer, so a build served wholly from the cache is the same image.
   int64_t created = epoch ? *epoch : (result.created > 0 ? result.created : static_cast<int64_t>(std::time(nullptr)));

@@ -1,11 +1,16 @@
 #include "src/fileops/content_hash.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <nlohmann/json.hpp>
 
 #include "src/base/files.h"
+#include "src/base/unique_fd.h"
 #include "src/fileops/source_selection.h"
 #include "src/fileops/source_walker.h"
 
@@ -151,10 +156,26 @@ std::unique_ptr<JsonFileStatCache> JsonFileStatCache::Load(std::filesystem::path
 }
 
 Status JsonFileStatCache::Save() {
-  nlohmann::json entries = nlohmann::json::array();
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!dirty_) return Status::Ok();
+  }
+  // Serialises read-merge-write with other processes; without the lock (e.g. a read-only lock file)
+  // the merge still happens, a concurrent save may then drop entries, which only costs re-hashing.
+  const std::filesystem::path lock_path = file_.string() + ".lock";
+  UniqueFd lock_fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (lock_fd) {
+    while (::flock(lock_fd.get(), LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+  std::unique_ptr<JsonFileStatCache> on_disk = Load(file_);
+  nlohmann::json entries = nlohmann::json::array();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, value] : on_disk->entries_) {
+      if (entries_.size() >= kMaxEntries) break;
+      entries_.try_emplace(id, value);
+    }
     for (const auto& [id, value] : entries_) {
       const StatKey& k = value.first;
       entries.push_back({{"dev", k.device},

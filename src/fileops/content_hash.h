@@ -70,6 +70,9 @@ class MemoryStatCache : public StatCache {
 // entries sorted by (dev, ino). Save() writes atomically (temp file, fsync, rename) and only when
 // something changed. A missing file is an empty cache; an unreadable or malformed one is ignored (it is
 // only a cache) and replaced on the next Save(). At most kMaxEntries are kept.
+// Concurrent processes: Save() holds an exclusive flock on FILE.lock while it reads the file again and
+// adds the entries of files this cache does not know (what another build saved since Load), so that
+// builds sharing a root keep each other's work; for a file both know, this cache's entry wins.
 class JsonFileStatCache : public MemoryStatCache {
  public:
   static constexpr size_t kMaxEntries = 1'000'000;

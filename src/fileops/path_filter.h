@@ -26,6 +26,15 @@ class PathFilter {
   // For an excluded directory: whether an exception could re-include something below it (the walker
   // then descends instead of skipping the subtree).
   virtual bool MayReincludeBelow(std::string_view dir_rel) const = 0;
+  // For an entry found below a selected source while walking it: `source_rel` is the same entry relative
+  // to that source ("" never: the source itself is not asked). Filters whose patterns are relative to the
+  // copied source (COPY --exclude, as in BuildKit) override these; by default only `root_rel` counts.
+  virtual bool ExcludedBelowSource(std::string_view root_rel, std::string_view /*source_rel*/) const {
+    return Excluded(root_rel);
+  }
+  virtual bool MayReincludeBelowSource(std::string_view root_rel, std::string_view /*source_rel*/) const {
+    return MayReincludeBelow(root_rel);
+  }
 };
 
 // A PathFilter over the frontend's .dockerignore matcher (src/frontend/dockerignore.h), used for the

@@ -26,12 +26,24 @@ struct SelectedSource {
 };
 
 // The filter applied below selected sources: .dockerignore (context only) combined with --exclude.
+// Excluded/MayReincludeBelow match both by root-relative path (used for the selected paths themselves);
+// below a selected source, .dockerignore matches the root-relative path and --exclude the path relative
+// to that source, as in BuildKit's copier: `COPY --exclude=*.md dir /x/` drops dir/a.md (it matches
+// "a.md"), not dir/sub/b.md ("sub/b.md").
 class SourceFilter : public PathFilter {
  public:
   // `dockerignore` may be null; it is ignored for stage sources.
   static StatusOr<SourceFilter> Create(const CopySpec& spec, const PathFilter* dockerignore);
   bool Excluded(std::string_view rel) const override { return combined_.Excluded(rel); }
   bool MayReincludeBelow(std::string_view rel) const override { return combined_.MayReincludeBelow(rel); }
+  bool ExcludedBelowSource(std::string_view root_rel, std::string_view source_rel) const override {
+    return (dockerignore_ && dockerignore_->Excluded(root_rel)) || excludes_.Excluded(source_rel);
+  }
+  bool MayReincludeBelowSource(std::string_view root_rel, std::string_view source_rel) const override {
+    bool a = !dockerignore_ || !dockerignore_->Excluded(root_rel) || dockerignore_->MayReincludeBelow(root_rel);
+    bool b = !excludes_.Excluded(source_rel) || excludes_.MayReincludeBelow(source_rel);
+    return a && b;
+  }
   const PathFilter* dockerignore() const { return dockerignore_; }
   SourceFilter(SourceFilter&& other) noexcept
       : dockerignore_(other.dockerignore_),

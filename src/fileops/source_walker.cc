@@ -61,8 +61,8 @@ class Walker {
         return ErrnoError("lstat " + Describe(entry.root_rel));
       }
       bool is_dir = S_ISDIR(entry.st.st_mode);
-      bool excluded = filter_ && filter_->Excluded(entry.root_rel);
-      if (excluded && !(is_dir && filter_->MayReincludeBelow(entry.root_rel))) continue;
+      bool excluded = filter_ && filter_->ExcludedBelowSource(entry.root_rel, entry.rel);
+      if (excluded && !(is_dir && filter_->MayReincludeBelowSource(entry.root_rel, entry.rel))) continue;
       if (S_ISLNK(entry.st.st_mode)) {
         MB_ASSIGN_OR_RETURN(entry.link_target, ReadLinkAt(dirfd, name, Describe(entry.root_rel)));
       }

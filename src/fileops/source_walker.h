@@ -48,7 +48,8 @@ class SourceVisitor {
 };
 
 // Walks the source `root_rel` (clean, relative to the root; "" or "." for the root itself). `filter` (may be
-// null) is asked with root-relative paths for every entry below the source (not for the source itself).
+// null) is asked (PathFilter::ExcludedBelowSource) with the root-relative and the source-relative path of
+// every entry below the source (not for the source itself).
 // An excluded directory is skipped unless the filter may re-include something below it; it is then
 // visited only if something below it is.
 Status WalkSource(const snapshotter::RootFs& root, const std::string& root_rel, const PathFilter* filter,

@@ -1,4 +1,5 @@
 // COPY and ADD: flags, sources (paths, URLs, heredocs), --from, the destination, the history.
+#include "src/frontend/heredoc.h"
 #include "src/planner/file_mode.h"
 #include "src/planner/stage_dispatch.h"
 
@@ -77,9 +78,10 @@ Status DispatchCopy(StageState& state, const Instruction& in, bool from_onbuild)
       }
       InlineSource inline_source;
       inline_source.name = doc->name;
-      inline_source.content = doc->content;
+      // <<- strips the leading tabs of every line (before expansion, as BuildKit does).
+      inline_source.content = doc->chomp ? frontend::ChompHeredocContent(doc->content) : doc->content;
       if (doc->expand) {
-        MB_ASSIGN_OR_RETURN(inline_source.content, state.expander->Raw(doc->content, state.env));
+        MB_ASSIGN_OR_RETURN(inline_source.content, state.expander->Raw(inline_source.content, state.env));
       }
       copy.inline_sources.push_back(std::move(inline_source));
       continue;

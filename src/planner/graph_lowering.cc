@@ -53,12 +53,21 @@ class Lowering {
  public:
   explicit Lowering(const std::map<std::string, PinnedImage>& images) : images_(images) {}
 
-  Status LowerStage(const Stage& stage, bool ignore_cache) {
-    MB_ASSIGN_OR_RETURN(graph::VertexIndex current, BaseVertex(stage));
-    for (const Step& step : stage.steps) {
+  // `label` names the stage in progress text ("" for a one-stage build), as BuildKit does:
+  // "[builder 2/4] RUN make", "[3/3] COPY . /app"; the FROM is step 1.
+  Status LowerStage(const Stage& stage, const std::string& label, bool ignore_cache) {
+    const size_t count = stage.steps.size() + 1;
+    auto step_name = [&](size_t number, const std::string& text) {
+      return "[" + (label.empty() ? "" : label + " ") + std::to_string(number) + "/" + std::to_string(count) + "] " +
+             text;
+    };
+    MB_ASSIGN_OR_RETURN(graph::VertexIndex current, BaseVertex(stage, step_name(1, "FROM ")));
+    for (size_t i = 0; i < stage.steps.size(); ++i) {
+      const Step& step = stage.steps[i];
       graph::Platform platform = ToGraphPlatform(stage.platform);
+      const std::string name = step_name(i + 2, step.instruction);
       StatusOr<graph::VertexIndex> next = std::visit(
-          [&](const auto& op) { return LowerStep(op, step, current, platform); }, step.op);
+          [&](const auto& op) { return LowerStep(op, step, name, current, platform); }, step.op);
       if (!next.ok()) return next.status().WithLocation(step.location);
       current = *next;
       if (ignore_cache) builder_.SetIgnoreCache(current, true);
@@ -76,8 +85,7 @@ class Lowering {
   }
 
  private:
-  StatusOr<graph::VertexIndex> BaseVertex(const Stage& stage) {
-    std::string name = "[stage-" + std::to_string(stage.index) + "] FROM ";
+  StatusOr<graph::VertexIndex> BaseVertex(const Stage& stage, const std::string& name) {
     switch (stage.base_kind) {
       case Stage::BaseKind::kScratch:
         return Add(graph::SourceOp{graph::ScratchSource{}}, {}, name + "scratch", stage.location);
@@ -112,7 +120,7 @@ class Lowering {
   StatusOr<graph::VertexIndex> ContextVertex() {
     if (context_) return *context_;
     MB_ASSIGN_OR_RETURN(graph::VertexIndex index,
-                        Add(graph::SourceOp{graph::LocalSource{}}, {}, "[context] load build context", {}));
+                        Add(graph::SourceOp{graph::LocalSource{}}, {}, "[internal] load build context", {}));
     context_ = index;
     return index;
   }
@@ -130,13 +138,13 @@ class Lowering {
         return found->second;
       }
       case SourceRef::Kind::kImage:
-        return ImageVertex(ref.image, platform, "[image] " + ref.image, location);
+        return ImageVertex(ref.image, platform, "[internal] load " + ref.image, location);
     }
     return Internal("unknown source kind");
   }
 
-  StatusOr<graph::VertexIndex> LowerStep(const RunStep& run, const Step& step, graph::VertexIndex current,
-                                         const graph::Platform& platform) {
+  StatusOr<graph::VertexIndex> LowerStep(const RunStep& run, const Step& step, const std::string& name,
+                                         graph::VertexIndex current, const graph::Platform& platform) {
     graph::ExecOp exec;
     exec.args = run.args;
     exec.env = run.env;
@@ -180,11 +188,11 @@ class Lowering {
       script.readonly = true;
       exec.mounts.push_back(std::move(script));
     }
-    return Add(graph::ExecOp{std::move(exec)}, std::move(inputs), step.instruction, step.location);
+    return Add(graph::ExecOp{std::move(exec)}, std::move(inputs), name, step.location);
   }
 
-  StatusOr<graph::VertexIndex> LowerStep(const CopyStep& copy, const Step& step, graph::VertexIndex current,
-                                         const graph::Platform& platform) {
+  StatusOr<graph::VertexIndex> LowerStep(const CopyStep& copy, const Step& step, const std::string& name,
+                                         graph::VertexIndex current, const graph::Platform& platform) {
     graph::FileOp file;
     file.platform = platform;
     std::vector<graph::VertexIndex> inputs = {current};
@@ -221,10 +229,10 @@ class Lowering {
       file.actions.push_back(std::move(mkfile));
     }
     if (file.actions.empty()) return InvalidArgument("COPY has no source");
-    return Add(graph::FileOp{std::move(file)}, std::move(inputs), step.instruction, step.location);
+    return Add(graph::FileOp{std::move(file)}, std::move(inputs), name, step.location);
   }
 
-  StatusOr<graph::VertexIndex> LowerStep(const WorkdirStep& workdir, const Step& step,
+  StatusOr<graph::VertexIndex> LowerStep(const WorkdirStep& workdir, const Step& step, const std::string& name,
                                          graph::VertexIndex current, const graph::Platform& platform) {
     graph::FileOp file;
     file.platform = platform;
@@ -232,7 +240,7 @@ class Lowering {
     mkdir.path = workdir.path;
     mkdir.chown = workdir.user;
     file.actions.push_back(std::move(mkdir));
-    return Add(graph::FileOp{std::move(file)}, {current}, step.instruction, step.location);
+    return Add(graph::FileOp{std::move(file)}, {current}, name, step.location);
   }
 
   static graph::CopyAction BaseCopyAction(const CopyStep& copy, const std::string& chmod) {
@@ -285,7 +293,9 @@ StatusOr<LoweredGraph> LowerToGraph(const BuildPlan& plan, const std::map<std::s
   if (plan.stages.empty()) return InvalidArgument("the build plan has no stage");
   Lowering lowering(images);
   for (const Stage& stage : plan.stages) {
-    MB_RETURN_IF_ERROR(lowering.LowerStage(stage, NamedIn(stage, options.no_cache_stages)));
+    std::string label;
+    if (plan.stages.size() > 1) label = stage.name.empty() ? "stage-" + std::to_string(stage.index) : stage.name;
+    MB_RETURN_IF_ERROR(lowering.LowerStage(stage, label, NamedIn(stage, options.no_cache_stages)));
   }
   return std::move(lowering).Finish(plan.target_index);
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <ctime>
 #include <deque>
 #include <mutex>
@@ -79,12 +80,21 @@ fileops::CopySpec MkfileSpec(const graph::MkfileAction& action, const SourceLoca
   return spec;
 }
 
-// Keeps the last lines of a step's output for its error message.
+// Keeps the last lines of a step's output for its error message, as plain text: the error is printed
+// on the user's terminal, where the step's escape sequences must not move the cursor or clear the screen.
+// A carriage return starts the line over (progress bars); other control characters become spaces.
 class OutputTail {
  public:
   void Add(std::string_view line) {
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (size_t cr = line.rfind('\r'); cr != std::string_view::npos) line.remove_prefix(cr + 1);
+    std::string text(line);
+    for (char& c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if ((byte < 0x20 && c != '\t') || byte == 0x7f) c = ' ';
+    }
     std::lock_guard<std::mutex> lock(mutex_);
-    lines_.emplace_back(line);
+    lines_.push_back(std::move(text));
     if (lines_.size() > kFailureTailLines) lines_.pop_front();
   }
   std::string Text() {
@@ -142,7 +152,7 @@ StatusOr<std::unique_ptr<Worker>> Worker::Create(WorkerDeps deps, WorkerOptions 
 
 StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
                                                    std::span<const solver::StepInput> inputs) {
-  if (const graph::SourceOp* source = SourceOf(vertex)) {
+  if (SourceOf(vertex) != nullptr) {
     // A source's definition names its exact content (an image by manifest digest; scratch and the
     // context have empty results, the context's content enters the keys of its readers), so its result
     // is found by definition: a rebuild shows the base as cached, and CanReuse still checks that the
@@ -233,9 +243,16 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
       uint32_t uid = 0;
       uint32_t gid = 0;
       if (!mkdir->chown.empty()) {
-        MB_ASSIGN_OR_RETURN(snapshotter::ResolvedUser user, snapshotter::ResolveUser(dest, mkdir->chown));
-        uid = user.uid;
-        gid = user.gid;
+        // WORKDIR after USER: the directory belongs to that user. As in BuildKit, a user or group that is
+        // not in the image's /etc/passwd or /etc/group (or an image without them, like scratch) leaves it
+        // owned by root instead of failing the build.
+        StatusOr<snapshotter::ResolvedUser> user = snapshotter::ResolveUser(dest, mkdir->chown);
+        if (user.ok()) {
+          uid = user->uid;
+          gid = user->gid;
+        } else if (user.status().code() != StatusCode::kNotFound) {
+          return user.status();
+        }
       }
       MB_RETURN_IF_ERROR(dest.MkdirAll(mkdir->path, mkdir->mode, snapshotter::Ownership{uid, gid}).status());
       continue;
@@ -289,6 +306,11 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   spec.rootfs = target.path();
   spec.args = op.args;
   spec.env = op.env;
+  // Like docker: HOME is the user's home from /etc/passwd ("/" when unknown) unless the Dockerfile sets it.
+  if (std::none_of(spec.env.begin(), spec.env.end(),
+                   [](const std::string& entry) { return entry.starts_with("HOME="); })) {
+    spec.env.push_back("HOME=" + user.home);
+  }
   spec.cwd = op.cwd.empty() ? "/" : op.cwd;
   spec.uid = user.uid;
   spec.gid = user.gid;

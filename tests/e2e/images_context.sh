@@ -6,6 +6,7 @@ source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/images.bash"
 require_root
 require_tool python3
+for tool in bzip2 xz zstd; do require_tool "$tool"; done
 export SOURCE_DATE_EPOCH=1700000000
 
 # --- .dockerignore ---
@@ -54,7 +55,7 @@ python3 -m http.server --bind 127.0.0.1 --directory www "$port" >/dev/null 2>&1 
 server=$!
 trap 'kill "$server" 2>/dev/null; cleanup_e2e' EXIT
 for _ in $(seq 50); do
-  curl -fs "http://127.0.0.1:$port/remote.txt" >/dev/null 2>&1 && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   sleep 0.1
 done
 sum="sha256:$(sha256sum www/remote.txt | cut -d' ' -f1)"

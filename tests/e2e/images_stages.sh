@@ -20,11 +20,19 @@ assert_eq "stage a" "$(cat final/rootfs/from-index.txt)" "COPY --from=0"
 pass "FROM \$BASE from the store"
 config=$(image_config final.tar)
 assert_eq '"final"' "$(jq -c '.config.Labels.stage' <<<"$config")" "the last stage is the default target"
+assert_eq '"bb:latest"' "$(jq -c '.config.Labels.base' <<<"$config")" "ARG redeclared in a stage takes the global default"
 assert_contains "$(jq -c .config.Env <<<"$config")" '"FROM_BASE=1"' "ENV is inherited from the parent stage"
+assert_eq '"user"' "$(jq -c .config.User <<<"$config")" "USER"
+assert_eq "1000:1000" "$(stat -c %u:%g final/rootfs/owned/by/user)" "WORKDIR after USER creates the directory owned by the user"
 assert_eq '["/bin/true"]' "$(jq -c .config.Entrypoint <<<"$config")" "ENTRYPOINT"
 assert_eq 'null' "$(jq -c .config.Cmd <<<"$config")" "ENTRYPOINT resets a CMD inherited from the base"
 if grep -q "does-not-exist" "$E2E_WORK/last-build.log"; then fail "the broken stage shows in the progress"; fi
 pass "no step of the broken stage ran"
+
+# WORKDIR after USER naming a user the image does not know (scratch has no /etc/passwd): owned by root.
+printf 'FROM scratch\nUSER nobody:nogroup\nWORKDIR /app/dir\n' >unknown-user.Dockerfile
+mb_build -f unknown-user.Dockerfile -o type=local,dest=unknown-user "$ctx" >/dev/null
+assert_eq "0:0" "$(stat -c %u:%g unknown-user/app/dir)" "WORKDIR with an unknown USER is created owned by root"
 
 # --target picks a stage; the image has only what that stage needs.
 mb_build --target base -o type=oci,dest=base.tar "$ctx" >/dev/null

@@ -29,7 +29,7 @@ for round in 1 2 3; do
   build_json "b$round.json" -t app:b ctx >"b$round.digest" & pids+=($!)
   build_json "c$round.json" -t app:c -f ctx/Other.Dockerfile ctx >"c$round.digest" & pids+=($!)
   for pid in "${pids[@]}"; do
-    wait "$pid" || { cat "a$round.json" "b$round.json" "c$round.json" | jq -r 'select(.error? != "" and .error? != null) | .error' >&2; fail "round $round: a concurrent build fails"; }
+    wait "$pid" || { tail -n 1 "a$round.json" "b$round.json" "c$round.json" >&2; fail "round $round: a concurrent build fails"; }
   done
   assert_eq "$(cat "a$round.digest")" "$(cat "b$round.digest")" "round $round: concurrent builds of one Dockerfile agree"
   [ "$(cat "a$round.digest")" = "$(cat a1.digest)" ] || fail "round $round gives the image of round 1"

@@ -20,7 +20,7 @@ EOF2
 
 # interval NAME EVENTS: "started completed" of the step's done event (RFC 3339, UTC, milliseconds).
 interval() {
-  jq -r --arg n "$1" 'select(.state? == "done" and .name == $n) | "\(.started) \(.completed)"' "$2"
+  jq -rR --arg n "$1" 'fromjson? | select(.state? == "done" and (.name | endswith($n))) | "\(.started) \(.completed)"' "$2"
 }
 # overlap EVENTS: true when the two RUN steps were running at the same time.
 overlap() {

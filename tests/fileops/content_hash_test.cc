@@ -151,5 +151,27 @@ TEST_CASE("JsonFileStatCache persists atomically and survives garbage") {
   CHECK_FALSE(partial->Lookup(StatKey{1, 3, 3, 4, 6}).has_value());
 }
 
+TEST_CASE("JsonFileStatCache: caches saved by concurrent builds keep each other's entries") {
+  HashFixture f;
+  fs::path file = f.tmp.path() / "statcache.json";
+  const Digest one = Digest::Of("one");
+  const Digest two = Digest::Of("two");
+  const Digest newer = Digest::Of("newer");
+  auto first = JsonFileStatCache::Load(file);
+  auto second = JsonFileStatCache::Load(file);  // both loaded before either saved
+  first->Store(StatKey{1, 10, 3, 4, 5}, one);
+  first->Store(StatKey{1, 30, 3, 4, 5}, one);
+  second->Store(StatKey{1, 20, 3, 4, 5}, two);
+  second->Store(StatKey{1, 30, 3, 4, 6}, newer);  // the same file, changed since `first` saw it
+  REQUIRE_OK(first->Save());
+  REQUIRE_OK(second->Save());
+  auto merged = JsonFileStatCache::Load(file);
+  CHECK(merged->size() == 3);
+  CHECK(merged->Lookup(StatKey{1, 10, 3, 4, 5}) == std::optional<Digest>(one));
+  CHECK(merged->Lookup(StatKey{1, 20, 3, 4, 5}) == std::optional<Digest>(two));
+  CHECK(merged->Lookup(StatKey{1, 30, 3, 4, 6}) == std::optional<Digest>(newer));  // the later saver's entry
+  CHECK_FALSE(merged->Lookup(StatKey{1, 30, 3, 4, 5}).has_value());
+}
+
 }  // namespace
 }  // namespace mybuild::fileops

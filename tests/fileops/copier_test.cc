@@ -327,6 +327,17 @@ TEST_CASE("COPY --exclude and .dockerignore select what is copied") {
   CHECK(fs::exists(f.rootfs / "e/dir/one"));
   CHECK_FALSE(fs::exists(f.rootfs / "e/dir/sub"));
 
+  // Below a named directory, --exclude patterns are relative to that directory (as in BuildKit).
+  CopySpec under = Copy({"dir"}, "/b/");
+  under.excludes = {"sub", "one"};
+  REQUIRE_OK(f.Run(under));
+  CHECK_FALSE(fs::exists(f.rootfs / "b/one"));
+  CHECK_FALSE(fs::exists(f.rootfs / "b/sub"));
+  CopySpec rooted = Copy({"dir"}, "/r/");
+  rooted.excludes = {"dir/sub"};  // a root-relative pattern does not reach below the source
+  REQUIRE_OK(f.Run(rooted));
+  CHECK(fs::exists(f.rootfs / "r/sub/keep.me"));
+
   CopySpec wild = Copy({"*"}, "/w/");
   wild.excludes = {"*.txt"};
   REQUIRE_OK(f.Run(wild));

@@ -122,6 +122,13 @@ TEST_CASE("COPY heredoc sources are expanded unless the delimiter is quoted") {
   CHECK(HistoryOf(plan.target()).back() == "COPY <<EOF <<RAW /etc/ # buildkit");
 }
 
+TEST_CASE("COPY <<- heredoc sources lose the leading tabs of every line") {
+  BuildPlan plan = MustPlan("FROM scratch\nENV T=x\nCOPY <<-EOF /f\n\t\tone $T\n\ttwo\n  three\n\tEOF\n");
+  const CopyStep& copy = StepAs<CopyStep>(plan.target(), 0);
+  REQUIRE(copy.inline_sources.size() == 1);
+  CHECK(copy.inline_sources[0].content == "one x\ntwo\n  three\n");
+}
+
 TEST_CASE("ADD: URLs, checksum, keep-git-dir, unpack") {
   BuildPlan plan = MustPlan(
       "FROM scratch\nADD --checksum=sha256:abc --unpack=false https://example.com/x.tar.gz /x/\n"

@@ -137,6 +137,79 @@ TEST_CASE("overlay upper: whiteout devices and opaque dirs without a lower view"
   CHECK(paths == std::vector<std::string>{".wh.deleted", "op", "op/f"});
 }
 
+// Lists a diff as "path" strings, for comparing the two sources.
+std::vector<std::string> Paths(const StatusOr<std::vector<LayerEntry>>& d) {
+  REQUIRE_MESSAGE(d.ok(), d.status().ToString());
+  std::vector<std::string> out;
+  for (const auto& e : *d) out.push_back(DescribeEntry(e));
+  return out;
+}
+
+TEST_CASE("a recreated directory is opaque, a partly emptied one gets whiteouts: native and overlay agree") {
+  Trees t;
+  fs::create_directories(t.lower / "again/sub");
+  Spit(t.lower / "again/old", "o");
+  Spit(t.lower / "again/sub/deep", "d");
+  fs::create_directories(t.lower / "partly/sub");
+  Spit(t.lower / "partly/a", "a");
+  Spit(t.lower / "partly/sub/b", "b");
+  Spit(t.lower / "partly/keep", "k");
+  fs::create_directories(t.lower / "emptied");
+  Spit(t.lower / "emptied/x", "x");
+  fs::create_directories(t.lower / "reused/sub");
+  Spit(t.lower / "reused/sub/old", "o");
+  Spit(t.lower / "reused/gone", "g");
+  for (const char* dir : {"again", "partly", "partly/sub", "emptied", "reused", "reused/sub"}) {
+    SetTime(t.lower / dir, 1000, 0);
+  }
+  t.Copy();
+  // The native upper: the result as a full tree.
+  fs::remove_all(t.upper / "again");
+  fs::create_directories(t.upper / "again");
+  Spit(t.upper / "again/new", "n");
+  fs::remove(t.upper / "partly/a");
+  fs::remove_all(t.upper / "partly/sub");
+  fs::remove(t.upper / "emptied/x");
+  fs::remove_all(t.upper / "reused");
+  fs::create_directories(t.upper / "reused/sub");
+  Spit(t.upper / "reused/sub/new", "n");
+  for (const char* dir : {"again", "partly", "emptied", "reused", "reused/sub"}) SetTime(t.upper / dir, 2000, 0);
+  SetTime(t.upper / "again/new", 2000, 0);
+  SetTime(t.upper / "reused/sub/new", 2000, 0);
+  std::vector<std::string> native = Paths(DiffTrees(t.lower, t.upper));
+  std::string joined;
+  for (const auto& line : native) joined += line + "\n";
+  INFO(joined);
+  CHECK(native == std::vector<std::string>{
+                      "dir again 0755 0:0", "whiteout again/.wh..wh..opq 0000 0:0", "file again/new 0644 0:0 size=1",
+                      "dir emptied 0755 0:0", "whiteout emptied/.wh..wh..opq 0000 0:0", "dir partly 0755 0:0",
+                      "whiteout partly/.wh.a 0000 0:0", "whiteout partly/.wh.sub 0000 0:0", "dir reused 0755 0:0",
+                      "whiteout reused/.wh.gone 0000 0:0", "dir reused/sub 0755 0:0",
+                      "whiteout reused/sub/.wh..wh..opq 0000 0:0", "file reused/sub/new 0644 0:0 size=1"});
+
+  // The overlay upper of the same change: opaque where overlayfs recreated, whiteout devices elsewhere.
+  fs::path upper = t.tmp.path() / "overlay-upper";
+  fs::create_directories(upper / "again");
+  REQUIRE(::setxattr((upper / "again").c_str(), "trusted.overlay.opaque", "y", 1, 0) == 0);
+  Spit(upper / "again/new", "n");
+  fs::create_directories(upper / "partly");
+  REQUIRE(::mknod((upper / "partly/a").c_str(), S_IFCHR | 0000, makedev(0, 0)) == 0);
+  REQUIRE(::mknod((upper / "partly/sub").c_str(), S_IFCHR | 0000, makedev(0, 0)) == 0);
+  fs::create_directories(upper / "emptied");
+  REQUIRE(::mknod((upper / "emptied/x").c_str(), S_IFCHR | 0000, makedev(0, 0)) == 0);
+  fs::create_directories(upper / "reused/sub");
+  REQUIRE(::setxattr((upper / "reused").c_str(), "trusted.overlay.opaque", "y", 1, 0) == 0);
+  Spit(upper / "reused/sub/new", "n");
+  for (const char* dir : {"again", "partly", "emptied", "reused", "reused/sub"}) SetTime(upper / dir, 2000, 0);
+  SetTime(upper / "again/new", 2000, 0);
+  SetTime(upper / "reused/sub/new", 2000, 0);
+  std::vector<std::string> overlay = Paths(DiffOverlayUpper(upper, t.lower));
+  std::string overlay_joined;
+  for (const auto& line : overlay) overlay_joined += line + "\n";
+  INFO(overlay_joined);
+  CHECK(overlay == native);
+}
+
 TEST_CASE("OpenEntryContent refuses a swapped file") {
   Trees t;
   Spit(t.upper / "f", "abc");

@@ -39,8 +39,13 @@ unpack_oci() {
   umoci unpack --image "$dir.layout:img" "$dir" >/dev/null 2>&1 || fail "umoci unpack of $tar"
 }
 
-# image_config TAR: the image config JSON of an OCI archive, as skopeo reads it.
-image_config() { skopeo inspect --config "oci-archive:$1"; }
+# image_config TAR: the image config blob of an OCI archive, byte for byte (`skopeo inspect --config`
+# would drop the Docker extensions: Shell, Healthcheck, OnBuild).
+image_config() {
+  local digest
+  digest=$(skopeo inspect --raw "oci-archive:$1" | jq -r .config.digest) || fail "skopeo inspect --raw oci-archive:$1"
+  tar -xOf "$1" "blobs/sha256/${digest#sha256:}"
+}
 
 # stat_of PATH: "mode uid:gid" (octal mode with file type bits dropped), e.g. "644 0:0".
 stat_of() { stat -c '%a %u:%g' "$1"; }

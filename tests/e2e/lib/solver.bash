@@ -3,8 +3,9 @@
 require_tool jq
 require_root
 
-# build_json EVENTS [ARGS…]: `mybuild build --progress rawjson ARGS…`, events to EVENTS, the printed
-# manifest digest to stdout; returns mybuild's exit code.
+# build_json EVENTS [ARGS…]: `mybuild build --progress rawjson ARGS…`, events to EVENTS (with the final
+# "error: …" line, if any, which the readers below skip), the printed manifest digest to stdout; returns
+# mybuild's exit code.
 build_json() {
   local events=$1
   shift
@@ -14,12 +15,12 @@ build_json() {
 # steps_in STATE EVENTS: the names of the steps that reached STATE (done, cached, error, canceled), sorted,
 # one per line.
 steps_in() {
-  jq -r --arg s "$1" 'select(.state? == $s) | .name' "$2" | sort
+  jq -rR --arg s "$1" 'fromjson? | select(.state? == $s) | .name' "$2" | sort
 }
 
 # summary_of FIELD EVENTS: one field of the final summary line (total, ran, cached, failed, …).
 summary_of() {
-  jq -r --arg f "$1" 'select(.summary?) | .summary[$f]' "$2"
+  jq -rR --arg f "$1" 'fromjson? | select(.summary?) | .summary[$f]' "$2"
 }
 
 # assert_all_cached EVENTS WHAT: nothing ran and every step was cached.

@@ -1,4 +1,5 @@
-// `--no-cache-filter`: LowerToGraph marks the steps of the named stages (and only those) ignore_cache.
+// LowerToGraph: progress names of the steps, and `--no-cache-filter` (the steps of the named stages, and
+// only those, ignore the cache).
 #include <doctest/doctest.h>
 
 #include "src/planner/graph_lowering.h"
@@ -60,6 +61,27 @@ TEST_CASE("planner: no-cache-filter does not change definition digests") {
   for (size_t i = 0; i < plain->graph.size(); ++i) {
     CHECK(plain->graph.vertex(i).digest == filtered->graph.vertex(i).digest);
   }
+}
+
+std::vector<std::string> Names(const std::string& dockerfile) {
+  BuildPlan plan = MustPlan(dockerfile);
+  StatusOr<LoweredGraph> lowered = LowerToGraph(plan, {});
+  REQUIRE_MESSAGE(lowered.ok(), lowered.status().ToString());
+  std::vector<std::string> names;
+  for (const graph::Vertex& vertex : lowered->graph.vertices()) names.push_back(vertex.name);
+  return names;
+}
+
+TEST_CASE("planner: step names number the steps of each stage, FROM first") {
+  CHECK(Names(kTwoStages) == std::vector<std::string>{"[deps 1/3] FROM scratch", "[internal] load build context",
+                                                      "[deps 2/3] COPY a /a", "[deps 3/3] RUN [\"/a\"]",
+                                                      "[app 1/3] FROM scratch", "[app 2/3] COPY --from=deps /a /b",
+                                                      "[app 3/3] COPY c /c"});
+}
+
+TEST_CASE("planner: a one-stage build names steps without a stage") {
+  CHECK(Names("FROM scratch\nCOPY a /a\n") ==
+        std::vector<std::string>{"[1/2] FROM scratch", "[internal] load build context", "[2/2] COPY a /a"});
 }
 
 }  // namespace
