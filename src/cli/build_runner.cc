@@ -19,6 +19,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/image_config_conversion.h"
 #include "src/cli/output_spec.h"
+#include "src/cli/stale_scratch.h"
 #include "src/cli/store_base_resolver.h"
 #include "src/executor/namespace_executor.h"
 #include "src/frontend/parser.h"
@@ -179,6 +180,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
                       planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
 
   // The worker and its side effects.
+  RemoveStaleScratch(root / "tmp");  // what killed builds left mounted
   std::filesystem::path scratch = root / "tmp" / ("build-" + std::to_string(::getpid()));
   MB_RETURN_IF_ERROR(MakePrivateDir(scratch));
   struct ScratchCleanup {

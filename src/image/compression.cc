@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "src/image/parallel_gzip.h"
+
 namespace mybuild::image {
 namespace {
 
@@ -19,50 +21,6 @@ class PassThrough : public ByteSink {
 
  private:
   ByteSink* downstream_;
-};
-
-class GzipCompressor : public ByteSink {
- public:
-  explicit GzipCompressor(ByteSink* downstream) : downstream_(downstream), out_(kChunk) {}
-  ~GzipCompressor() override {
-    if (initialised_) deflateEnd(&stream_);
-  }
-  Status Init(int level) {
-    if (deflateInit2(&stream_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-      return Internal("deflateInit2 failed");
-    }
-    initialised_ = true;
-    return Status::Ok();
-  }
-  Status Write(std::string_view bytes) override { return Run(bytes, Z_NO_FLUSH); }
-  Status Close() override {
-    MB_RETURN_IF_ERROR(Run({}, Z_FINISH));
-    return downstream_->Close();
-  }
-
- private:
-  Status Run(std::string_view bytes, int flush) {
-    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    stream_.avail_in = static_cast<uInt>(bytes.size());
-    for (;;) {
-      stream_.next_out = out_.data();
-      stream_.avail_out = static_cast<uInt>(out_.size());
-      int rc = deflate(&stream_, flush);
-      if (rc == Z_STREAM_ERROR) return Internal("deflate failed");
-      size_t produced = out_.size() - stream_.avail_out;
-      if (produced > 0) {
-        MB_RETURN_IF_ERROR(
-            downstream_->Write(std::string_view(reinterpret_cast<char*>(out_.data()), produced)));
-      }
-      if (flush == Z_FINISH ? rc == Z_STREAM_END : (stream_.avail_in == 0 && stream_.avail_out != 0)) break;
-    }
-    return Status::Ok();
-  }
-
-  ByteSink* downstream_;
-  z_stream stream_{};
-  bool initialised_ = false;
-  std::vector<Bytef> out_;
 };
 
 class ZstdCompressor : public ByteSink {
@@ -255,9 +213,8 @@ StatusOr<std::unique_ptr<ByteSink>> MakeCompressor(Compression compression, cons
       if (options.gzip_level < 1 || options.gzip_level > 9) {
         return InvalidArgument("gzip level " + std::to_string(options.gzip_level) + ": expected 1..9");
       }
-      auto sink = std::make_unique<GzipCompressor>(downstream);
-      MB_RETURN_IF_ERROR(sink->Init(options.gzip_level));
-      return std::unique_ptr<ByteSink>(std::move(sink));
+      int threads = options.gzip_threads > 0 ? options.gzip_threads : DefaultGzipThreads();
+      return MakeParallelGzipCompressor(options.gzip_level, threads, downstream);
     }
     case Compression::kZstd: {
       if (options.zstd_level < 1 || options.zstd_level > 19) {

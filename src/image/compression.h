@@ -1,8 +1,8 @@
 // Streaming compression and decompression of layer blobs with linked libraries (zlib, libzstd), never
 // with an external program. Settings are fixed so that the same input always gives the same bytes:
-// gzip via zlib deflate (default level 6, window 15, memLevel 8, default strategy, a gzip header with
-// mtime 0, no file name, OS byte of the zlib build); zstd at a fixed level, single-threaded, no checksum,
-// no content size in the frame header.
+// gzip via zlib deflate of 1 MiB chunks on a few threads joined into one gzip member (level 6 by default;
+// the exact format is in parallel_gzip.h: the bytes never depend on the number of threads); zstd at a
+// fixed level, single-threaded, no checksum, no content size in the frame header.
 #ifndef MYBUILD_IMAGE_COMPRESSION_H_
 #define MYBUILD_IMAGE_COMPRESSION_H_
 
@@ -38,6 +38,7 @@ class FunctionSink : public ByteSink {
 struct CompressionOptions {
   int gzip_level = 6;  // 1..9
   int zstd_level = 3;  // 1..19
+  int gzip_threads = 0;  // 0: DefaultGzipThreads(); 1: compress on the calling thread (same bytes)
 };
 
 // A sink that compresses into `downstream` (not owned; Close() closes it too). kNone passes bytes through.

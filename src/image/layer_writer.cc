@@ -334,10 +334,11 @@ StatusOr<LayerResult> LayerWriter::Write(const cache::BlobStore& store) {
   FunctionSink blob_sink([&](std::string_view bytes) { return blob.Write(bytes); });
   MB_ASSIGN_OR_RETURN(std::unique_ptr<ByteSink> compressor,
                       MakeCompressor(options_.compression, options_.levels, &blob_sink));
-  // Compression runs on a worker so that it overlaps with reading files and hashing the tar.
+  // Compression runs on workers so that it overlaps with reading files and hashing the tar (gzip has its
+  // own pool of chunk compressors).
   std::unique_ptr<ByteSink> threaded;
   ByteSink* tar_sink = compressor.get();
-  if (options_.compression != Compression::kNone) {
+  if (options_.compression == Compression::kZstd) {
     threaded = std::make_unique<ThreadedSink>(compressor.get());
     tar_sink = threaded.get();
   }

@@ -118,3 +118,75 @@ TEST_CASE("threaded sink: bytes arrive in order and downstream errors come back"
 
 }  // namespace
 }  // namespace mybuild::image
+
+#include <zlib.h>
+
+#include "src/image/parallel_gzip.h"
+
+namespace mybuild::image {
+namespace {
+
+std::string CompressWith(const std::string& input, int threads, size_t piece, int level = 6) {
+  StringSink out;
+  auto compressor = MakeCompressor(Compression::kGzip, {.gzip_level = level, .gzip_threads = threads}, &out);
+  REQUIRE(compressor.ok());
+  for (size_t i = 0; i < input.size(); i += piece)
+    REQUIRE((*compressor)->Write(std::string_view(input).substr(i, piece)).ok());
+  REQUIRE((*compressor)->Close().ok());
+  CHECK(out.closed);
+  return out.data;
+}
+
+// Inflates with zlib directly (not our decompressor) and requires exactly one gzip member.
+std::string InflateOneMember(const std::string& packed) {
+  z_stream stream{};
+  REQUIRE(inflateInit2(&stream, 15 + 16) == Z_OK);
+  std::string out(1 << 16, '\0');
+  std::string result;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
+  stream.avail_in = static_cast<uInt>(packed.size());
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    rc = inflate(&stream, Z_NO_FLUSH);
+    result.append(out.data(), out.size() - stream.avail_out);
+  }
+  CHECK(rc == Z_STREAM_END);
+  CHECK(stream.avail_in == 0);  // one member, nothing after it
+  inflateEnd(&stream);
+  return result;
+}
+
+TEST_CASE("compression: parallel gzip bytes depend only on the input, never on threads or write sizes") {
+  std::string input;
+  uint32_t x = 12345;
+  while (input.size() < 3 * kGzipChunkBytes + 12345) {
+    x = x * 1103515245u + 12345u;
+    input += "line " + std::to_string(x % 5000) + " of some text\n";
+  }
+  std::string one = CompressWith(input, 1, 1 << 20);
+  CHECK(CompressWith(input, 4, 1 << 20) == one);
+  CHECK(CompressWith(input, 2, 4097) == one);
+  CHECK(CompressWith(input, 3, 5 << 20) == one);
+  CHECK(one.size() < input.size() / 2);
+  CHECK(one.substr(0, 4) == std::string("\x1f\x8b\x08\x00", 4));
+  CHECK(InflateOneMember(one) == input);
+  CHECK(*Decompress(Compression::kGzip, one, 1ull << 30, 65536) == input);
+  CHECK(CompressWith(input, 2, 1 << 20, 1) != one);  // the level matters
+  CHECK(InflateOneMember(CompressWith(input, 2, 1 << 20, 9)) == input);
+}
+
+TEST_CASE("compression: parallel gzip edge sizes (empty, one chunk exactly, several chunks exactly)") {
+  for (size_t size : {size_t{0}, size_t{1}, kGzipChunkBytes, 2 * kGzipChunkBytes, kGzipChunkBytes + 1}) {
+    CAPTURE(size);
+    std::string input(size, 'x');
+    for (size_t i = 0; i < size; i += 7) input[i] = static_cast<char>('a' + i % 13);
+    std::string one = CompressWith(input, 1, 65536);
+    CHECK(CompressWith(input, 4, 1000) == one);
+    CHECK(InflateOneMember(one) == input);
+  }
+}
+
+}  // namespace
+}  // namespace mybuild::image
