@@ -51,7 +51,8 @@ struct ExecSpec {
   std::string hostname = "mybuild";
   Network network = Network::kHost;
   std::vector<Mount> extra_mounts;
-  // When set, bind-mounted read-only over /etc/resolv.conf and /etc/hosts.
+  // When set, bind-mounted read-only over /etc/resolv.conf and /etc/hosts; /etc/hostname always holds
+  // `hostname` (all three are mount targets, so they never enter a layer).
   std::optional<std::string> resolv_conf;
   std::optional<std::string> hosts;
   std::chrono::milliseconds timeout{0};  // 0 = no limit

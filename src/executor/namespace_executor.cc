@@ -92,6 +92,7 @@ struct PreparedStep {
   std::optional<TempDir> state;
   std::string resolv_conf;
   std::string hosts;
+  std::string hostname_file;
   std::vector<std::string> mount_targets;  // container paths of the extra mounts
   std::vector<std::string> tmpfs_options;
   std::vector<PlanMount> mounts;
@@ -126,9 +127,11 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
     if (std::find(step.groups.begin(), step.groups.end(), gid) == step.groups.end()) step.groups.push_back(gid);
   }
 
-  if (spec.resolv_conf || spec.hosts) {
+  {
     MB_ASSIGN_OR_RETURN(TempDir state, TempDir::Create(state_dir, "mybuild-run-"));
     step.state.emplace(std::move(state));
+    step.hostname_file = (step.state->path() / "hostname").string();
+    MB_RETURN_IF_ERROR(WriteStateFile(step.hostname_file, spec.hostname + "\n"));
     if (spec.resolv_conf) {
       step.resolv_conf = (step.state->path() / "resolv.conf").string();
       MB_RETURN_IF_ERROR(WriteStateFile(step.resolv_conf, *spec.resolv_conf));
@@ -174,6 +177,7 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   plan.loopback_only = spec.network == ExecSpec::Network::kNone;
   plan.resolv_conf = spec.resolv_conf ? step.resolv_conf.c_str() : nullptr;
   plan.hosts = spec.hosts ? step.hosts.c_str() : nullptr;
+  plan.hostname_file = step.hostname_file.c_str();
   plan.mounts = step.mounts.data();
   plan.mount_count = step.mounts.size();
   plan.mount_tree_fds = step.mount_tree_fds.data();
@@ -326,6 +330,7 @@ std::vector<std::string> MountTargets(const ExecSpec& spec, const PreparedStep& 
   std::vector<std::string> targets = {"/dev", "/proc", "/sys"};
   if (spec.resolv_conf) targets.push_back("/etc/resolv.conf");
   if (spec.hosts) targets.push_back("/etc/hosts");
+  targets.push_back("/etc/hostname");
   for (const std::string& target : step.mount_targets) targets.push_back(target);
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());

@@ -280,6 +280,7 @@ class SandboxInit {
     if (sys_fd_ < 0) sys_fd_ = CloneTree("/sys", /*recursive=*/true, /*read_only=*/true);
     if (plan_.resolv_conf != nullptr) resolv_fd_ = CloneTree(plan_.resolv_conf, false, true);
     if (plan_.hosts != nullptr) hosts_fd_ = CloneTree(plan_.hosts, false, true);
+    if (plan_.hostname_file != nullptr) hostname_fd_ = CloneTree(plan_.hostname_file, false, true);
     for (size_t i = 0; i < plan_.mount_count; ++i) {
       const PlanMount& mount = plan_.mounts[i];
       plan_.mount_tree_fds[i] = mount.is_tmpfs ? -1 : CloneTree(mount.source, true, mount.read_only);
@@ -376,6 +377,9 @@ class SandboxInit {
     const SetupStep step = SetupStep::kMountEtcFiles;
     if (resolv_fd_ >= 0 && EnsureTarget(step, "/etc/resolv.conf", false)) Attach(step, resolv_fd_, "/etc/resolv.conf");
     if (hosts_fd_ >= 0 && EnsureTarget(step, "/etc/hosts", false)) Attach(step, hosts_fd_, "/etc/hosts");
+    if (hostname_fd_ >= 0 && EnsureTarget(step, "/etc/hostname", false)) {
+      Attach(step, hostname_fd_, "/etc/hostname");
+    }
   }
 
   void MountExtra() {
@@ -538,6 +542,7 @@ class SandboxInit {
   int sys_fd_ = -1;
   int resolv_fd_ = -1;
   int hosts_fd_ = -1;
+  int hostname_fd_ = -1;
   pid_t command_pid_ = -1;
 };
 

@@ -47,6 +47,7 @@ struct SandboxPlan {
   bool loopback_only = false;        // a new network namespace: bring up lo
   const char* resolv_conf = nullptr;  // host file to bind over /etc/resolv.conf, or null
   const char* hosts = nullptr;        // host file to bind over /etc/hosts, or null
+  const char* hostname_file = nullptr;  // host file to bind over /etc/hostname, or null
   const PlanMount* mounts = nullptr;
   size_t mount_count = 0;
   int* mount_tree_fds = nullptr;  // scratch array of mount_count entries, filled by the child

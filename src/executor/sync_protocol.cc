@@ -17,7 +17,7 @@ const char* SetupStepName(SetupStep step) {
     case SetupStep::kMountDev: return "mount /dev";
     case SetupStep::kMountSys: return "mount /sys";
     case SetupStep::kMaskPaths: return "mask paths";
-    case SetupStep::kMountEtcFiles: return "mount /etc/resolv.conf and /etc/hosts";
+    case SetupStep::kMountEtcFiles: return "mount /etc/resolv.conf, /etc/hosts and /etc/hostname";
     case SetupStep::kExtraMounts: return "extra mounts";
     case SetupStep::kWorkdir: return "create working directory";
     case SetupStep::kForkCommand: return "fork command";

@@ -113,4 +113,17 @@ StatusOr<LayerRef> MountedSnapshot::Commit(const std::string& name, const cache:
   return LayerRef{layer.blob.digest, layer.diff_id, layer.blob.media_type, static_cast<uint64_t>(layer.blob.size)};
 }
 
+Status MountedSnapshot::CommitWithoutLayer(const std::string& name) {
+  if (key_.empty()) return FailedPrecondition("snapshot already released");
+  MB_RETURN_IF_ERROR(mount_.Unmount());
+  Status committed = snapshotter_->Commit(name, key_);
+  if (committed.code() == StatusCode::kAlreadyExists) {
+    snapshotter_->Remove(key_).IgnoreError();
+  } else if (!committed.ok()) {
+    return committed;
+  }
+  key_.clear();
+  return Status::Ok();
+}
+
 }  // namespace mybuild::worker

@@ -42,6 +42,10 @@ class MountedSnapshot {
   // step), that one is kept. Returns the new layer.
   StatusOr<LayerRef> Commit(const std::string& name, const cache::BlobStore& blobs,
                             const image::LayerOptions& options, const std::vector<std::string>& ignored = {});
+  // Writable only: unmounts and commits the snapshot as `name` without diffing or writing a layer (for a
+  // snapshot whose layer blob exists already, e.g. an unpacked base image layer). An existing `name` is
+  // kept, as in Commit().
+  Status CommitWithoutLayer(const std::string& name);
 
  private:
   void Release();

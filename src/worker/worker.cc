@@ -222,7 +222,8 @@ StatusOr<solver::StepResult> Worker::RunSource(const graph::Vertex& vertex, cons
       MB_ASSIGN_OR_RETURN(UniqueFd fd, deps_.blobs->OpenRead(blob.digest));
       Status applied = snapshotter::ApplyLayer(root, fd.get()).status();
       if (!applied.ok()) return applied.WithContext("unpacking layer " + blob.digest.ToString() + " of " + image.reference);
-      MB_RETURN_IF_ERROR(target.Commit(name, *deps_.blobs, options_.layer_options).status());
+      // The layer's blob is in the store already: only the snapshot is committed (no diff, no re-tar).
+      MB_RETURN_IF_ERROR(target.CommitWithoutLayer(name));
     }
     result.snapshot = name;
     result.layers.push_back(LayerRef{blob.digest, diff_id, blob.media_type, static_cast<uint64_t>(blob.size)});

@@ -22,7 +22,7 @@ namespace mybuild::executor {
 namespace {
 
 using testing::BusyboxRootfs;
-using testing::HostMounts;
+using testing::HostMountsUnder;
 using testing::ReadText;
 using testing::SandboxUnavailable;
 
@@ -74,13 +74,13 @@ TEST_CASE("stdout and stderr are captured line by line") {
   REQUIRE_SANDBOX();
   auto rootfs = BusyboxRootfs::Create();
   REQUIRE(rootfs);
-  std::string mounts_before = HostMounts();
+  std::string mounts_before = HostMountsUnder(rootfs->path());
   auto run = RunSpec(Shell(rootfs->path(), "echo hello; echo oops >&2; printf 'no newline'"));
   REQUIRE_MESSAGE(run->result.ok(), run->result.status().ToString());
   CHECK(run->result->success());
   CHECK(run->sink.Text(OutputStream::kStdout) == "hello\nno newline\n");
   CHECK(run->sink.Text(OutputStream::kStderr) == "oops\n");
-  CHECK(HostMounts() == mounts_before);
+  CHECK(HostMountsUnder(rootfs->path()) == mounts_before);
 }
 
 TEST_CASE("exit codes and deaths by signal are results") {
@@ -115,14 +115,15 @@ TEST_CASE("env, PATH default, cwd and hostname are honoured") {
   REQUIRE_SANDBOX();
   auto rootfs = BusyboxRootfs::Create();
   REQUIRE(rootfs);
-  ExecSpec spec = Shell(rootfs->path(), "echo \"$FOO\"; echo \"$PATH\"; pwd; hostname");
+  ExecSpec spec = Shell(rootfs->path(), "echo \"$FOO\"; echo \"$PATH\"; pwd; hostname; cat /etc/hostname");
   spec.env = {"FOO=bar baz"};
   spec.cwd = "/work/dir";
   spec.hostname = "step-host";
   auto run = RunSpec(spec);
   REQUIRE_MESSAGE(run->result.ok(), run->result.status().ToString());
   CHECK(run->sink.Text(OutputStream::kStdout) ==
-        std::string("bar baz\n") + kDefaultPath + "\n/work/dir\nstep-host\n");
+        std::string("bar baz\n") + kDefaultPath + "\n/work/dir\nstep-host\nstep-host\n");
+  CHECK_FALSE(std::filesystem::exists(rootfs->path() / "etc/hostname"));  // provided for the step only
   CHECK(std::filesystem::is_directory(rootfs->path() / "work/dir"));
 
   // execvp semantics: argv[0] is searched in the container's PATH, not ours.
@@ -275,7 +276,7 @@ TEST_CASE("cancellation kills the whole sandbox and leaves no mounts") {
   REQUIRE_SANDBOX();
   auto rootfs = BusyboxRootfs::Create();
   REQUIRE(rootfs);
-  std::string mounts_before = HostMounts();
+  std::string mounts_before = HostMountsUnder(rootfs->path());
   NamespaceExecutor executor;
   CancelToken cancel;
   // Cancels as soon as the first line arrives: this also shows that output streams before exit.
@@ -284,7 +285,7 @@ TEST_CASE("cancellation kills the whole sandbox and leaves no mounts") {
   });
   auto result = executor.Run(Shell(rootfs->path(), "sleep 1000 & echo started; exec sleep 1000"), sink, cancel);
   CHECK(result.status().code() == StatusCode::kCancelled);
-  CHECK(HostMounts() == mounts_before);
+  CHECK(HostMountsUnder(rootfs->path()) == mounts_before);
 
   ExecSpec timed = Shell(rootfs->path(), "exec sleep 1000");
   timed.timeout = std::chrono::milliseconds(100);
@@ -292,7 +293,7 @@ TEST_CASE("cancellation kills the whole sandbox and leaves no mounts") {
   CollectingSink ignored;
   auto timed_result = executor.Run(timed, ignored, fresh);
   CHECK(timed_result.status().code() == StatusCode::kResourceExhausted);
-  CHECK(HostMounts() == mounts_before);
+  CHECK(HostMountsUnder(rootfs->path()) == mounts_before);
 }
 
 // Finds a process whose command line contains `marker` (arguments joined by spaces).
@@ -347,7 +348,8 @@ TEST_CASE("steps run concurrently from several threads") {
   auto rootfs = BusyboxRootfs::Create();
   REQUIRE(rootfs);
   // Steps never share a writable rootfs in a build; here they do, so no stubs may come and go under them.
-  for (const char* dir : {"proc", "dev", "sys"}) std::filesystem::create_directory(rootfs->path() / dir);
+  for (const char* dir : {"proc", "dev", "sys", "etc"}) std::filesystem::create_directory(rootfs->path() / dir);
+  std::ofstream(rootfs->path() / "etc/hostname") << "image\n";
   NamespaceExecutor executor;
   std::vector<std::string> outputs(8);
   std::vector<std::string> errors(8);
@@ -424,7 +426,7 @@ TEST_CASE("resolv.conf, hosts and extra mounts are mounted and their stubs remov
   CHECK(ReadText(cache->path() / "out") == "cached\n");
   CHECK(ReadText(source->path() / "input") == "from host\n");
   CHECK(run->result->mount_targets ==
-        std::vector<std::string>{"/cache", "/dev", "/etc/hosts", "/etc/resolv.conf", "/proc", "/scratch", "/src",
+        std::vector<std::string>{"/cache", "/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/scratch", "/src",
                                  "/sys"});
   // The rootfs had only /bin: every stub the step created is gone again.
   std::vector<std::string> entries;
@@ -474,7 +476,7 @@ TEST_CASE("an overlay rootfs gets only the command's changes in its upper layer"
   REQUIRE(lower);
   auto base = TempDir::Create({}, "mybuild-exec-overlay-");
   REQUIRE(base.ok());
-  std::string mounts_before = HostMounts();
+  std::string mounts_before = HostMountsUnder(base->path());
   {
     ScopedOverlay overlay(lower->path(), base->path());
     if (!overlay.mounted()) MYBUILD_SKIP("overlayfs cannot be mounted here");
@@ -490,7 +492,7 @@ TEST_CASE("an overlay rootfs gets only the command's changes in its upper layer"
     }
     CHECK(upper == std::vector<std::string>{"out"});
   }
-  CHECK(HostMounts() == mounts_before);
+  CHECK(HostMountsUnder(base->path()) == mounts_before);
 }
 
 TEST_CASE("bad specs are refused before anything starts") {

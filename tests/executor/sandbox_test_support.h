@@ -58,7 +58,29 @@ inline std::string ReadText(const std::filesystem::path& path) {
 }
 
 // The host's mount table: any mount that appears or vanishes changes it.
-inline std::string HostMounts() { return ReadText("/proc/self/mountinfo"); }
+// The host's mounts at or below `dir` (lines of /proc/self/mountinfo). A sandbox mounts only inside its
+// rootfs, so a leak shows here; mounts that concurrent tests make elsewhere do not.
+inline std::string HostMountsUnder(const std::filesystem::path& dir) {
+  std::string all = ReadText("/proc/self/mountinfo");
+  std::string out;
+  std::string prefix = dir.string();
+  size_t start = 0;
+  while (start < all.size()) {
+    size_t end = all.find('\n', start);
+    if (end == std::string::npos) end = all.size();
+    std::string line = all.substr(start, end - start);
+    // Field 5 is the mount point.
+    size_t field = 0, pos = 0;
+    for (int i = 0; i < 4 && pos != std::string::npos; ++i) pos = line.find(' ', pos) + 1;
+    if (pos != std::string::npos && pos > 0) {
+      field = line.find(' ', pos);
+      std::string mount_point = line.substr(pos, field == std::string::npos ? std::string::npos : field - pos);
+      if (mount_point.compare(0, prefix.size(), prefix) == 0) out += line + "\n";
+    }
+    start = end + 1;
+  }
+  return out;
+}
 
 // Why sandboxes cannot be made here, or nullopt when they can.
 inline std::optional<std::string> SandboxUnavailable() {
