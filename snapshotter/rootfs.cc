@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -322,7 +323,23 @@ StatusOr<UniqueFd> RootFs::WriteFile(std::string_view path, int source_fd, mode_
   MB_RETURN_IF_ERROR(RemoveAllAt(p.dir.get(), p.name).WithContext(Where(path)));
   UniqueFd fd(::openat(p.dir.get(), p.name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return ErrnoError(fmt::format("create {}", Where(path)));
+  bool copied = false;
   if (source_fd >= 0) {
+    // In-kernel copy first (no user-space buffer); read/write where sendfile cannot be used. Either way
+    // the copy runs from the source's current offset to its end.
+    while (true) {
+      ssize_t n = ::sendfile(fd.get(), source_fd, nullptr, size_t{1} << 30);
+      if (n > 0) continue;
+      if (n == 0) {
+        copied = true;
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) break;
+      return ErrnoError(fmt::format("copy into {}", Where(path)));
+    }
+  }
+  if (source_fd >= 0 && !copied) {
     std::vector<char> buf(1 << 16);
     while (true) {
       ssize_t n = ::read(source_fd, buf.data(), buf.size());

@@ -42,6 +42,7 @@ struct BuildOutcome {
   Digest manifest;
   Digest config;
   std::vector<std::string> tags;
+  bool wrote_stdout = false;  // an output went to standard output: the digest is printed on stderr
 };
 
 StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<std::string>& items,
@@ -294,6 +295,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   for (const OutputSpec& output : outputs) {
     Status exported = ExportBuild(output, blobs, outcome.manifest, stored.manifest, outcome.tags, scratch);
     if (!exported.ok()) return exported.WithContext("exporting to " + output.dest);
+    if (output.dest == "-") outcome.wrote_stdout = true;
   }
   if (!options.iidfile.empty()) {
     MB_RETURN_IF_ERROR(WriteFileAtomically(options.iidfile, outcome.config.ToString()));
@@ -315,11 +317,7 @@ int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
     std::cerr << "error: " << outcome.status().ToString() << "\n";
     return kExitFailure;
   }
-  bool stdout_is_output = false;
-  for (const std::string& output : options.outputs) {
-    if (output == "-" || output.find("dest=-") != std::string::npos) stdout_is_output = true;
-  }
-  std::ostream& out = stdout_is_output ? std::cerr : std::cout;
+  std::ostream& out = outcome->wrote_stdout ? std::cerr : std::cout;
   out << outcome->manifest.ToString() << "\n";
   return kExitOk;
 }

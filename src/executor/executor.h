@@ -72,6 +72,9 @@ inline constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr
 class Executor {
  public:
   virtual ~Executor() = default;
+  // Runs `spec` to completion, streaming its output lines to `out`. A non-zero exit or a signal is a
+  // successful ExecResult. When `cancel` is (or becomes) cancelled, the sandbox is killed and Run returns
+  // a kCancelled status; `cancel` is usually the whole build's token.
   virtual StatusOr<ExecResult> Run(const ExecSpec& spec, OutputSink& out, CancelToken& cancel) = 0;
 };
 

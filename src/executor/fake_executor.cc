@@ -3,7 +3,7 @@
 namespace mybuild::executor {
 
 StatusOr<ExecResult> FakeExecutor::Run(const ExecSpec& spec, OutputSink& out, CancelToken& cancel) {
-  if (cancel.cancelled()) return Cancelled("RUN cancelled before it started");
+  if (cancel.IsCancelled()) return Cancelled("RUN cancelled before it started");
   {
     std::lock_guard<std::mutex> lock(mutex_);
     runs_.push_back(spec);

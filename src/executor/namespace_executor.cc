@@ -276,8 +276,8 @@ Status Monitor(SandboxProcess& process, Pipe& out, Pipe& err, Pipe& sync, Output
       if (errno == EINTR) continue;
       return ErrnoError("poll(sandbox output)");
     }
-    if (!killed && (cancel.cancelled() || (deadline && Clock::now() >= *deadline))) {
-      (cancel.cancelled() ? observed.cancelled : observed.timed_out) = true;
+    if (!killed && (cancel.IsCancelled() || (deadline && Clock::now() >= *deadline))) {
+      (cancel.IsCancelled() ? observed.cancelled : observed.timed_out) = true;
       process.Kill();  // init is PID 1: the kernel kills the rest of the namespace with it
       killed = true;
     }
@@ -385,7 +385,7 @@ Status ValidateExecSpec(const ExecSpec& spec) {
 
 StatusOr<ExecResult> NamespaceExecutor::Run(const ExecSpec& spec, OutputSink& out, CancelToken& cancel) {
   MB_RETURN_IF_ERROR(ValidateExecSpec(spec));
-  if (cancel.cancelled()) return Cancelled("RUN cancelled before it started");
+  if (cancel.IsCancelled()) return Cancelled("RUN cancelled before it started");
   std::optional<Clock::time_point> deadline;
   if (spec.timeout.count() > 0) deadline = Clock::now() + spec.timeout;
 

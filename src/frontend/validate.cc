@@ -157,8 +157,6 @@ std::string SuggestInstruction(std::string_view word) {
   return AsciiUpper(match);
 }
 
-Status ValidateInstruction(const Instruction& instruction) { return Validate(instruction, false); }
-
 Status ValidateInstructions(const Dockerfile& dockerfile) {
   for (const Instruction& instruction : dockerfile.instructions) {
     MB_RETURN_IF_ERROR(Validate(instruction, false));

@@ -14,7 +14,6 @@ namespace mybuild::frontend {
 
 // The first problem found, as InvalidArgument located at the instruction ("FILE:LINE:COL: message").
 Status ValidateInstructions(const Dockerfile& dockerfile);
-Status ValidateInstruction(const Instruction& instruction);
 
 // The instruction keyword closest to `word` (Levenshtein distance below 3), cased like `word`
 // ("RUNN" → "RUN", "runn" → "run"); empty when none is close or `word` is itself a keyword.

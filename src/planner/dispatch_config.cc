@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "src/frontend/go_quote.h"
+#include "src/frontend/text_util.h"
 #include "src/planner/go_duration.h"
 #include "src/planner/port_spec.h"
 #include "src/planner/stage_dispatch.h"
@@ -170,8 +171,7 @@ bool ValidSignal(const std::string& raw) {
   bool numeric = !raw.empty() && raw.size() < 10;
   for (char c : raw) numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
   if (numeric) return std::stoi(raw) != 0;
-  std::string name = raw;
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::string name = frontend::AsciiUpper(raw);
   if (name.rfind("SIG", 0) == 0) name = name.substr(3);
   static const char* const kNames[] = {
       "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL",
@@ -264,8 +264,7 @@ std::string HealthcheckHistory(const Healthcheck& h) {
 
 Status DispatchHealthcheck(StageState& state, const Instruction& in) {
   if (in.args.empty()) return InvalidArgument("HEALTHCHECK requires at least one argument");
-  std::string type = in.args[0];
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::string type = frontend::AsciiUpper(in.args[0]);
   std::vector<std::string> rest(in.args.begin() + 1, in.args.end());
   Healthcheck health;
   if (type == "NONE") {
@@ -324,9 +323,7 @@ std::string OnbuildExpression(const Instruction& in) {
   size_t i = text.find_first_not_of(" \t");
   if (i == std::string::npos) i = text.size();
   if (text.size() - i >= 7) {
-    std::string head = text.substr(i, 7);
-    std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (head == "ONBUILD") i += 7;
+    if (frontend::AsciiUpper(std::string_view(text).substr(i, 7)) == "ONBUILD") i += 7;
   }
   while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
   std::string out = text.substr(i);

@@ -1,15 +1,14 @@
 // Helpers shared by the instruction families, and the dispatch switch.
-#include <algorithm>
 #include <cctype>
 
+#include "src/frontend/pattern_path.h"
+#include "src/frontend/text_util.h"
 #include "src/planner/stage_dispatch.h"
 
 namespace mybuild::planner {
 
 std::string UpperKeyword(const frontend::Instruction& instruction) {
-  std::string out = instruction.keyword;
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
-  return out;
+  return frontend::AsciiUpper(instruction.keyword);
 }
 
 int AddHistory(StageState& state, std::string created_by, bool empty_layer, bool buildkit_suffix) {
@@ -33,40 +32,10 @@ std::vector<std::string> WithShell(const ImageConfig& config, const std::vector<
   return out;
 }
 
-std::string CleanPath(const std::string& path) {
-  if (path.empty()) return ".";
-  const bool rooted = path[0] == '/';
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t slash = path.find('/', i);
-    if (slash == std::string::npos) slash = path.size();
-    std::string part = path.substr(i, slash - i);
-    i = slash + 1;
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back("..");
-      }
-      continue;
-    }
-    parts.push_back(std::move(part));
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t k = 0; k < parts.size(); ++k) {
-    if (k > 0) out += '/';
-    out += parts[k];
-  }
-  if (out.empty()) return ".";
-  return out;
-}
-
 std::string ResolveAgainst(const std::string& dir, const std::string& path) {
-  if (!path.empty() && path[0] == '/') return CleanPath(path);
+  if (!path.empty() && path[0] == '/') return frontend::CleanSlashPath(path);
   std::string base = dir.empty() ? "/" : dir;
-  return CleanPath(base + "/" + path);
+  return frontend::CleanSlashPath(base + "/" + path);
 }
 
 std::string GoList(const std::vector<std::string>& items) {

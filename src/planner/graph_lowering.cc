@@ -1,10 +1,11 @@
 #include "src/planner/graph_lowering.h"
 
-#include <cctype>
 #include <cstdio>
 #include <optional>
 #include <utility>
 #include <vector>
+
+#include "src/frontend/text_util.h"
 
 namespace mybuild::planner {
 namespace {
@@ -270,17 +271,10 @@ class Lowering {
   std::optional<graph::VertexIndex> context_;
 };
 
-bool EqualsIgnoringCase(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
+// Stage names are lower case (plan.h), so a name given in any case matches once lowered.
 bool NamedIn(const Stage& stage, const std::vector<std::string>& names) {
   for (const std::string& name : names) {
-    if (!stage.name.empty() && EqualsIgnoringCase(name, stage.name)) return true;
+    if (!stage.name.empty() && frontend::AsciiLower(name) == stage.name) return true;
     if (name == std::to_string(stage.index)) return true;
   }
   return false;

@@ -1,7 +1,6 @@
 #include "src/planner/instruction_flags.h"
 
-#include <algorithm>
-#include <cctype>
+#include "src/frontend/text_util.h"
 
 namespace mybuild::planner {
 
@@ -31,9 +30,7 @@ Status InstructionFlags::Parse(const std::vector<std::string>& words) {
     switch (flag.type) {
       case Type::kBool: {
         if (has_value && value.empty()) return InvalidArgument("missing a value on flag: " + flag_name);
-        std::string lower = value;
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
+        std::string lower = frontend::AsciiLower(value);
         if (lower == "true" || lower.empty()) {
           flag.value = "true";
         } else if (lower == "false") {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "src/frontend/parser.h"
+#include "src/frontend/text_util.h"
 #include "src/planner/instruction_flags.h"
 #include "src/planner/run_mount.h"
 #include "src/planner/stage_dispatch.h"
@@ -19,16 +20,6 @@ namespace mybuild::planner {
 namespace {
 
 using frontend::Instruction;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-std::string UpperCase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-  return s;
-}
 
 bool AllDigits(const std::string& s) {
   return !s.empty() && s.size() < 10 &&
@@ -174,8 +165,8 @@ Status Planner::ResolveFrom(StageHeader& header) {
   Status status = flags.Parse(from.flags);
   if (!status.ok()) return status.WithLocation(from.location);
   const std::vector<std::string>& args = from.args;
-  if (args.size() == 3 && Lower(args[1]) == "as") {
-    header.name = Lower(args[2]);
+  if (args.size() == 3 && frontend::AsciiLower(args[1]) == "as") {
+    header.name = frontend::AsciiLower(args[2]);
     static const std::regex kValidName("^[a-z][a-z0-9-_.]*$");
     if (!std::regex_match(header.name, kValidName)) {
       return InvalidArgument("invalid name for build stage: \"" + args[2] +
@@ -303,7 +294,7 @@ StatusOr<std::vector<const Instruction*>> Planner::ParseTriggers(const StageHead
     if (keyword == "onbuild" || keyword == "from" || keyword == "maintainer") {
       return InvalidArgument("invalid ONBUILD trigger \"" + line + "\" of the base: " +
                              (keyword == "onbuild" ? std::string("chaining ONBUILD is not allowed")
-                                                   : UpperCase(keyword) +
+                                                   : frontend::AsciiUpper(keyword) +
                                                          " isn't allowed as an ONBUILD trigger"));
     }
     triggers.push_back(&doc->instructions[0]);
@@ -408,9 +399,9 @@ StatusOr<BuildPlan> Planner::Run() {
   std::string target_name = in_.target;
   if (target_name.empty()) {
     const Instruction& last = *table_.stages.back().from;
-    if (last.args.size() == 3) target_name = Lower(last.args[2]);
+    if (last.args.size() == 3) target_name = frontend::AsciiLower(last.args[2]);
   }
-  SetDefaultArgs(Lower(target_name));
+  SetDefaultArgs(frontend::AsciiLower(target_name));
   MB_RETURN_IF_ERROR(EvaluateGlobalArgs());
   for (StageHeader& header : table_.stages) MB_RETURN_IF_ERROR(ResolveFrom(header));
   MB_ASSIGN_OR_RETURN(int target, FindTarget());

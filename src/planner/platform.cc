@@ -6,14 +6,10 @@
 #include <cctype>
 #include <vector>
 
+#include "src/frontend/text_util.h"
+
 namespace mybuild::planner {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 bool IsKnownOs(const std::string& os) {
   static const char* const kOs[] = {"linux", "windows", "darwin", "freebsd", "netbsd", "openbsd",
@@ -27,8 +23,8 @@ bool IsKnownOs(const std::string& os) {
 
 // Normalises architecture and variant in place (containerd's normalizeArch).
 void NormalizeArch(std::string& arch, std::string& variant) {
-  arch = Lower(arch);
-  variant = Lower(variant);
+  arch = frontend::AsciiLower(arch);
+  variant = frontend::AsciiLower(variant);
   if (arch == "i386" || arch == "i686") {
     arch = "386";
     variant.clear();
@@ -92,7 +88,7 @@ StatusOr<Platform> ParsePlatform(std::string_view specifier) {
   Platform platform;
   const Platform host = HostPlatform();
   if (parts.size() == 1) {
-    std::string word = Lower(parts[0]);
+    std::string word = frontend::AsciiLower(parts[0]);
     if (IsKnownOs(word)) {
       platform.os = word;
       platform.architecture = host.architecture;
@@ -102,7 +98,7 @@ StatusOr<Platform> ParsePlatform(std::string_view specifier) {
     platform.os = "linux";
     platform.architecture = word;
   } else {
-    platform.os = Lower(parts[0]);
+    platform.os = frontend::AsciiLower(parts[0]);
     if (!IsKnownOs(platform.os)) return bad("unknown operating system \"" + parts[0] + "\"");
     platform.architecture = parts[1];
     if (parts.size() == 3) platform.variant = parts[2];

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <optional>
 
+#include "src/frontend/text_util.h"
+
 namespace mybuild::planner {
 namespace {
 
@@ -65,8 +67,7 @@ StatusOr<std::vector<std::string>> ParsePortSpec(std::string_view spec) {
 
   size_t slash = container.find('/');
   std::string_view port = container.substr(0, slash);
-  std::string proto = slash == std::string_view::npos ? "" : std::string(container.substr(slash + 1));
-  std::transform(proto.begin(), proto.end(), proto.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string proto = slash == std::string_view::npos ? "" : frontend::AsciiLower(container.substr(slash + 1));
   if (port.empty()) return InvalidArgument("invalid port: " + quoted + ": no port specified");
   if (proto.empty()) proto = "tcp";
   if (proto != "tcp" && proto != "udp" && proto != "sctp") {

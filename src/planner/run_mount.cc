@@ -1,16 +1,11 @@
 #include "src/planner/run_mount.h"
 
-#include <algorithm>
 #include <cctype>
+
+#include "src/frontend/text_util.h"
 
 namespace mybuild::planner {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // Go's strconv.ParseBool.
 bool ParseGoBool(const std::string& value, bool& out) {
@@ -49,7 +44,7 @@ bool ParseRamBytes(const std::string& value, int64_t& out) {
   } catch (...) {
     return false;
   }
-  std::string unit = Lower(value.substr(i));
+  std::string unit = frontend::AsciiLower(value.substr(i));
   if (!unit.empty() && unit.back() == 'b') unit.pop_back();
   if (!unit.empty() && unit.back() == 'i') unit.pop_back();
   double multiplier = 1;
@@ -127,7 +122,7 @@ std::vector<std::string> SplitCsv(std::string_view record) {
 std::string RunMountFrom(std::string_view spec) {
   for (const std::string& field : SplitCsv(spec)) {
     size_t eq = field.find('=');
-    if (eq != std::string::npos && Lower(field.substr(0, eq)) == "from") return field.substr(eq + 1);
+    if (eq != std::string::npos && frontend::AsciiLower(field.substr(0, eq)) == "from") return field.substr(eq + 1);
   }
   return "";
 }
@@ -141,7 +136,7 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
   bool env_given = false;
   for (const std::string& field : SplitCsv(spec)) {
     size_t eq = field.find('=');
-    std::string key = Lower(field.substr(0, eq));
+    std::string key = frontend::AsciiLower(field.substr(0, eq));
     if (eq == std::string::npos) {
       if (key == "readonly" || key == "ro") {
         m.readonly = true;
@@ -171,7 +166,7 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
       MB_ASSIGN_OR_RETURN(value, expand(raw));
     }
     if (key == "type") {
-      std::string t = Lower(value);
+      std::string t = frontend::AsciiLower(value);
       if (t == "bind") m.type = MountType::kBind;
       else if (t == "cache") m.type = MountType::kCache;
       else if (t == "tmpfs") m.type = MountType::kTmpfs;
@@ -205,7 +200,7 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
     } else if (key == "id") {
       m.id = value;
     } else if (key == "sharing") {
-      std::string s = Lower(value);
+      std::string s = frontend::AsciiLower(value);
       if (s == "shared") m.sharing = CacheSharing::kShared;
       else if (s == "private") m.sharing = CacheSharing::kPrivate;
       else if (s == "locked") m.sharing = CacheSharing::kLocked;

@@ -63,8 +63,6 @@ std::string UpperKeyword(const frontend::Instruction& instruction);
 int AddHistory(StageState& state, std::string created_by, bool empty_layer, bool buildkit_suffix);
 // The stage SHELL (or the default) followed by the words joined with spaces.
 std::vector<std::string> WithShell(const ImageConfig& config, const std::vector<std::string>& words);
-// Go's path.Clean.
-std::string CleanPath(const std::string& path);
 // `path` made absolute against `dir` ("" = "/") and cleaned.
 std::string ResolveAgainst(const std::string& dir, const std::string& path);
 // Go's fmt "%v" of a []string: "[a b]".

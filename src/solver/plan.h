@@ -35,7 +35,6 @@ class Plan {
   const Unit& unit(UnitId id) const { return units_[id]; }
   UnitId UnitOf(graph::VertexIndex vertex) const { return unit_of_[vertex]; }
 
-  bool HasReady() const { return !ready_.empty(); }
   // The ready unit with the lowest id; it counts as started.
   std::optional<UnitId> TakeReady();
   // Ends a started unit. On success, dependents whose inputs have all succeeded become ready.

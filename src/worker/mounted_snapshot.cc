@@ -103,22 +103,20 @@ StatusOr<LayerRef> MountedSnapshot::Commit(const std::string& name, const cache:
     });
   }
   MB_ASSIGN_OR_RETURN(image::LayerResult layer, image::WriteSnapshotLayer(entries, blobs, options));
-  Status committed = snapshotter_->Commit(name, key_);
-  if (committed.code() == StatusCode::kAlreadyExists) {
-    snapshotter_->Remove(key_).IgnoreError();
-  } else if (!committed.ok()) {
-    return committed;
-  }
-  key_.clear();
+  MB_RETURN_IF_ERROR(CommitKey(name));
   return LayerRef{layer.blob.digest, layer.diff_id, layer.blob.media_type, static_cast<uint64_t>(layer.blob.size)};
 }
 
 Status MountedSnapshot::CommitWithoutLayer(const std::string& name) {
   if (key_.empty()) return FailedPrecondition("snapshot already released");
   MB_RETURN_IF_ERROR(mount_.Unmount());
+  return CommitKey(name);
+}
+
+Status MountedSnapshot::CommitKey(const std::string& name) {
   Status committed = snapshotter_->Commit(name, key_);
   if (committed.code() == StatusCode::kAlreadyExists) {
-    snapshotter_->Remove(key_).IgnoreError();
+    snapshotter_->Remove(key_).IgnoreError();  // another build committed the same step first: keep theirs
   } else if (!committed.ok()) {
     return committed;
   }

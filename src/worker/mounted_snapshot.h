@@ -49,6 +49,8 @@ class MountedSnapshot {
 
  private:
   void Release();
+  // Commits the (unmounted) active snapshot as `name`; an existing `name` wins and ours is removed.
+  Status CommitKey(const std::string& name);
 
   snapshotter::Snapshotter* snapshotter_ = nullptr;
   std::string key_;

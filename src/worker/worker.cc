@@ -392,14 +392,12 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
     spec.extra_mounts.push_back(std::move(out));
   }
 
-  executor::CancelToken exec_cancel;
-  solver::CancelToken::Registration registration = cancel.OnCancel([&exec_cancel] { exec_cancel.Cancel(); });
   OutputTail tail;
   executor::FunctionSink sink([&](executor::OutputStream, std::string_view line) {
     tail.Add(line);
     log.Write(std::string(line) + "\n");
   });
-  MB_ASSIGN_OR_RETURN(executor::ExecResult exec, deps_.executor->Run(spec, sink, exec_cancel));
+  MB_ASSIGN_OR_RETURN(executor::ExecResult exec, deps_.executor->Run(spec, sink, cancel));
   if (!exec.success()) {
     std::string how = exec.signal != 0 ? "was killed by signal " + std::to_string(exec.signal)
                                        : "exited with code " + std::to_string(exec.exit_code);

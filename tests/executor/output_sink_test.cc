@@ -50,7 +50,7 @@ TEST_CASE("FakeExecutor records specs and answers with its handler") {
   CHECK(executor.runs()[0].args == spec.args);
 
   cancel.Cancel();
-  CHECK(cancel.cancelled());
+  CHECK(cancel.IsCancelled());
   CHECK(executor.Run(spec, sink, cancel).status().code() == StatusCode::kCancelled);
   CHECK(executor.runs().size() == 1);
 }

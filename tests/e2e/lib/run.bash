@@ -35,7 +35,7 @@ layer_blobs() {
   manifest_of "$1" | jq -r '.layers[].digest' | while read -r d; do echo "$dir/blobs/sha256/${d#sha256:}"; done
 }
 
-# last_layer_listing TAG: `tar -tzvf` of the top layer.
+# last_layer_names TAG: the entry names of the top layer (`tar -tzf`).
 last_layer_names() {
   tar -tzf "$(layer_blobs "$1" | tail -n 1)"
 }
@@ -53,7 +53,7 @@ unpack() {
 assert_root_clean() {
   local what=${1:-"the state root is clean"}
   local mounted
-  mounted=$(awk -v r="$MYBUILD_ROOT" 'index($5, r) == 1 {print $5}' /proc/self/mountinfo)
+  mounted=$(mounts_under "$MYBUILD_ROOT")
   [ -z "$mounted" ] || fail "$what: mounts left under the root: $mounted"
   local metadata active=""
   for metadata in "$MYBUILD_ROOT"/snapshots/*/metadata.json; do

@@ -45,5 +45,5 @@ assert_ran() {
 
 # no_mounts_under DIR: true when nothing is mounted at or below DIR.
 no_mounts_under() {
-  ! awk -v d="$1" 'index($5, d) == 1 {found = 1} END {exit !found}' /proc/self/mountinfo
+  [ -z "$(mounts_under "$1")" ]
 }

@@ -1,8 +1,11 @@
-#include "src/solver/cancel_token.h"
+#include "src/base/cancel_token.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <utility>
 
-namespace mybuild::solver {
+namespace mybuild {
 
 CancelToken::Registration::~Registration() {
   if (token_ != nullptr) token_->Unregister(id_);
@@ -20,9 +23,16 @@ CancelToken::Registration& CancelToken::Registration::operator=(Registration&& o
   return *this;
 }
 
+CancelToken::CancelToken() : event_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
 void CancelToken::Cancel() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
+  if (event_.valid()) {
+    uint64_t one = 1;
+    // The counter is never read, so the fd stays readable for every later waiter.
+    [[maybe_unused]] ssize_t written = write(event_.get(), &one, sizeof one);
+  }
   for (auto& [id, callback] : callbacks_) callback();
 }
 
@@ -43,4 +53,4 @@ void CancelToken::Unregister(uint64_t id) {
   callbacks_.erase(id);
 }
 
-}  // namespace mybuild::solver
+}  // namespace mybuild
