@@ -64,6 +64,7 @@ void CompressChunk(Job& job, int level) {
   }
   deflateEnd(&stream);
   job.output.resize(produced);
+  job.output.shrink_to_fit();  // deflateBound() is far above what compressible input needs
   job.input.clear();
   job.input.shrink_to_fit();
   job.dictionary.clear();
@@ -76,7 +77,7 @@ void PutLittleEndian32(std::string& out, uint32_t value) {
 class ParallelGzipCompressor : public ByteSink {
  public:
   ParallelGzipCompressor(int level, int threads, ByteSink* downstream)
-      : level_(level), downstream_(downstream), max_in_flight_(threads <= 1 ? 1 : 2 * threads) {
+      : level_(level), downstream_(downstream), max_in_flight_(threads <= 1 ? 1 : threads + 1) {
     for (int i = 0; i < threads && threads > 1; ++i) workers_.emplace_back([this] { Work(); });
     current_.reserve(kGzipChunkBytes);
   }

@@ -9,7 +9,7 @@
 //     32 KiB of the input before it (deflateSetDictionary), and ended with Z_SYNC_FLUSH (every chunk but
 //     the last: blocks with BFINAL=0 plus an empty stored block, byte-aligned) or Z_FINISH (the last);
 //   - trailer: CRC-32 (per-chunk CRCs joined with crc32_combine) and the size modulo 2^32, little-endian.
-// Memory stays bounded: at most 2 x threads chunks (input and output) are in flight.
+// Memory stays bounded: at most threads + 1 chunks (input and output) are in flight, plus the one filling.
 #ifndef MYBUILD_IMAGE_PARALLEL_GZIP_H_
 #define MYBUILD_IMAGE_PARALLEL_GZIP_H_
 
