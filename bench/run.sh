@@ -199,10 +199,11 @@ for w in $workloads; do
        run_pairs "3: deps/RUN/src/RUN" "one-file edit" "$work/w3" cold_build_then_edit ;;
     4) make_w4; run_pairs "4: 50 RUN steps" cold "$work/w4" no_prepare ;;
     5) if make_w5; then run_pairs "5: bookworm + dpkg work" cold "$work/w5" no_prepare "$here/.cache/bookworm"; fi ;;
-    6) BENCH_ROWS="$work/parse.tsv" bash "$here/parse.sh" "$mybuild" | tail -2 |
-         awk '{print "| 6: " $0 " | | | | | |"}' >>"$rows" ;;
+    6) BENCH_ROWS="$work/parse.tsv" bash "$here/parse.sh" "$mybuild" >/dev/null
+       awk -F'\t' '{printf "| 6: %s | parse | %s (%s–%s) | – | – | %s | – |\n", $1, $2, $3, $4, $5}' \
+         "$work/parse.tsv" >>"$rows" ;;
   esac
 done
-cat "$rows" >>"$work/table.md"
+awk '!seen[$0]++' "$rows" >>"$work/table.md"
 cp "$work/table.md" "$results/latest.md"
 cat "$results/latest.md"
