@@ -3,7 +3,7 @@
 source "$MYBUILD_E2E_LIB"
 cd "$E2E_WORK"
 
-"$MYBUILD" --help | grep -q "parse" || fail "--help lists the subcommands"
+grep -q "parse" <<<"$("$MYBUILD" --help)" || fail "--help lists the subcommands"
 pass "--help lists subcommands"
 assert_contains "$("$MYBUILD" --version)" "mybuild version" "--version"
 

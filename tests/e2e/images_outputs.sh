@@ -18,7 +18,7 @@ assert_eq "$digest" "$("$MYBUILD" inspect basic:1 | jq -r '.[0].Descriptor.diges
 assert_eq "$digest" "$(mb_build -t basic:3 -f - "$ctx" <"$ctx/Dockerfile")" "-f - reads the Dockerfile from stdin"
 cp "$ctx/Dockerfile" "$E2E_WORK/Other.Dockerfile"
 assert_eq "$digest" "$(mb_build -t basic:4 -f "$E2E_WORK/Other.Dockerfile" "$ctx")" "-f names a Dockerfile outside the context"
-"$MYBUILD" images | grep -qE '^basic +1 ' || fail "images lists basic:1"
+grep -qE '^basic +1 ' <<<"$("$MYBUILD" images)" || fail "images lists basic:1"
 pass "the tag is in the store"
 
 # type=oci: skopeo reads it, umoci unpacks it, the manifest digest is the one printed.
@@ -29,8 +29,9 @@ assert_eq "$digest" "$(jq -r .Digest <<<"$inspect")" "skopeo sees the printed ma
 assert_eq 2 "$(jq '.Layers | length' <<<"$inspect")" "two COPY steps give two layers"
 assert_eq "application/vnd.oci.image.layer.v1.tar+gzip" \
   "$(skopeo inspect --raw oci-archive:out.tar | jq -r '.layers[0].mediaType')" "layers are gzip by default"
-tar -tf out.tar | grep -qx 'oci-layout' || fail "the OCI archive has oci-layout"
-tar -tf out.tar | grep -qx 'index.json' || fail "the OCI archive has index.json"
+out_listing=$(tar -tf out.tar)
+grep -qx 'oci-layout' <<<"$out_listing" || fail "the OCI archive has oci-layout"
+grep -qx 'index.json' <<<"$out_listing" || fail "the OCI archive has index.json"
 pass "oci-layout and index.json"
 unpack_oci out.tar bundle
 assert_eq "hello from the context" "$(cat bundle/rootfs/hello.txt)" "umoci unpack: hello.txt"
@@ -66,7 +67,7 @@ assert_eq "nested" "$(cat localdir/sub/nested.txt)" "type=local writes directori
 mb_build -o barepath "$ctx" >/dev/null
 assert_eq "nested" "$(cat barepath/sub/nested.txt)" "-o PATH is type=local,dest=PATH"
 mb_build -o type=tar,dest=fs.tar "$ctx" >/dev/null
-tar -tf fs.tar | sed 's|^\./||' | grep -qx 'sub/nested.txt' || fail "type=tar has sub/nested.txt"
+grep -qx 'sub/nested.txt' <<<"$(tar -tf fs.tar | sed 's|^\./||')" || fail "type=tar has sub/nested.txt"
 assert_eq "hello from the context" "$(tar -xOf fs.tar --wildcards '*hello.txt')" "type=tar has hello.txt"
 mb_build -o - "$ctx" >stdout-fs.tar
 cmp -s fs.tar stdout-fs.tar || fail "-o - writes the same tar to stdout"

@@ -21,7 +21,7 @@ for entry in opaque/old opaque/sub/ opaque/sub/deep etc/passwd; do
   grep -qx "$entry" <<<"$names" && fail "the top layer has no entry $entry (unchanged or under an opaque dir)"
 done
 pass "unchanged files and the old contents of an opaque directory are not in the top layer"
-one_layer_before=$(layer_blobs fs | tail -n 2 | head -n 1)
+one_layer_before=$(layer_blobs fs | tail -n 2 | sed -n 1p)
 grep -qx "opaque/sub/deep" <<<"$(tar -tzf "$one_layer_before")" || fail "the layer before has opaque/sub/deep"
 pass "the layer before holds the old directory contents"
 

@@ -62,10 +62,10 @@ assert_contains "$(steps_in cached fixed.json)" "RUN sleep 6 && echo slow-$token
 "$MYBUILD" build --progress rawjson --no-cache -j 4 ctx >/dev/null 2>interrupt.json &
 pid=$!
 for _ in $(seq 1 200); do
-  steps_in running interrupt.json | grep -q 'RUN sleep 6' && break
+  grep -q 'RUN sleep 6' <<<"$(steps_in running interrupt.json)" && break
   sleep 0.05
 done
-steps_in running interrupt.json | grep -q 'RUN sleep 6' || fail "the slow step starts"
+grep -q 'RUN sleep 6' <<<"$(steps_in running interrupt.json)" || fail "the slow step starts"
 kill -TERM "$pid"
 set +e
 wait "$pid"
@@ -86,10 +86,10 @@ pass "no sandbox process survives SIGTERM"
 "$MYBUILD" build --progress rawjson --no-cache -j 4 ctx >/dev/null 2>killed.json &
 pid=$!
 for _ in $(seq 1 200); do
-  steps_in running killed.json | grep -q 'RUN sleep 6' && break
+  grep -q 'RUN sleep 6' <<<"$(steps_in running killed.json)" && break
   sleep 0.05
 done
-steps_in running killed.json | grep -q 'RUN sleep 6' || fail "the slow step starts"
+grep -q 'RUN sleep 6' <<<"$(steps_in running killed.json)" || fail "the slow step starts"
 kill -KILL "$pid"
 wait "$pid" || true
 build_json after-kill.json ctx >/dev/null || fail "a build after a killed one fails"
