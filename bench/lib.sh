@@ -37,3 +37,17 @@ machine_description() {
   echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores;" \
        "kernel $(uname -r); memory $(free -g | awk '/Mem:/ {print $2}') GiB"
 }
+
+make_text_tree() {  # make_text_tree DIR: 8,000 text files of 300 lines (200 MB) in 40 directories
+  mkdir -p "$1"
+  awk -v dir="$1" 'BEGIN {
+    line = "the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for (f = 0; f < 8000; f++) {
+      sub_dir = sprintf("%s/d%02d", dir, f % 40)
+      if (f < 40) system("mkdir -p " sub_dir)
+      file = sprintf("%s/file%05d.txt", sub_dir, f)
+      for (l = 0; l < 300; l++) printf "%05d %03d %s\n", f, l, line > file
+      close(file)
+    }
+  }'
+}

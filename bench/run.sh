@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
 runs=${RUNS:-5}
 jobs=${JOBS:-$(nproc)}
-workloads=${WORKLOADS:-"1 2 3 4 5 6"}
+workloads=${WORKLOADS:-"1 2 3 4 5 6 7"}
 source "$here/lib.sh"
 
 bash "$here/../scripts/install-deps.sh" --with-bench-tools
@@ -128,17 +128,8 @@ DOCKERFILE
   sed -i 's/bench-base:latest/localhost\/bench-base:latest/' "$d/Dockerfile"
 }
 make_w2() {  # one COPY of 8,000 text files, 200 MB
-  local d="$work/w2"; mkdir -p "$d/data"
-  awk -v dir="$d/data" 'BEGIN {
-    line = "the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    for (f = 0; f < 8000; f++) {
-      sub_dir = sprintf("%s/d%02d", dir, f % 40)
-      if (f < 40) system("mkdir -p " sub_dir)
-      file = sprintf("%s/file%05d.txt", sub_dir, f)
-      for (l = 0; l < 300; l++) printf "%05d %03d %s\n", f, l, line > file
-      close(file)
-    }
-  }'
+  local d="$work/w2"; mkdir -p "$d"
+  make_text_tree "$d/data"
   printf 'FROM localhost/bench-base:latest\nCOPY data /data\n' >"$d/Dockerfile"
 }
 make_w3() {  # base / COPY deps / RUN / COPY src / RUN
@@ -199,6 +190,9 @@ for w in $workloads; do
        run_pairs "3: deps/RUN/src/RUN" "one-file edit" "$work/w3" cold_build_then_edit ;;
     4) make_w4; run_pairs "4: 50 RUN steps" cold "$work/w4" no_prepare ;;
     5) if make_w5; then run_pairs "5: bookworm + dpkg work" cold "$work/w5" no_prepare "$here/.cache/bookworm"; fi ;;
+    7) BENCH_ROWS="$work/copy.tsv" bash "$here/copy.sh" "$mybuild" >/dev/null
+       awk -F'\t' '{printf "| 7: %s | cold | %s (%s–%s) | – | – | %s | – |\n", $1, $2, $3, $4, $5}' \
+         "$work/copy.tsv" >>"$rows" ;;
     6) BENCH_ROWS="$work/parse.tsv" bash "$here/parse.sh" "$mybuild" >/dev/null
        awk -F'\t' '{printf "| 6: %s | parse | %s (%s–%s) | – | – | %s | – |\n", $1, $2, $3, $4, $5}' \
          "$work/parse.tsv" >>"$rows" ;;

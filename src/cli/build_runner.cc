@@ -2,13 +2,11 @@
 // This is where the concrete implementations are chosen and wired together.
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
-#include <system_error>
 #include <thread>
 
 #include "src/base/files.h"
@@ -19,7 +17,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/image_config_conversion.h"
 #include "src/cli/output_spec.h"
-#include "src/cli/stale_scratch.h"
+#include "src/cli/store_access.h"
 #include "src/cli/store_base_resolver.h"
 #include "src/executor/namespace_executor.h"
 #include "src/frontend/parser.h"
@@ -71,25 +69,6 @@ StatusOr<std::optional<int64_t>> SourceDateEpoch() {
     return InvalidArgument(std::string("invalid SOURCE_DATE_EPOCH \"") + text + "\": expected seconds since the epoch");
   }
   return std::optional<int64_t>(value);
-}
-
-Status MakePrivateDir(const std::filesystem::path& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return Status(StatusCode::kIo, "mkdir " + dir.string() + ": " + error.message());
-  if (::chmod(dir.c_str(), 0700) != 0) return ErrnoError("chmod " + dir.string());
-  return Status::Ok();
-}
-
-StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::filesystem::path& root,
-                                                                     const std::string& choice) {
-  MB_RETURN_IF_ERROR(MakePrivateDir(root / "snapshots"));
-  if (choice == "native") return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
-  StatusOr<std::unique_ptr<snapshotter::Snapshotter>> overlay =
-      snapshotter::NewOverlaySnapshotter(root / "snapshots" / "overlay");
-  if (overlay.ok() || choice == "overlay") return overlay;
-  spdlog::info("overlayfs is not usable here ({}); using the native snapshotter", overlay.status().ToString());
-  return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
 }
 
 // Cancels the build on SIGINT/SIGTERM: a thread waits for the signals (blocked in every other thread).
@@ -181,16 +160,8 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
                       planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
 
   // The worker and its side effects.
-  RemoveStaleScratch(root / "tmp");  // what killed builds left mounted
-  std::filesystem::path scratch = root / "tmp" / ("build-" + std::to_string(::getpid()));
-  MB_RETURN_IF_ERROR(MakePrivateDir(scratch));
-  struct ScratchCleanup {
-    std::filesystem::path dir;
-    ~ScratchCleanup() {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
-    }
-  } scratch_cleanup{scratch};
+  MB_ASSIGN_OR_RETURN(ScratchDir scratch_dir, ScratchDir::Create(root));
+  const std::filesystem::path& scratch = scratch_dir.path();
   MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
   executor::NamespaceExecutor executor(scratch);
   fileops::CurlFetcher fetcher;
@@ -201,6 +172,8 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   worker_options.scratch_dir = scratch / "work";
   worker_options.cache_mounts_dir = root / "cache-mounts";
   worker_options.layer_options.source_date_epoch = epoch;
+  // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
+  if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";
   for (const OutputSpec& output : outputs) {
     if (output.compression) worker_options.layer_options.compression = *output.compression;
   }

@@ -1,11 +1,14 @@
 #include "src/cli/store_access.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <set>
 #include <system_error>
 
+#include "src/base/logging.h"
+#include "src/cli/stale_scratch.h"
 #include "src/image/reference.h"
 
 namespace mybuild::cli {
@@ -37,6 +40,52 @@ StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global) {
   MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
   MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
   return LocalStore{root, std::move(blobs), std::move(images)};
+}
+
+Status MakePrivateDir(const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return Status(StatusCode::kIo, "mkdir " + dir.string() + ": " + error.message());
+  if (::chmod(dir.c_str(), 0700) != 0) return ErrnoError("chmod " + dir.string());
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::filesystem::path& root,
+                                                                    const std::string& choice) {
+  MB_RETURN_IF_ERROR(MakePrivateDir(root / "snapshots"));
+  if (choice == "native") return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
+  StatusOr<std::unique_ptr<snapshotter::Snapshotter>> overlay =
+      snapshotter::NewOverlaySnapshotter(root / "snapshots" / "overlay");
+  if (overlay.ok() || choice == "overlay") return overlay;
+  spdlog::info("overlayfs is not usable here ({}); using the native snapshotter", overlay.status().ToString());
+  return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
+}
+
+StatusOr<ScratchDir> ScratchDir::Create(const std::filesystem::path& root) {
+  RemoveStaleScratch(root / "tmp");  // what killed processes left mounted
+  std::filesystem::path dir = root / "tmp" / ("build-" + std::to_string(::getpid()));
+  MB_RETURN_IF_ERROR(MakePrivateDir(dir));
+  return ScratchDir(std::move(dir));
+}
+
+ScratchDir::~ScratchDir() { Remove(); }
+
+ScratchDir::ScratchDir(ScratchDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+
+ScratchDir& ScratchDir::operator=(ScratchDir&& other) noexcept {
+  if (this != &other) {
+    Remove();
+    path_ = std::move(other.path_);
+    other.path_.clear();
+  }
+  return *this;
+}
+
+void ScratchDir::Remove() {
+  if (path_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);  // remove_all does not follow symlinks
+  path_.clear();
 }
 
 StatusOr<TagListing> ListTaggedImages(const LocalStore& store) {

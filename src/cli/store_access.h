@@ -1,15 +1,18 @@
-// Opening the local store under the state root and finding images in it by name or ID, as the
-// image-store commands (import, load, images, tag, rmi, save, inspect) need.
+// Opening the parts of a state root (the local store, the snapshotter, this process's scratch
+// directory) and finding images in the store by name or ID, as `build` and the image-store commands
+// (import, load, images, tag, rmi, save, inspect) need.
 #ifndef MYBUILD_CLI_STORE_ACCESS_H_
 #define MYBUILD_CLI_STORE_ACCESS_H_
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cache/blob_store.h"
+#include "snapshotter/snapshotter.h"
 #include "src/base/digest.h"
 #include "src/base/status.h"
 #include "src/cli/global_options.h"
@@ -27,6 +30,35 @@ struct LocalStore {
 // Opens (creating when missing: the root itself mode 0700, its parents 0755) the state root chosen by
 // ResolveRoot(global).
 StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global);
+
+// Creates `dir` (and its parents) and sets its mode to 0700.
+Status MakePrivateDir(const std::filesystem::path& dir);
+
+// The snapshotter of the state root `root`: ROOT/snapshots/overlay or ROOT/snapshots/native. `choice` is
+// "overlay", "native" or "auto" (overlay where overlayfs can be mounted, else native), as `--snapshotter`.
+StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::filesystem::path& root,
+                                                                    const std::string& choice);
+
+// This process's private scratch directory ROOT/tmp/build-<pid> (mountpoints of snapshots, sandboxes,
+// downloads), removed with everything in it on destruction. Creating it first cleans up after killed
+// processes (stale_scratch.h).
+class ScratchDir {
+ public:
+  static StatusOr<ScratchDir> Create(const std::filesystem::path& root);
+  ScratchDir() = default;
+  ~ScratchDir();
+  ScratchDir(ScratchDir&& other) noexcept;
+  ScratchDir& operator=(ScratchDir&& other) noexcept;
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ScratchDir(std::filesystem::path path) : path_(std::move(path)) {}
+  void Remove();
+  std::filesystem::path path_;
+};
 
 // A tag and the image it names.
 struct TaggedImage {

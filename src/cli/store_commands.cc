@@ -29,6 +29,7 @@
 #include "src/image/exporters.h"
 #include "src/image/image_config.h"
 #include "src/image/reference.h"
+#include "src/worker/image_unpack.h"
 
 namespace mybuild::cli {
 namespace {
@@ -46,6 +47,29 @@ StatusOr<std::optional<int64_t>> SourceDateEpochFromEnv() {
   return std::optional<int64_t>(epoch);
 }
 
+// Unpacks the layers of the stored images `manifests` into the chain snapshots a build on the same root
+// looks for (worker/image_unpack.h), with the snapshotter a build with `--snapshotter CHOICE` uses and
+// in this process's build scratch directory, so that the first build from them need not unpack: images
+// are stored unpacked, as in Buildah's containers-storage. Snapshots made before a failure are complete
+// and shared; a build unpacks whatever is missing.
+Status UnpackForBuilds(const LocalStore& store, const std::string& snapshotter_choice,
+                       const std::vector<Digest>& manifests) {
+  MB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(store.root));
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots,
+                      OpenSnapshotter(store.root, snapshotter_choice));
+  for (const Digest& manifest : manifests) {
+    MB_ASSIGN_OR_RETURN(image::StoredImage image, image::LoadImage(store.blobs, manifest));
+    const std::string what = "image " + manifest.ToString();
+    MB_RETURN_IF_ERROR(worker::UnpackImageLayers(store.blobs, *snapshots, image, scratch.path(), what).status());
+  }
+  return Status::Ok();
+}
+
+void AddSnapshotterOption(CLI::App& command, std::string& choice) {
+  command.add_option("--snapshotter", choice, "Snapshotter to unpack into, as for build: auto, overlay or native")
+      ->check(CLI::IsMember({"auto", "overlay", "native"}));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // import
 
@@ -54,6 +78,7 @@ struct ImportOptions {
   std::string name;    // optional NAME[:TAG]
   std::string compression = "gzip";
   std::string message;
+  std::string snapshotter = "auto";
 };
 
 image::Compression CompressionFromFlag(const std::string& flag) {
@@ -116,6 +141,7 @@ StatusOr<Digest> Import(const GlobalOptions& global, const ImportOptions& option
   layer_options.source_date_epoch = epoch;
   StatusOr<image::LayerResult> layer = image::WriteTreeLayer(tree, store.blobs, layer_options);
   if (!layer.ok()) return layer.status().WithContext("import " + options.source);
+  unpacked = TempDir();  // the archive's tree is in the layer now
 
   const HostPlatform platform = CurrentPlatform();
   image::ImageConfig config;
@@ -130,6 +156,11 @@ StatusOr<Digest> Import(const GlobalOptions& global, const ImportOptions& option
   history.comment = options.message;
   config.history = {history};
   MB_ASSIGN_OR_RETURN(image::Descriptor manifest, image::StoreImage(store.blobs, config, {layer->blob}));
+  // Unpacked before it is tagged: a failed import leaves no tag, only blobs for GC.
+  Status unpacked_for_builds = UnpackForBuilds(store, options.snapshotter, {manifest.digest});
+  if (!unpacked_for_builds.ok()) {
+    return unpacked_for_builds.WithContext("import " + options.source + ": unpacking the image for builds");
+  }
   if (tag) MB_RETURN_IF_ERROR(store.images.Tag(*tag, manifest.digest));
   return manifest.digest;
 }
@@ -140,6 +171,7 @@ StatusOr<Digest> Import(const GlobalOptions& global, const ImportOptions& option
 struct LoadOptions {
   std::string input;  // empty or "-": stdin
   bool quiet = false;
+  std::string snapshotter = "auto";
 };
 
 int RunLoad(const GlobalOptions& global, const LoadOptions& options) {
@@ -154,6 +186,12 @@ int RunLoad(const GlobalOptions& global, const LoadOptions& options) {
                  : image::LoadArchive(store->blobs, std::filesystem::path(options.input));
   if (!loaded.ok()) {
     return Fail(loaded.status().WithContext("load " + (from_stdin ? std::string("standard input") : options.input)));
+  }
+  // Every image is unpacked before any is tagged: a failed load tags nothing.
+  std::vector<Digest> manifests;
+  for (const image::LoadedImage& image : *loaded) manifests.push_back(image.manifest);
+  if (Status unpacked = UnpackForBuilds(*store, options.snapshotter, manifests); !unpacked.ok()) {
+    return Fail(unpacked.WithContext("load: unpacking the images for builds"));
   }
   for (const image::LoadedImage& image : *loaded) {
     if (image.names.empty()) {
@@ -450,6 +488,7 @@ void AddStoreCommands(CLI::App& app, const GlobalOptions& global, std::function<
     command->add_option("--compression", options->compression, "Layer compression: gzip (default), zstd, uncompressed")
         ->check(CLI::IsMember({"gzip", "zstd", "uncompressed"}));
     command->add_option("-m,--message", options->message, "Comment for the image's history entry");
+    AddSnapshotterOption(*command, options->snapshotter);
     command->callback([options, &global, &run] {
       run = [options, &global] {
         StatusOr<Digest> digest = Import(global, *options);
@@ -464,6 +503,7 @@ void AddStoreCommands(CLI::App& app, const GlobalOptions& global, std::function<
     CLI::App* command = app.add_subcommand("load", "Load images from an OCI or docker archive (like docker load)");
     command->add_option("-i,--input", options->input, "Read from this archive instead of standard input");
     command->add_flag("-q,--quiet", options->quiet, "Print nothing on success");
+    AddSnapshotterOption(*command, options->snapshotter);
     command->callback([options, &global, &run] { run = [options, &global] { return RunLoad(global, *options); }; });
   }
   {

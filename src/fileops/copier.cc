@@ -13,6 +13,7 @@
 #include "snapshotter/passwd.h"
 #include "src/fileops/archive_probe.h"
 #include "src/fileops/chmod_spec.h"
+#include "src/fileops/copy_destination.h"
 #include "src/fileops/path_match.h"
 #include "src/fileops/source_selection.h"
 #include "src/fileops/source_walker.h"
@@ -25,11 +26,6 @@ using snapshotter::RootFs;
 using snapshotter::Timestamp;
 
 std::string Quote(const std::string& path) { return "\"" + path + "\""; }
-
-std::string BaseName(const std::string& path) {
-  std::vector<std::string> parts = SplitPath(path);
-  return parts.empty() ? std::string() : parts.back();
-}
 
 std::string ParentOf(const std::string& abs) {
   size_t slash = abs.rfind('/');
@@ -264,13 +260,10 @@ StatusOr<CopyStats> ExecuteCopy(const CopySpec& spec, const CopyEnvironment& env
   MB_ASSIGN_OR_RETURN(ctx.chown, ResolveChown(spec, *env.dest));
 
   // The destination, absolute inside the rootfs.
-  const std::string& d = spec.dest;
-  bool dir_syntax = d.back() == '/' || d == "." || d == ".." || (d.size() >= 2 && d.compare(d.size() - 2, 2, "/.") == 0) ||
-                    (d.size() >= 3 && d.compare(d.size() - 3, 3, "/..") == 0);
-  std::string dest = CleanPath(d[0] == '/' ? d : JoinPath(spec.workdir.empty() ? "/" : spec.workdir, d));
-  if (dest[0] != '/') dest = "/" + dest;
+  const CopyDestination destination = ResolveDestination(spec);
+  const std::string& dest = destination.path;
   MB_ASSIGN_OR_RETURN(std::optional<struct stat> dest_st, StatDest(*env.dest, dest, /*follow=*/true));
-  bool dest_is_dir = dir_syntax || (dest_st && S_ISDIR(dest_st->st_mode));
+  bool dest_is_dir = destination.dir_syntax || (dest_st && S_ISDIR(dest_st->st_mode));
 
   // Select every kPath source first: a missing one fails the COPY before anything is written.
   std::vector<SelectedSource> selected;
@@ -294,20 +287,12 @@ StatusOr<CopyStats> ExecuteCopy(const CopySpec& spec, const CopyEnvironment& env
                            spec.location);
   }
 
-  // Where a single file named `name` goes.
-  auto file_target = [&](const std::string& name) { return dest_is_dir ? JoinPath(dest, name) : dest; };
+  auto file_target = [&](const std::string& name) { return FileTarget(dest, dest_is_dir, name); };
 
   // Local paths.
   for (const SelectedSource& s : selected) {
     bool is_dir = S_ISDIR(s.st.st_mode);
-    std::string target;
-    if (spec.parents) {
-      target = s.kept_rel.empty() ? dest : JoinPath(dest, s.kept_rel);
-    } else if (is_dir) {
-      target = dest;
-    } else {
-      target = file_target(BaseName(s.root_rel));
-    }
+    std::string target = TargetOf(spec, dest, dest_is_dir, s);
     bool unpack = spec.is_add && spec.unpack.value_or(true) && S_ISREG(s.st.st_mode);
     if (unpack) {
       MB_ASSIGN_OR_RETURN(UniqueFd fd, env.source_root->Open(s.root_rel, O_RDONLY, true));

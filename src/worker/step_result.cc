@@ -13,6 +13,7 @@ solver::StepResult EncodeResult(const SnapshotResult& result) {
                       {"size", layer.size}});
   }
   nlohmann::json json = {{"snapshot", result.snapshot}, {"layers", std::move(layers)}, {"created", result.created}};
+  if (result.pending > 0) json["pending"] = result.pending;
   return solver::StepResult{json.dump()};
 }
 
@@ -38,6 +39,12 @@ StatusOr<SnapshotResult> DecodeResult(const solver::StepResult& result) {
     ref.media_type = layer["media_type"].get<std::string>();
     ref.size = layer["size"].get<uint64_t>();
     out.layers.push_back(std::move(ref));
+  }
+  if (json.contains("pending")) {
+    if (!json["pending"].is_number_unsigned() || json["pending"].get<uint64_t>() > out.layers.size()) {
+      return DataLoss("malformed pending count in step result");
+    }
+    out.pending = json["pending"].get<size_t>();
   }
   return out;
 }

@@ -4,6 +4,9 @@
 //    "media_type":"…","size":N},…],"created":SECONDS}
 // `layers` is the whole chain of the filesystem, from the base image's first layer to this step's own,
 // so that the exporter needs only the target's result. A source of the build context has no snapshot.
+// A step may leave its filesystem unmade (a COPY written straight to its layer): then its last `pending`
+// layers are not in `snapshot` yet (encoded as "pending":N, absent when 0), and the worker makes the
+// snapshot from them when a later step needs the filesystem.
 #ifndef MYBUILD_WORKER_STEP_RESULT_H_
 #define MYBUILD_WORKER_STEP_RESULT_H_
 
@@ -27,6 +30,7 @@ struct LayerRef {
 struct SnapshotResult {
   std::string snapshot;  // "" = the empty filesystem (scratch) or no filesystem (the context)
   std::vector<LayerRef> layers;
+  size_t pending = 0;    // how many of the last layers are not in `snapshot`
   int64_t created = 0;  // seconds since the epoch
   bool operator==(const SnapshotResult&) const = default;
 };

@@ -9,12 +9,15 @@
 #include <mutex>
 #include <system_error>
 
-#include "snapshotter/layer_apply.h"
 #include "snapshotter/passwd.h"
 #include "src/base/files.h"
+#include "src/base/logging.h"
 #include "src/base/temp_dir.h"
 #include "src/fileops/copier.h"
+#include "src/fileops/streamed_copy.h"
 #include "src/image/image_store.h"
+#include "src/image/snapshot_layer.h"
+#include "src/worker/image_unpack.h"
 #include "src/worker/mounted_snapshot.h"
 #include "src/worker/step_result.h"
 
@@ -23,8 +26,6 @@ namespace {
 
 // How many lines of a failed RUN's output the error repeats.
 constexpr size_t kFailureTailLines = 10;
-
-std::string LayerSnapshotName(const Digest& chain_id) { return "layer-" + chain_id.hex(); }
 
 const graph::SourceOp* SourceOf(const graph::Vertex& vertex) {
   return std::get_if<graph::SourceOp>(&vertex.op);
@@ -206,36 +207,89 @@ StatusOr<solver::StepResult> Worker::RunSource(const graph::Vertex& vertex, cons
   const graph::ImageSource& image = std::get<graph::ImageSource>(op.source);
   MB_ASSIGN_OR_RETURN(Digest manifest_digest, Digest::Parse(image.manifest_digest));
   MB_ASSIGN_OR_RETURN(image::StoredImage stored, image::LoadImage(*deps_.blobs, manifest_digest));
+  MB_ASSIGN_OR_RETURN(SnapshotResult result, UnpackImageLayers(*deps_.blobs, *deps_.snapshotter, stored,
+                                                               options_.scratch_dir, image.reference));
+  return EncodeResult(result);
+}
 
-  SnapshotResult result;
+StatusOr<std::string> Worker::SnapshotOf(const SnapshotResult& result) {
+  if (result.pending == 0) return result.snapshot;
+  const size_t first_pending = result.layers.size() - result.pending;
   Digest chain;
-  for (size_t i = 0; i < stored.manifest.layers.size(); ++i) {
-    const image::Descriptor& blob = stored.manifest.layers[i];
-    const Digest& diff_id = stored.config.diff_ids[i];
-    chain = ChainId(chain, diff_id);
+  for (size_t i = 0; i < first_pending; ++i) chain = ChainId(chain, result.layers[i].diff_id);
+  std::string snapshot = result.snapshot;
+  for (size_t i = first_pending; i < result.layers.size(); ++i) {
+    chain = ChainId(chain, result.layers[i].diff_id);
     std::string name = LayerSnapshotName(chain);
     if (!deps_.snapshotter->Stat(name).ok()) {
-      MB_ASSIGN_OR_RETURN(MountedSnapshot target,
-                          MountedSnapshot::Open(*deps_.snapshotter, result.snapshot,
-                                                MountedSnapshot::Mode::kWritable, options_.scratch_dir));
-      MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path()));
-      MB_ASSIGN_OR_RETURN(UniqueFd fd, deps_.blobs->OpenRead(blob.digest));
-      Status applied = snapshotter::ApplyLayer(root, fd.get()).status();
-      if (!applied.ok()) return applied.WithContext("unpacking layer " + blob.digest.ToString() + " of " + image.reference);
-      // The layer's blob is in the store already: only the snapshot is committed (no diff, no re-tar).
-      MB_RETURN_IF_ERROR(target.CommitWithoutLayer(name));
+      Status unpacked = UnpackLayerSnapshot(*deps_.blobs, *deps_.snapshotter, snapshot, result.layers[i].digest, name,
+                                            options_.scratch_dir);
+      if (!unpacked.ok()) return unpacked.WithContext("unpacking layer " + result.layers[i].digest.ToString());
     }
-    result.snapshot = name;
-    result.layers.push_back(LayerRef{blob.digest, diff_id, blob.media_type, static_cast<uint64_t>(blob.size)});
+    snapshot = name;
   }
-  return EncodeResult(result);
+  return snapshot;
+}
+
+StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Vertex& vertex, const graph::FileOp& op,
+                                                                std::span<const solver::StepInput> inputs,
+                                                                SnapshotResult parent) {
+  const graph::CopyAction* copy = op.actions.size() == 1 ? std::get_if<graph::CopyAction>(&op.actions[0]) : nullptr;
+  if (copy == nullptr || copy->add || !copy->url.empty() || !copy->source || *copy->source >= inputs.size() ||
+      !IsLocalSource(*inputs[*copy->source].vertex)) {
+    return std::optional<SnapshotResult>();
+  }
+  MB_ASSIGN_OR_RETURN(fileops::CopySpec spec, ToCopySpec(*copy, /*from_context=*/true, vertex.location));
+  // The parent is only looked up (does the destination exist, /etc/passwd for --chown).
+  std::optional<MountedSnapshot> parent_view;
+  std::optional<snapshotter::RootFs> parent_root;
+  if (!parent.layers.empty()) {
+    MB_ASSIGN_OR_RETURN(std::string parent_snapshot, SnapshotOf(parent));
+    MB_ASSIGN_OR_RETURN(parent_view, MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot,
+                                                           MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+    MB_ASSIGN_OR_RETURN(parent_root, snapshotter::RootFs::Open(parent_view->path()));
+  }
+  fileops::CopyEnvironment env;
+  env.source_root = &context_;
+  env.dockerignore = &dockerignore_;
+  env.dest = parent_root ? &*parent_root : nullptr;
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  MB_ASSIGN_OR_RETURN(std::optional<std::vector<fileops::StreamedEntry>> planned,
+                      fileops::PlanStreamedCopy(spec, env, {now.tv_sec, static_cast<uint32_t>(now.tv_nsec)}));
+  if (!planned) return std::optional<SnapshotResult>();
+  parent_root.reset();
+  parent_view.reset();
+
+  image::LayerWriter writer(options_.layer_options);
+  for (fileops::StreamedEntry& entry : *planned) {
+    image::LayerEntry out = image::FromSnapshotEntry(entry.entry);
+    if (entry.entry.type == snapshotter::EntryType::kRegular && entry.entry.size > 0) {
+      out.content = image::ContentFromOpener(
+          [this, source = std::move(entry)] { return fileops::OpenStreamedContent(context_, source); });
+    }
+    MB_RETURN_IF_ERROR(writer.Add(std::move(out)));
+  }
+  MB_ASSIGN_OR_RETURN(image::LayerResult layer, writer.Write(*deps_.blobs));
+  spdlog::debug("COPY to {} written straight to its layer {} ({} entries)", spec.dest, layer.blob.digest.ToString(),
+                planned->size());
+  parent.layers.push_back(LayerRef{layer.blob.digest, layer.diff_id, layer.blob.media_type,
+                                   static_cast<uint64_t>(layer.blob.size)});
+  parent.pending += 1;
+  parent.created = CreatedNow(options_.layer_options);
+  return std::optional<SnapshotResult>(std::move(parent));
 }
 
 StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const graph::FileOp& op,
                                              std::span<const solver::StepInput> inputs) {
   MB_ASSIGN_OR_RETURN(SnapshotResult parent, DecodeResult(inputs[0].result));
+  if (options_.stream_copies) {
+    MB_ASSIGN_OR_RETURN(std::optional<SnapshotResult> streamed, TryStreamedCopy(vertex, op, inputs, parent));
+    if (streamed) return EncodeResult(*streamed);
+  }
+  MB_ASSIGN_OR_RETURN(std::string parent_snapshot, SnapshotOf(parent));
   MB_ASSIGN_OR_RETURN(MountedSnapshot target,
-                      MountedSnapshot::Open(*deps_.snapshotter, parent.snapshot, MountedSnapshot::Mode::kWritable,
+                      MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot, MountedSnapshot::Mode::kWritable,
                                             options_.scratch_dir));
   MB_ASSIGN_OR_RETURN(snapshotter::RootFs dest, snapshotter::RootFs::Open(target.path()));
 
@@ -276,7 +330,8 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
       env.dockerignore = &dockerignore_;
     } else if (copy.source) {
       MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(inputs[*copy.source].result));
-      MB_ASSIGN_OR_RETURN(source_view, MountedSnapshot::Open(*deps_.snapshotter, source.snapshot,
+      MB_ASSIGN_OR_RETURN(std::string source_snapshot, SnapshotOf(source));
+      MB_ASSIGN_OR_RETURN(source_view, MountedSnapshot::Open(*deps_.snapshotter, source_snapshot,
                                                              MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
       MB_ASSIGN_OR_RETURN(source_root, snapshotter::RootFs::Open(source_view->path()));
       env.source_root = &*source_root;
@@ -287,6 +342,7 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options));
   parent.snapshot = name;
+  parent.pending = 0;
   parent.layers.push_back(layer);
   parent.created = CreatedNow(options_.layer_options);
   return EncodeResult(parent);
@@ -296,8 +352,9 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
                                              std::span<const solver::StepInput> inputs,
                                              solver::CancelToken& cancel, solver::StepLog& log) {
   MB_ASSIGN_OR_RETURN(SnapshotResult parent, DecodeResult(inputs[0].result));
+  MB_ASSIGN_OR_RETURN(std::string parent_snapshot, SnapshotOf(parent));
   MB_ASSIGN_OR_RETURN(MountedSnapshot target,
-                      MountedSnapshot::Open(*deps_.snapshotter, parent.snapshot, MountedSnapshot::Mode::kWritable,
+                      MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot, MountedSnapshot::Mode::kWritable,
                                             options_.scratch_dir));
   MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path()));
   MB_ASSIGN_OR_RETURN(snapshotter::ResolvedUser user,
@@ -339,8 +396,9 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
           base = options_.context_dir;
         } else {
           MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(inputs[*mount.source].result));
+          MB_ASSIGN_OR_RETURN(std::string source_snapshot, SnapshotOf(source));
           MB_ASSIGN_OR_RETURN(MountedSnapshot view,
-                              MountedSnapshot::Open(*deps_.snapshotter, source.snapshot,
+                              MountedSnapshot::Open(*deps_.snapshotter, source_snapshot,
                                                     MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
           base = view.path();
           views.push_back(std::move(view));
@@ -407,6 +465,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options, exec.mount_targets));
   parent.snapshot = name;
+  parent.pending = 0;
   parent.layers.push_back(layer);
   parent.created = CreatedNow(options_.layer_options);
   return EncodeResult(parent);

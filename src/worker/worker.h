@@ -5,7 +5,10 @@
 //                        "layer-<chainID>", shared by every build and stage that uses them
 //   SourceOp local     → the build context (read in place; no snapshot)
 //   FileOp             → a new snapshot on the parent, COPY/ADD/mkdir/mkfile applied through the fileops
-//                        module, its diff written as one layer
+//                        module, its diff written as one layer; or, for a COPY from the context into new
+//                        paths, the layer written straight from the sources and no snapshot yet
+//                        (SnapshotResult::pending): the first step that needs the filesystem unpacks the
+//                        pending layers into chain snapshots "layer-<chainID>", as for image layers
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
 //                        (minus the executor's mount targets) written as one layer
 // Every step's result (step_result.h) lists the whole layer chain, so the exporter needs only the
@@ -33,6 +36,7 @@
 #include "src/fileops/url_fetcher.h"
 #include "src/image/layer_writer.h"
 #include "src/solver/step_runner.h"
+#include "src/worker/step_result.h"
 
 namespace mybuild::worker {
 
@@ -44,6 +48,10 @@ struct WorkerOptions {
   std::optional<std::string> resolv_conf;  // given to RUN as /etc/resolv.conf (host's by default)
   std::optional<std::string> hosts;        // given to RUN as /etc/hosts
   std::filesystem::path cache_mounts_dir;  // RUN --mount=type=cache directories
+  // A COPY from the context into new paths is written straight to its layer (fileops/streamed_copy.h);
+  // its snapshot is made from the layer only when a later step needs the filesystem. Off: every COPY is
+  // written into a snapshot and diffed (the same layer bytes, more disk writes).
+  bool stream_copies = true;
 };
 
 // The side effects the worker uses; all must outlive it.
@@ -76,6 +84,12 @@ class Worker : public solver::StepRunner {
   StatusOr<solver::StepResult> RunSource(const graph::Vertex& vertex, const graph::SourceOp& op);
   StatusOr<solver::StepResult> RunFile(const graph::Vertex& vertex, const graph::FileOp& op,
                                        std::span<const solver::StepInput> inputs);
+  // A COPY written straight to its layer; nullopt when the op needs a real destination.
+  StatusOr<std::optional<SnapshotResult>> TryStreamedCopy(const graph::Vertex& vertex, const graph::FileOp& op,
+                                                          std::span<const solver::StepInput> inputs,
+                                                          SnapshotResult parent);
+  // The committed snapshot holding `result`'s filesystem, unpacking its pending layers first.
+  StatusOr<std::string> SnapshotOf(const SnapshotResult& result);
   StatusOr<solver::StepResult> RunExec(const graph::Vertex& vertex, const graph::ExecOp& op,
                                        std::span<const solver::StepInput> inputs,
                                        solver::CancelToken& cancel, solver::StepLog& log);

@@ -266,11 +266,11 @@ TEST_CASE("errors name the entry and the archive position") {
 TEST_CASE("NUL bytes in a raw header name do not escape") {
   Sandbox s;
   std::string name("ok", 2);
-  name += std::string("\0../../x", 8);
+  name += std::string("\0../escaped", 11);  // ".." from the root lands in the sandbox's own directory
   Status st = s.Apply(testing::RawTarEntry(name, '0', "PWNED") + testing::RawTarEnd());
   INFO(st.ToString());
   s.CheckContained();
-  CHECK_FALSE(std::filesystem::exists(s.root.parent_path().parent_path() / "x"));
+  CHECK_FALSE(std::filesystem::exists(s.root.parent_path() / "escaped"));
 }
 
 }  // namespace

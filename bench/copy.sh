@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# COPY benchmark (issue 3): one COPY of 8,000 text files / 200 MB into one gzip layer, built end to end to
+# an OCI tarball from a fresh state directory, side by side with `tar -c | gzip -6 | sha256sum` over the
+# same files (the two alternate, RUNS runs each after a warm-up; whole processes under /usr/bin/time).
+# Target: mybuild's median within 1.5x of the pipeline's, peak RSS under 150 MB.
+#   usage: bench/copy.sh [MYBUILD_BINARY]    env: RUNS (default 5), BENCH_ROWS (tab-separated rows)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
+runs=${RUNS:-5}
+source "$here/lib.sh"
+
+work=$(mktemp -d /var/tmp/mybuild-copy-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+make_text_tree "$work/ctx/data"
+printf 'FROM scratch\nCOPY data /data\n' >"$work/ctx/Dockerfile"
+
+build_cmd="rm -rf '$work/root' && '$mybuild' --root '$work/root' build --progress quiet -o type=oci,dest='$work/out.tar' '$work/ctx'"
+tar_cmd="tar -C '$work/ctx' -c data | gzip -6 | sha256sum"
+m_wall=() m_rss=() t_wall=() t_rss=() ratios=()
+for ((i = 0; i <= runs; i++)); do  # run 0 is the warm-up
+  read -r mw mk < <(bench_time sh -c "$build_cmd")
+  read -r tw tk < <(bench_time sh -c "$tar_cmd")
+  [ "$i" -eq 0 ] && continue
+  m_wall+=("$mw"); m_rss+=("$mk"); t_wall+=("$tw"); t_rss+=("$tk")
+  ratios+=("$(awk -v a="$mw" -v b="$tw" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')")
+done
+summary() {  # summary NAME WALLS… -- RSS…: "NAME median min max rss_mb"
+  local name=$1; shift
+  local walls=() rss=()
+  while [ "$1" != -- ]; do walls+=("$1"); shift; done; shift
+  rss=("$@")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(printf '%s\n' "${walls[@]}" | median)" \
+    "$(printf '%s\n' "${walls[@]}" | sort -n | head -1)" "$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)" \
+    "$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.1f", $1/1024}')"
+}
+rows=$(summary "COPY 200 MB to OCI tar: mybuild" "${m_wall[@]}" -- "${m_rss[@]}"
+       summary "COPY 200 MB: tar | gzip -6 | sha256sum" "${t_wall[@]}" -- "${t_rss[@]}")
+ratio=$(printf '%s\n' "${ratios[@]}" | median)
+printf '%s\n' "$rows"
+printf 'ratio mybuild / tar pipeline (median of pairs): %s\n' "$ratio"
+if [ -n "${BENCH_ROWS:-}" ]; then
+  printf '%s\n' "$rows" >>"$BENCH_ROWS"
+  printf 'COPY 200 MB: ratio mybuild / tar pipeline\t%s\t-\t-\t-\n' "$ratio" >>"$BENCH_ROWS"
+fi

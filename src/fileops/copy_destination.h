@@ -1,0 +1,31 @@
+// Where a COPY/ADD writes: the destination path and the target of each selected source. Shared by the
+// copier (which writes into a rootfs) and the streamed copy (which writes the layer only), so both place
+// every source in the same spot.
+#ifndef MYBUILD_FILEOPS_COPY_DESTINATION_H_
+#define MYBUILD_FILEOPS_COPY_DESTINATION_H_
+
+#include <string>
+
+#include "src/fileops/copy_spec.h"
+#include "src/fileops/source_selection.h"
+
+namespace mybuild::fileops {
+
+struct CopyDestination {
+  std::string path;         // absolute and clean, inside the rootfs ("/app")
+  bool dir_syntax = false;  // written as a directory: ends in "/" or is "." / ".." / ends in "/." or "/.."
+};
+
+// spec.dest made absolute against spec.workdir and cleaned.
+CopyDestination ResolveDestination(const CopySpec& spec);
+
+// Where a selected source lands: with --parents, dest/<kept path>; a directory's contents go into dest; a
+// file goes to dest/<its name> when dest is a directory, else to dest itself.
+std::string TargetOf(const CopySpec& spec, const std::string& dest, bool dest_is_dir, const SelectedSource& source);
+
+// Where a single file named `name` (a heredoc, a download) lands.
+std::string FileTarget(const std::string& dest, bool dest_is_dir, const std::string& name);
+
+}  // namespace mybuild::fileops
+
+#endif  // MYBUILD_FILEOPS_COPY_DESTINATION_H_
