@@ -25,21 +25,18 @@ for ((i = 0; i <= runs; i++)); do  # run 0 is the warm-up
   m_wall+=("$mw"); m_rss+=("$mk"); t_wall+=("$tw"); t_rss+=("$tk")
   ratios+=("$(awk -v a="$mw" -v b="$tw" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')")
 done
-summary() {  # summary NAME WALLS… -- RSS…: "NAME median min max rss_mb"
-  local name=$1; shift
-  local walls=() rss=()
-  while [ "$1" != -- ]; do walls+=("$1"); shift; done; shift
-  rss=("$@")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(printf '%s\n' "${walls[@]}" | median)" \
-    "$(printf '%s\n' "${walls[@]}" | sort -n | head -1)" "$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)" \
-    "$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.1f", $1/1024}')"
+stats() {  # stats WALLS…: "median min max"
+  printf '%s %s %s' "$(printf '%s\n' "$@" | median)" "$(printf '%s\n' "$@" | sort -n | head -1)" \
+    "$(printf '%s\n' "$@" | sort -n | tail -1)"
 }
-rows=$(summary "COPY 200 MB to OCI tar: mybuild" "${m_wall[@]}" -- "${m_rss[@]}"
-       summary "COPY 200 MB: tar | gzip -6 | sha256sum" "${t_wall[@]}" -- "${t_rss[@]}")
+rss_mb() { printf '%s\n' "$@" | median | awk '{printf "%.1f", $1/1024}'; }
+read -r mm mmin mmax <<<"$(stats "${m_wall[@]}")"
+read -r tm tmin tmax <<<"$(stats "${t_wall[@]}")"
 ratio=$(printf '%s\n' "${ratios[@]}" | median)
-printf '%s\n' "$rows"
-printf 'ratio mybuild / tar pipeline (median of pairs): %s\n' "$ratio"
+printf 'mybuild COPY to OCI tar:   median %ss (%s–%s), peak RSS %s MB\n' "$mm" "$mmin" "$mmax" "$(rss_mb "${m_rss[@]}")"
+printf 'tar | gzip -6 | sha256sum: median %ss (%s–%s), peak RSS %s MB\n' "$tm" "$tmin" "$tmax" "$(rss_mb "${t_rss[@]}")"
+printf 'ratio mybuild / pipeline (median of pairs): %s\n' "$ratio"
 if [ -n "${BENCH_ROWS:-}" ]; then
-  printf '%s\n' "$rows" >>"$BENCH_ROWS"
-  printf 'COPY 200 MB: ratio mybuild / tar pipeline\t%s\t-\t-\t-\n' "$ratio" >>"$BENCH_ROWS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mm" "$mmin" "$mmax" "$(rss_mb "${m_rss[@]}")" \
+    "$tm" "$tmin" "$tmax" "$(rss_mb "${t_rss[@]}")" "$ratio" >>"$BENCH_ROWS"
 fi

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -17,6 +18,7 @@
 #include "snapshotter/rootfs.h"
 #include "snapshotter/tree_copy.h"
 #include "src/base/files.h"
+#include "src/base/logging.h"
 #include "src/base/temp_dir.h"
 #include "src/base/unique_fd.h"
 
@@ -39,7 +41,28 @@ struct Record {
   uint64_t id = 0;
   SnapshotKind kind = SnapshotKind::kActive;
   std::string parent;
+  // A committed snapshot whose files may still be only in the page cache: committed in boot `boot_id` at
+  // `committed_at` (seconds), not yet covered by a syncfs.
+  bool synced = true;
+  std::string boot_id;
+  int64_t committed_at = 0;
 };
+
+// Unsynced snapshots at least this old are synced by the next snapshotter that opens the root: by then the
+// kernel has written most of their data back (its default dirty_expire is 30 s), so the syncfs is cheap.
+constexpr int64_t kSettleSeconds = 30;
+
+// This boot of the machine (/proc/sys/kernel/random/boot_id); "" when unknown.
+std::string CurrentBootId() {
+  static const std::string boot_id = [] {
+    StatusOr<std::string> text = ReadFile("/proc/sys/kernel/random/boot_id", 256);
+    if (!text.ok()) return std::string();
+    std::string id = *text;
+    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+    return id;
+  }();
+  return boot_id;
+}
 
 struct Metadata {
   uint64_t next_id = 1;
@@ -77,7 +100,7 @@ class FsSnapshotter : public Snapshotter {
     MB_RETURN_IF_ERROR(EnsureDir(root_, 0700));
     MB_RETURN_IF_ERROR(EnsureDir(root_ / "snapshots", 0700));
     MB_RETURN_IF_ERROR(EnsureDir(root_ / "tmp", 0700));
-    return Status::Ok();
+    return SettleUnsynced();
   }
 
   StatusOr<std::vector<Mount>> Prepare(const std::string& key, const std::string& parent) override {
@@ -127,9 +150,16 @@ class FsSnapshotter : public Snapshotter {
       if (md.snapshots.count(name)) return AlreadyExists(fmt::format("snapshot \"{}\" already exists", name));
       Record rec = it->second;
       id = rec.id;
-      // Durability of the content before the metadata names it.
-      UniqueFd fs(::open(FsDir(id).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-      if (fs) ::syncfs(fs.get());
+      // The files need not be on disk yet (SettleUnsynced): a build does not wait for the disk, and a
+      // snapshot that a power loss may have torn is forgotten after the restart and made again from its
+      // layers. Without a boot id to tell restarts apart, the content is synced now.
+      rec.boot_id = CurrentBootId();
+      rec.synced = rec.boot_id.empty();
+      rec.committed_at = static_cast<int64_t>(std::time(nullptr));
+      if (rec.synced) {
+        UniqueFd fs(::open(FsDir(id).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (fs) ::syncfs(fs.get());
+      }
       rec.kind = SnapshotKind::kCommitted;
       md.snapshots.erase(it);
       md.snapshots[name] = rec;
@@ -221,6 +251,64 @@ class FsSnapshotter : public Snapshotter {
   }
 
  private:
+  // Committed snapshots that were not synced before the machine restarted may have lost data: they are
+  // forgotten, with every snapshot on top of them. Those of this boot older than kSettleSeconds are
+  // synced (one syncfs) and marked so.
+  Status SettleUnsynced() {
+    const std::string boot = CurrentBootId();
+    if (boot.empty()) return Status::Ok();
+    std::set<std::string> settled;
+    {
+      MB_ASSIGN_OR_RETURN(UniqueFd lock, Lock());
+      MB_ASSIGN_OR_RETURN(Metadata md, Load());
+      std::set<std::string> lost;
+      for (const auto& [key, r] : md.snapshots) {
+        if (r.synced) continue;
+        if (r.boot_id != boot) {
+          lost.insert(key);
+        } else if (std::time(nullptr) - r.committed_at >= kSettleSeconds) {
+          settled.insert(key);
+        }
+      }
+      if (!lost.empty()) MB_RETURN_IF_ERROR(ForgetWithDescendants(md, lost));
+    }
+    if (settled.empty()) return Status::Ok();
+    UniqueFd root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root || ::syncfs(root.get()) != 0) return ErrnoError("syncfs " + root_.string());
+    MB_ASSIGN_OR_RETURN(UniqueFd lock, Lock());
+    MB_ASSIGN_OR_RETURN(Metadata md, Load());
+    for (const std::string& key : settled) {
+      auto it = md.snapshots.find(key);
+      if (it != md.snapshots.end()) it->second.synced = true;
+    }
+    return Save(md);
+  }
+
+  // Removes the snapshots `keys` and every snapshot whose parent chain reaches one of them (lock held).
+  Status ForgetWithDescendants(Metadata& md, std::set<std::string> keys) {
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [key, r] : md.snapshots) {
+        if (!keys.count(key) && keys.count(r.parent)) {
+          keys.insert(key);
+          grew = true;
+        }
+      }
+    }
+    std::vector<uint64_t> ids;
+    for (const std::string& key : keys) {
+      ids.push_back(md.snapshots.at(key).id);
+      md.snapshots.erase(key);
+    }
+    MB_RETURN_IF_ERROR(Save(md));
+    spdlog::warn("{} snapshot(s) committed before the machine restarted may be incomplete; they are made "
+                 "again when needed", ids.size());
+    UniqueFd dir(::open((root_ / "snapshots").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) return ErrnoError("open snapshots dir");
+    for (uint64_t id : ids) MB_RETURN_IF_ERROR(RemoveAllAt(dir.get(), std::to_string(id)));
+    return Status::Ok();
+  }
+
   std::filesystem::path IdDir(uint64_t id) const { return root_ / "snapshots" / std::to_string(id); }
   std::filesystem::path FsDir(uint64_t id) const { return IdDir(id) / "fs"; }
   std::filesystem::path WorkDir(uint64_t id) const { return IdDir(id) / "work"; }
@@ -303,6 +391,11 @@ class FsSnapshotter : public Snapshotter {
         else if (kind == "committed") r.kind = SnapshotKind::kCommitted;
         else return DataLoss(fmt::format("{}: snapshot \"{}\" has unknown kind \"{}\"", p.string(), key, kind));
         r.parent = v.at("parent").get<std::string>();
+        if (v.contains("synced")) {
+          r.synced = v.at("synced").get<bool>();
+          r.boot_id = v.at("boot_id").get<std::string>();
+          r.committed_at = v.at("committed_at").get<int64_t>();
+        }
         md.snapshots[key] = r;
       }
     } catch (const std::exception& e) {
@@ -317,7 +410,13 @@ class FsSnapshotter : public Snapshotter {
     j["next_id"] = md.next_id;
     j["snapshots"] = nlohmann::json::object();
     for (const auto& [key, r] : md.snapshots) {
-      j["snapshots"][key] = {{"id", std::to_string(r.id)}, {"kind", KindName(r.kind)}, {"parent", r.parent}};
+      nlohmann::json& record = j["snapshots"][key];
+      record = {{"id", std::to_string(r.id)}, {"kind", KindName(r.kind)}, {"parent", r.parent}};
+      if (!r.synced) {
+        record["synced"] = false;
+        record["boot_id"] = r.boot_id;
+        record["committed_at"] = r.committed_at;
+      }
     }
     return WriteFileAtomically(root_ / "metadata.json", j.dump(1), 0600);
   }

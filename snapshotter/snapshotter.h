@@ -17,6 +17,12 @@
 //   ROOT/snapshots/ID/fs      the snapshot's own files (overlay: its upper dir; native: a full tree)
 //   ROOT/snapshots/ID/work    overlay work dir of an active snapshot
 // A crash can leave a snapshots/ID directory that metadata.json does not name; Cleanup() removes those.
+//
+// Durability: Commit() does not wait for the snapshot's files to reach the disk (a syncfs costs as much as
+// everything dirty on the file system). The record notes the boot it was committed in ("synced":false,
+// "boot_id", "committed_at"). Opening the snapshotter forgets unsynced snapshots of an earlier boot (a
+// power loss may have torn them; the worker makes them again from their layer blobs, which are fsynced),
+// and syncs those of this boot that are older than 30 s.
 #ifndef MYBUILD_SNAPSHOTTER_SNAPSHOTTER_H_
 #define MYBUILD_SNAPSHOTTER_SNAPSHOTTER_H_
 

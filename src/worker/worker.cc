@@ -182,9 +182,9 @@ StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
 }
 
 bool Worker::CanReuse(const graph::Vertex& vertex, const solver::StepResult& result) {
+  // The layer blobs are the result; its snapshot, if gone, is made again from them (SnapshotOf).
   StatusOr<SnapshotResult> decoded = DecodeResult(result);
   if (!decoded.ok()) return false;
-  if (!decoded->snapshot.empty() && !deps_.snapshotter->Stat(decoded->snapshot).ok()) return false;
   for (const LayerRef& layer : decoded->layers) {
     if (!deps_.blobs->Has(layer.digest)) return false;
   }
@@ -213,11 +213,17 @@ StatusOr<solver::StepResult> Worker::RunSource(const graph::Vertex& vertex, cons
 }
 
 StatusOr<std::string> Worker::SnapshotOf(const SnapshotResult& result) {
-  if (result.pending == 0) return result.snapshot;
-  const size_t first_pending = result.layers.size() - result.pending;
+  size_t first_pending = result.layers.size() - result.pending;
+  std::string snapshot = result.snapshot;
+  if (!snapshot.empty() && !deps_.snapshotter->Stat(snapshot).ok()) {
+    // Forgotten (removed, or possibly torn by a power loss): made again from the layers, reusing the
+    // longest prefix of the chain that has a snapshot.
+    first_pending = 0;
+    snapshot.clear();
+  }
+  if (first_pending == result.layers.size()) return snapshot;
   Digest chain;
   for (size_t i = 0; i < first_pending; ++i) chain = ChainId(chain, result.layers[i].diff_id);
-  std::string snapshot = result.snapshot;
   for (size_t i = first_pending; i < result.layers.size(); ++i) {
     chain = ChainId(chain, result.layers[i].diff_id);
     std::string name = LayerSnapshotName(chain);

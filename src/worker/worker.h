@@ -12,8 +12,8 @@
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
 //                        (minus the executor's mount targets) written as one layer
 // Every step's result (step_result.h) lists the whole layer chain, so the exporter needs only the
-// target's. Snapshots of steps are named "step-<cache key hex>"; a step whose snapshot or layer blobs
-// are gone is not reused from the cache (CanReuse).
+// target's. Snapshots of steps are named "step-<cache key hex>"; a cached step is reused when its layer
+// blobs exist (CanReuse), and its snapshot, if gone, is made again from them when needed.
 //
 // Cache keys (on top of the definition digest and the inputs' keys, see solver::CombineCacheKey):
 // COPY/ADD from the context add the content digest of exactly the selected sources (.dockerignore and
@@ -88,7 +88,8 @@ class Worker : public solver::StepRunner {
   StatusOr<std::optional<SnapshotResult>> TryStreamedCopy(const graph::Vertex& vertex, const graph::FileOp& op,
                                                           std::span<const solver::StepInput> inputs,
                                                           SnapshotResult parent);
-  // The committed snapshot holding `result`'s filesystem, unpacking its pending layers first.
+  // The committed snapshot holding `result`'s filesystem, unpacking its pending layers first (or all its
+  // layers, onto the longest chain prefix that has a snapshot, when its snapshot is gone).
   StatusOr<std::string> SnapshotOf(const SnapshotResult& result);
   StatusOr<solver::StepResult> RunExec(const graph::Vertex& vertex, const graph::ExecOp& op,
                                        std::span<const solver::StepInput> inputs,

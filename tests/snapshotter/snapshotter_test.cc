@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,6 +16,8 @@
 #include "snapshotter/layer_apply.h"
 #include "snapshotter/rootfs.h"
 #include "snapshotter/scoped_mount.h"
+#include "nlohmann/json.hpp"
+#include "src/base/files.h"
 #include "src/base/temp_dir.h"
 #include "tests/snapshotter/tar_builder.h"
 #include "tests/test_support.h"
@@ -321,6 +324,61 @@ TEST_CASE("snapshot metadata: errors, remove, persistence, cleanup") {
   REQUIRE((*again)->Cleanup().ok());
   CHECK_FALSE(fs::exists(f->tmp.path() / "state/snapshots/999"));
   CHECK((*again)->Stat("keep").ok());
+}
+
+// Rewrites the unsynced records of ROOT/metadata.json with `edit` (the boot id and commit time).
+void EditUnsynced(const fs::path& root, const std::function<void(nlohmann::json&)>& edit) {
+  nlohmann::json md = nlohmann::json::parse(Slurp(root / "metadata.json"));
+  for (auto& [key, record] : md["snapshots"].items()) {
+    if (record.contains("synced")) edit(record);
+  }
+  REQUIRE(WriteFileAtomically(root / "metadata.json", md.dump(), 0600).ok());
+}
+
+TEST_CASE("snapshot durability: unsynced commits are forgotten after a restart and synced when settled") {
+  std::string skip;
+  auto f = Fixture::Make(false, &skip);
+  REQUIRE(f);
+  const fs::path root = f->tmp.path() / "state";
+  auto& s = *f->snap;
+  REQUIRE(s.Prepare("a", "").ok());
+  REQUIRE(s.Commit("base", "a").ok());
+  REQUIRE(s.Prepare("b", "base").ok());
+  REQUIRE(s.Commit("top", "b").ok());
+  REQUIRE(s.Prepare("c", "").ok());
+  REQUIRE(s.Commit("other", "c").ok());
+  nlohmann::json md = nlohmann::json::parse(Slurp(root / "metadata.json"));
+  CHECK(md["snapshots"]["base"]["synced"] == false);
+  CHECK_FALSE(md["snapshots"]["base"]["boot_id"].get<std::string>().empty());
+  const std::string base_id = md["snapshots"]["base"]["id"];
+  const std::string top_id = md["snapshots"]["top"]["id"];
+
+  SUBCASE("this boot, settled: synced by the next open") {
+    EditUnsynced(root, [](nlohmann::json& r) { r["committed_at"] = r["committed_at"].get<int64_t>() - 60; });
+    auto again = NewNativeSnapshotter(root);
+    REQUIRE(again.ok());
+    nlohmann::json after = nlohmann::json::parse(Slurp(root / "metadata.json"));
+    CHECK_FALSE(after["snapshots"]["base"].contains("synced"));
+    CHECK_FALSE(after["snapshots"]["top"].contains("synced"));
+  }
+  SUBCASE("this boot, recent: left for later") {
+    auto again = NewNativeSnapshotter(root);
+    REQUIRE(again.ok());
+    CHECK(nlohmann::json::parse(Slurp(root / "metadata.json"))["snapshots"]["base"]["synced"] == false);
+  }
+  SUBCASE("an earlier boot: forgotten with what is on top, files removed") {
+    EditUnsynced(root, [](nlohmann::json& r) {
+      if (r["id"] == "1") r["boot_id"] = "an-earlier-boot";  // only "base"
+    });
+    REQUIRE(base_id == "1");
+    auto again = NewNativeSnapshotter(root);
+    REQUIRE(again.ok());
+    CHECK((*again)->Stat("base").status().code() == StatusCode::kNotFound);
+    CHECK((*again)->Stat("top").status().code() == StatusCode::kNotFound);
+    CHECK((*again)->Stat("other").ok());
+    CHECK_FALSE(fs::exists(root / "snapshots" / base_id));
+    CHECK_FALSE(fs::exists(root / "snapshots" / top_id));
+  }
 }
 
 TEST_CASE("ScopedMount unmounts on destruction") {
