@@ -19,6 +19,7 @@ build_cmd="rm -rf '$work/root' && '$mybuild' --root '$work/root' build --progres
 tar_cmd="tar -C '$work/ctx' -c data | gzip -6 | sha256sum"
 m_wall=() m_rss=() t_wall=() t_rss=() ratios=()
 for ((i = 0; i <= runs; i++)); do  # run 0 is the warm-up
+  sync  # the previous run's writes reach the disk first
   read -r mw mk < <(bench_time sh -c "$build_cmd")
   read -r tw tk < <(bench_time sh -c "$tar_cmd")
   [ "$i" -eq 0 ] && continue

@@ -2,7 +2,9 @@
 # Benchmarks mybuild side by side with Buildah on the same machine in the same run (issue 6).
 # Every workload is generated here (no downloads, except the cached debootstrap of workload 5). Cold runs
 # use fresh state directories; the tools alternate (mybuild, Buildah, mybuild, …); each figure is the
-# median of RUNS runs of the whole process, timed with /usr/bin/time -v (wall time and peak RSS).
+# median of RUNS runs of the whole process, timed with /usr/bin/time -v (wall time and peak RSS). The
+# untimed set-up (base image, context copy, a cold build before a rebuild) is synced to disk before each
+# timed build, so that no build waits for the write-back of the set-up's files.
 # Writes bench/results/latest.md.
 #   usage: bench/run.sh [MYBUILD_BINARY]    env: RUNS (default 5), WORKLOADS (e.g. "1 2 3"), JOBS
 set -euo pipefail
@@ -89,6 +91,7 @@ run_pairs() {
       cp -a "$context" "$ctx"
       setup_base "$tool" "$state" "$base"
       "$prepare" "$tool" "$state" "$ctx"
+      sync  # the set-up's writes reach the disk before the timed build, for both tools alike
       local measured
       measured=$(timed "$(build_cmd "$tool" "$state" "$ctx" "$work/out-$tool.tar")") || exit 1
       read -r wall kb <<<"$measured"

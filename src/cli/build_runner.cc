@@ -103,24 +103,31 @@ class SignalCanceller {
   std::thread thread_;
 };
 
-StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options) {
-  // Inputs: context, Dockerfile, args, outputs.
-  std::filesystem::path context = options.context;
-  if (!std::filesystem::is_directory(context)) {
+// What the command line asks for, read and checked before any state is touched.
+struct BuildRequest {
+  std::filesystem::path context;
+  std::string dockerfile_path;  // "-" for standard input
+  frontend::Dockerfile dockerfile;
+  std::vector<OutputSpec> outputs;
+  std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
+};
+
+StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
+  BuildRequest request;
+  request.context = options.context;
+  if (!std::filesystem::is_directory(request.context)) {
     return InvalidArgument("build context \"" + options.context + "\" is not a directory");
   }
-  std::string dockerfile_path = options.file.empty() ? (context / "Dockerfile").string() : options.file;
-  MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(dockerfile_path));
-  MB_ASSIGN_OR_RETURN(frontend::Dockerfile dockerfile, frontend::ParseDockerfile(source.text, source.name));
-  for (const frontend::Warning& warning : dockerfile.warnings) {
+  request.dockerfile_path = options.file.empty() ? (request.context / "Dockerfile").string() : options.file;
+  MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(request.dockerfile_path));
+  MB_ASSIGN_OR_RETURN(request.dockerfile, frontend::ParseDockerfile(source.text, source.name));
+  for (const frontend::Warning& warning : request.dockerfile.warnings) {
     spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
   }
-  MB_RETURN_IF_ERROR(frontend::ValidateInstructions(dockerfile));
-
-  std::vector<OutputSpec> outputs;
+  MB_RETURN_IF_ERROR(frontend::ValidateInstructions(request.dockerfile));
   for (const std::string& text : options.outputs) {
     MB_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputSpec(text));
-    outputs.push_back(std::move(output));
+    request.outputs.push_back(std::move(output));
   }
   if (options.push) return Unimplemented("--push (output type registry) is not supported yet");
   if (!options.platform.empty()) {
@@ -131,22 +138,24 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
                            " host is not supported (no emulation)");
     }
   }
-  MB_ASSIGN_OR_RETURN(std::optional<int64_t> epoch, SourceDateEpoch());
+  MB_ASSIGN_OR_RETURN(request.epoch, SourceDateEpoch());
+  return request;
+}
 
-  // State.
-  std::filesystem::path root = ResolveRoot(global);
-  MB_RETURN_IF_ERROR(MakePrivateDir(root));
-  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
-  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+// The plan of the Dockerfile (base images pinned in `resolver`) and its step graph.
+struct PlannedBuild {
+  planner::BuildPlan plan;
+  planner::LoweredGraph lowered;
+};
 
-  // Plan.
-  StoreBaseResolver resolver(blobs, images);
+StatusOr<PlannedBuild> PlanBuild(const BuildRequest& request, const BuildOptions& options,
+                                 StoreBaseResolver& resolver) {
   planner::PlanInputs inputs;
   MB_ASSIGN_OR_RETURN(inputs.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
   MB_ASSIGN_OR_RETURN(inputs.labels, ParseKeyValues(options.labels, "--label", false));
   inputs.target = options.target;
   inputs.resolver = &resolver;
-  MB_ASSIGN_OR_RETURN(planner::BuildPlan plan, planner::Plan(dockerfile, inputs));
+  MB_ASSIGN_OR_RETURN(planner::BuildPlan plan, planner::Plan(request.dockerfile, inputs));
   for (const std::string& warning : plan.warnings) spdlog::warn("{}", warning);
   for (const planner::Stage& stage : plan.stages) {
     for (const std::string& reference : stage.images_used) {
@@ -156,46 +165,43 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   }
   planner::LoweringOptions lowering_options;
   lowering_options.no_cache_stages = options.no_cache_filter;
-  MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered,
-                      planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
+  MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
+  return PlannedBuild{std::move(plan), std::move(lowered)};
+}
 
-  // The worker and its side effects.
-  MB_ASSIGN_OR_RETURN(ScratchDir scratch_dir, ScratchDir::Create(root));
-  const std::filesystem::path& scratch = scratch_dir.path();
-  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
-  executor::NamespaceExecutor executor(scratch);
-  fileops::CurlFetcher fetcher;
-  std::unique_ptr<fileops::JsonFileStatCache> stat_cache = fileops::JsonFileStatCache::Load(root / "statcache.json");
-
+worker::WorkerOptions MakeWorkerOptions(const BuildRequest& request, const std::filesystem::path& root,
+                                        const std::filesystem::path& scratch) {
   worker::WorkerOptions worker_options;
-  worker_options.context_dir = context;
+  worker_options.context_dir = request.context;
   worker_options.scratch_dir = scratch / "work";
   worker_options.cache_mounts_dir = root / "cache-mounts";
-  worker_options.layer_options.source_date_epoch = epoch;
+  worker_options.layer_options.source_date_epoch = request.epoch;
   // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
   if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";
-  for (const OutputSpec& output : outputs) {
+  for (const OutputSpec& output : request.outputs) {
     if (output.compression) worker_options.layer_options.compression = *output.compression;
   }
   if (StatusOr<std::string> resolv = ReadFile("/etc/resolv.conf", 1 << 20); resolv.ok()) {
     worker_options.resolv_conf = *resolv;
   }
   worker_options.hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
-  std::string dockerignore;
-  for (const std::filesystem::path& candidate :
-       {std::filesystem::path(dockerfile_path + ".dockerignore"), context / ".dockerignore"}) {
-    if (dockerfile_path == "-" && candidate != context / ".dockerignore") continue;
-    StatusOr<std::string> text = ReadFile(candidate, 16 << 20);
-    if (text.ok()) {
-      dockerignore = *text;
-      break;
-    }
-  }
-  worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get()};
-  MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                      worker::Worker::Create(deps, worker_options, dockerignore));
+  return worker_options;
+}
 
-  // Solve.
+// The ignore file: DOCKERFILE.dockerignore beside the Dockerfile wins over CONTEXT/.dockerignore.
+std::string ReadDockerignore(const BuildRequest& request) {
+  std::vector<std::filesystem::path> candidates;
+  if (request.dockerfile_path != "-") candidates.push_back(request.dockerfile_path + ".dockerignore");
+  candidates.push_back(request.context / ".dockerignore");
+  for (const std::filesystem::path& candidate : candidates) {
+    if (StatusOr<std::string> text = ReadFile(candidate, 16 << 20); text.ok()) return *text;
+  }
+  return std::string();
+}
+
+// Runs the graph to its target on the worker, with progress on stderr; SIGINT/SIGTERM cancel it.
+StatusOr<worker::SnapshotResult> SolveGraph(const planner::LoweredGraph& lowered, worker::Worker& worker,
+                                            const std::filesystem::path& root, const BuildOptions& options) {
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(root));
   std::string progress_mode = options.quiet ? "quiet" : options.progress;
   struct winsize window {};
@@ -211,19 +217,23 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
     solve_options.keep_going = options.keep_going;
     solve_options.no_cache = options.no_cache;
     solve_options.cancel = &cancel;
-    solver::Solver solver(lowered.graph, *worker, cache_index, *progress, solve_options);
-    std::vector<graph::VertexIndex> targets = {lowered.target};
+    solver::Solver solver(lowered.graph, worker, cache_index, *progress, solve_options);
+    const std::vector<graph::VertexIndex> targets = {lowered.target};
     solved = solver.Solve(targets);
     if (signals.interrupted() != 0) return Cancelled("build interrupted");
   }
-  stat_cache->Save().IgnoreError();
   MB_RETURN_IF_ERROR(solved.status);
   const solver::StepResult* target = solved.ResultOf(lowered.target);
   if (target == nullptr) return Internal("the target step has no result");
-  MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, worker::DecodeResult(*target));
+  return worker::DecodeResult(*target);
+}
 
-  // Assemble the image.
-  const planner::Stage& target_stage = plan.target();
+// The image of the target stage: its layers (those built here in the output's compression), its config
+// with the base image's history, stored as blobs.
+StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const PlannedBuild& planned,
+                                           const StoreBaseResolver& resolver, const worker::SnapshotResult& result,
+                                           const image::LayerOptions& layer_options, std::optional<int64_t> epoch) {
+  const planner::Stage& target_stage = planned.plan.target();
   std::vector<Digest> diff_ids;
   std::vector<image::Descriptor> layers;
   for (const worker::LayerRef& layer : result.layers) {
@@ -234,7 +244,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   size_t base_layers = 0;
   const planner::Stage* base_stage = &target_stage;
   while (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kStage) {
-    base_stage = plan.FindStage(base_stage->base_stage);
+    base_stage = planned.plan.FindStage(base_stage->base_stage);
   }
   if (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kImage) {
     if (const image::StoredImage* base = resolver.Find(base_stage->base_image)) {
@@ -246,27 +256,30 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   // cache holds: a layer cached by a build with another compression is re-encoded. The compressors are
   // deterministic, so the bytes do not depend on the cache state. The base image's layers stay as stored.
   for (size_t i = std::min(base_layers, layers.size()); i < layers.size(); ++i) {
-    MB_ASSIGN_OR_RETURN(layers[i], image::RecompressLayer(blobs, layers[i], diff_ids[i],
-                                                          worker_options.layer_options.compression,
-                                                          worker_options.layer_options.levels));
+    MB_ASSIGN_OR_RETURN(layers[i], image::RecompressLayer(blobs, layers[i], diff_ids[i], layer_options.compression,
+                                                          layer_options.levels));
   }
   // The image is as new as its newest layer, so a build served wholly from the cache is the same image.
   int64_t created = epoch ? *epoch : (result.created > 0 ? result.created : static_cast<int64_t>(std::time(nullptr)));
   image::ImageConfig config = ToImageConfig(target_stage.config, diff_ids, created,
                                             target_stage.base_history_length, base_history);
-  MB_ASSIGN_OR_RETURN(image::Descriptor manifest_descriptor, image::StoreImage(blobs, config, layers));
-  MB_ASSIGN_OR_RETURN(image::StoredImage stored, image::LoadImage(blobs, manifest_descriptor.digest));
+  return image::StoreImage(blobs, config, layers);
+}
 
+// Tags, outputs, --iidfile and --metadata-file.
+StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildRequest& request,
+                               const BuildOptions& options, const cache::BlobStore& blobs,
+                               image::ImageStore& images, const std::filesystem::path& scratch) {
   BuildOutcome outcome;
-  outcome.manifest = manifest_descriptor.digest;
-  outcome.config = stored.config_digest;
+  outcome.manifest = image.manifest_digest;
+  outcome.config = image.config_digest;
   for (const std::string& tag : options.tags) {
     MB_ASSIGN_OR_RETURN(std::string normalized, image::NormalizeReference(tag));
     MB_RETURN_IF_ERROR(images.Tag(normalized, outcome.manifest));
     outcome.tags.push_back(normalized);
   }
-  for (const OutputSpec& output : outputs) {
-    Status exported = ExportBuild(output, blobs, outcome.manifest, stored.manifest, outcome.tags, scratch);
+  for (const OutputSpec& output : request.outputs) {
+    Status exported = ExportBuild(output, blobs, outcome.manifest, image.manifest, outcome.tags, scratch);
     if (!exported.ok()) return exported.WithContext("exporting to " + output.dest);
     if (output.dest == "-") outcome.wrote_stdout = true;
   }
@@ -280,6 +293,35 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
     MB_RETURN_IF_ERROR(WriteFileAtomically(options.metadata_file, metadata.dump(2) + "\n"));
   }
   return outcome;
+}
+
+StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options) {
+  MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options));
+
+  const std::filesystem::path root = ResolveRoot(global);
+  MB_RETURN_IF_ERROR(MakePrivateDir(root));
+  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
+  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+  StoreBaseResolver resolver(blobs, images);
+  MB_ASSIGN_OR_RETURN(PlannedBuild planned, PlanBuild(request, options, resolver));
+
+  // The worker and the side effects it uses.
+  MB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(root));
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
+  executor::NamespaceExecutor executor(scratch.path());
+  fileops::CurlFetcher fetcher;
+  std::unique_ptr<fileops::JsonFileStatCache> stat_cache = fileops::JsonFileStatCache::Load(root / "statcache.json");
+  const worker::WorkerOptions worker_options = MakeWorkerOptions(request, root, scratch.path());
+  worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get()};
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
+                      worker::Worker::Create(deps, worker_options, ReadDockerignore(request)));
+
+  StatusOr<worker::SnapshotResult> result = SolveGraph(planned.lowered, *worker, root, options);
+  stat_cache->Save().IgnoreError();
+  MB_RETURN_IF_ERROR(result.status());
+  MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned, resolver, *result,
+                                                              worker_options.layer_options, request.epoch));
+  return Deliver(image, request, options, blobs, images, scratch.path());
 }
 
 }  // namespace

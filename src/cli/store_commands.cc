@@ -155,14 +155,14 @@ StatusOr<Digest> Import(const GlobalOptions& global, const ImportOptions& option
   history.created_by = "mybuild import";
   history.comment = options.message;
   config.history = {history};
-  MB_ASSIGN_OR_RETURN(image::Descriptor manifest, image::StoreImage(store.blobs, config, {layer->blob}));
+  MB_ASSIGN_OR_RETURN(image::StoredImage image, image::StoreImage(store.blobs, config, {layer->blob}));
   // Unpacked before it is tagged: a failed import leaves no tag, only blobs for GC.
-  Status unpacked_for_builds = UnpackForBuilds(store, options.snapshotter, {manifest.digest});
+  Status unpacked_for_builds = UnpackForBuilds(store, options.snapshotter, {image.manifest_digest});
   if (!unpacked_for_builds.ok()) {
     return unpacked_for_builds.WithContext("import " + options.source + ": unpacking the image for builds");
   }
-  if (tag) MB_RETURN_IF_ERROR(store.images.Tag(*tag, manifest.digest));
-  return manifest.digest;
+  if (tag) MB_RETURN_IF_ERROR(store.images.Tag(*tag, image.manifest_digest));
+  return image.manifest_digest;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ CopyDestination ResolveDestination(const CopySpec& spec) {
   const std::string& d = spec.dest;
   CopyDestination out;
   out.dir_syntax = d.empty() || d.back() == '/' || d == "." || d == ".." || EndsWith(d, "/.") || EndsWith(d, "/..");
-  out.path = CleanPath(!d.empty() && d[0] == '/' ? d : JoinPath(spec.workdir.empty() ? "/" : spec.workdir, d));
+  out.path = CleanSlashPath(!d.empty() && d[0] == '/' ? d : JoinPath(spec.workdir.empty() ? "/" : spec.workdir, d));
   if (out.path.empty() || out.path[0] != '/') out.path = "/" + out.path;
   return out;
 }

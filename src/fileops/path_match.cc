@@ -202,38 +202,6 @@ bool HasWildcards(std::string_view text) {
   return false;
 }
 
-std::string CleanPath(std::string_view path) {
-  if (path.empty()) return ".";
-  bool rooted = path[0] == '/';
-  std::vector<std::string_view> out;
-  size_t dotdots = 0;  // leading ".." kept in a relative path
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    i = j + 1;
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (out.size() > dotdots) {
-        out.pop_back();
-      } else if (!rooted) {
-        out.push_back(part);
-        ++dotdots;
-      }
-      continue;
-    }
-    out.push_back(part);
-  }
-  std::string result = rooted ? "/" : "";
-  for (size_t k = 0; k < out.size(); ++k) {
-    if (k > 0) result += '/';
-    result += out[k];
-  }
-  if (result.empty()) return ".";
-  return result;
-}
-
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> parts;
   size_t i = 0;

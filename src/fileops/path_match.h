@@ -1,5 +1,5 @@
 // Path helpers for COPY/ADD sources: Go's filepath.Match (the wildcard syntax Dockerfiles use), its
-// wildcard test, and lexical cleaning of '/'-separated paths.
+// wildcard test, and splitting and joining '/'-separated paths (cleaning: src/base/slash_path.h).
 #ifndef MYBUILD_FILEOPS_PATH_MATCH_H_
 #define MYBUILD_FILEOPS_PATH_MATCH_H_
 
@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/base/slash_path.h"  // CleanSlashPath, used with these helpers
 #include "src/base/status.h"
 
 namespace mybuild::fileops {
@@ -18,9 +19,6 @@ StatusOr<bool> GlobMatch(std::string_view pattern, std::string_view name);
 // True when `text` holds an unescaped `*`, `?` or `[`.
 bool HasWildcards(std::string_view text);
 
-// Go path.Clean: "" -> ".", collapses "//", drops ".", resolves ".." lexically; an absolute path keeps its
-// leading "/" and ".." at the root stays at the root; a relative one may keep leading "..".
-std::string CleanPath(std::string_view path);
 
 // Splits a clean path into its components ("/" and "." give none).
 std::vector<std::string> SplitPath(std::string_view path);

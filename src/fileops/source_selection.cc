@@ -64,7 +64,7 @@ Status CollectMatches(int dirfd, const std::string& base_rel, const std::string&
 
 // Cleans a source as written into a root-relative path ("" for the root); refuses "../x".
 StatusOr<std::string> RootRelative(const std::string& written, const CopySpec& spec) {
-  std::string clean = CleanPath(written);
+  std::string clean = CleanSlashPath(written);
   if (clean == ".." || clean.rfind("../", 0) == 0) {
     return InvalidArgument("COPY source \"" + written + "\" is outside of the build context; sources must be "
                            "inside it (remove the leading \"..\")",

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "src/frontend/pattern_path.h"
+#include "src/base/slash_path.h"
 #include "src/frontend/text_util.h"
 
 namespace mybuild::frontend {

@@ -26,6 +26,35 @@ class Encoder {
   void Field(std::string_view name) { Str(name); }
   void Tag(std::string_view tag) { Str(tag); }
 
+  // A named field: its name, then its value.
+  void Str(std::string_view field, std::string_view value) {
+    Field(field);
+    Str(value);
+  }
+  void StrList(std::string_view field, const std::vector<std::string>& values) {
+    Field(field);
+    StrList(values);
+  }
+  void Bool(std::string_view field, bool value) {
+    Field(field);
+    Bool(value);
+  }
+  void U64(std::string_view field, uint64_t value) {
+    Field(field);
+    U64(value);
+  }
+  template <typename E>
+    requires std::is_enum_v<E>
+  void Enum(std::string_view field, E value) {
+    Field(field);
+    Enum(value);
+  }
+  template <typename T>
+  void Opt(std::string_view field, const std::optional<T>& value) {
+    Field(field);
+    Opt(value);
+  }
+
   void StrList(const std::vector<std::string>& values) {
     U64(values.size());
     for (const std::string& value : values) Str(value);
@@ -48,86 +77,57 @@ class Encoder {
 
 void Encode(Encoder& e, const Platform& p) {
   e.Tag("platform");
-  e.Field("os");
-  e.Str(p.os);
-  e.Field("architecture");
-  e.Str(p.architecture);
-  e.Field("variant");
-  e.Str(p.variant);
+  e.Str("os", p.os);
+  e.Str("architecture", p.architecture);
+  e.Str("variant", p.variant);
 }
 
 void Encode(Encoder& e, const ScratchSource&) { e.Tag("source.scratch"); }
 
 void Encode(Encoder& e, const ImageSource& s) {
   e.Tag("source.image");
-  e.Field("reference");
-  e.Str(s.reference);
-  e.Field("manifest_digest");
-  e.Str(s.manifest_digest);
+  e.Str("reference", s.reference);
+  e.Str("manifest_digest", s.manifest_digest);
   e.Field("platform");
   Encode(e, s.platform);
 }
 
 void Encode(Encoder& e, const LocalSource& s) {
   e.Tag("source.local");
-  e.Field("name");
-  e.Str(s.name);
-  e.Field("include_patterns");
-  e.StrList(s.include_patterns);
-  e.Field("exclude_patterns");
-  e.StrList(s.exclude_patterns);
+  e.Str("name", s.name);
+  e.StrList("include_patterns", s.include_patterns);
+  e.StrList("exclude_patterns", s.exclude_patterns);
 }
 
 void Encode(Encoder& e, const Mount& m) {
   e.Tag("mount");
-  e.Field("type");
-  e.Enum(m.type);
-  e.Field("target");
-  e.Str(m.target);
-  e.Field("source");
-  e.Opt(m.source);
-  e.Field("source_path");
-  e.Str(m.source_path);
-  e.Field("readonly");
-  e.Bool(m.readonly);
-  e.Field("cache_id");
-  e.Str(m.cache_id);
-  e.Field("sharing");
-  e.Enum(m.sharing);
-  e.Field("secret_id");
-  e.Str(m.secret_id);
-  e.Field("required");
-  e.Bool(m.required);
-  e.Field("mode");
-  e.Opt(m.mode);
-  e.Field("uid");
-  e.Opt(m.uid);
-  e.Field("gid");
-  e.Opt(m.gid);
-  e.Field("size_bytes");
-  e.U64(m.size_bytes);
+  e.Enum("type", m.type);
+  e.Str("target", m.target);
+  e.Opt("source", m.source);
+  e.Str("source_path", m.source_path);
+  e.Bool("readonly", m.readonly);
+  e.Str("cache_id", m.cache_id);
+  e.Enum("sharing", m.sharing);
+  e.Str("secret_id", m.secret_id);
+  e.Bool("required", m.required);
+  e.Opt("mode", m.mode);
+  e.Opt("uid", m.uid);
+  e.Opt("gid", m.gid);
+  e.U64("size_bytes", m.size_bytes);
   if (m.type == MountType::kFile) {  // only for file mounts, so other definitions keep their digests
-    e.Field("contents");
-    e.Str(m.contents);
+    e.Str("contents", m.contents);
   }
 }
 
 void Encode(Encoder& e, const ExecOp& op) {
   e.Tag("exec");
-  e.Field("args");
-  e.StrList(op.args);
-  e.Field("env");
-  e.StrList(op.env);
-  e.Field("cwd");
-  e.Str(op.cwd);
-  e.Field("user");
-  e.Str(op.user);
-  e.Field("network");
-  e.Enum(op.network);
-  e.Field("insecure");
-  e.Bool(op.insecure);
-  e.Field("mounts");
-  e.U64(op.mounts.size());
+  e.StrList("args", op.args);
+  e.StrList("env", op.env);
+  e.Str("cwd", op.cwd);
+  e.Str("user", op.user);
+  e.Enum("network", op.network);
+  e.Bool("insecure", op.insecure);
+  e.U64("mounts", op.mounts.size());
   for (const Mount& mount : op.mounts) Encode(e, mount);
   e.Field("platform");
   Encode(e, op.platform);
@@ -135,64 +135,41 @@ void Encode(Encoder& e, const ExecOp& op) {
 
 void Encode(Encoder& e, const CopyAction& a) {
   e.Tag("file.copy");
-  e.Field("source");
-  e.Opt(a.source);
-  e.Field("paths");
-  e.StrList(a.paths);
-  e.Field("url");
-  e.Str(a.url);
-  e.Field("dest");
-  e.Str(a.dest);
-  e.Field("chown");
-  e.Str(a.chown);
-  e.Field("chmod");
-  e.Str(a.chmod);
-  e.Field("add");
-  e.Bool(a.add);
-  e.Field("link");
-  e.Bool(a.link);
-  e.Field("parents");
-  e.Bool(a.parents);
-  e.Field("follow_symlinks");
-  e.Bool(a.follow_symlinks);
-  e.Field("excludes");
-  e.StrList(a.excludes);
-  e.Field("keep_git_dir");
-  e.Bool(a.keep_git_dir);
-  e.Field("checksum");
-  e.Str(a.checksum);
-  e.Field("unpack");
-  e.Bool(a.unpack);
+  e.Opt("source", a.source);
+  e.StrList("paths", a.paths);
+  e.Str("url", a.url);
+  e.Str("dest", a.dest);
+  e.Str("chown", a.chown);
+  e.Str("chmod", a.chmod);
+  e.Bool("add", a.add);
+  e.Bool("link", a.link);
+  e.Bool("parents", a.parents);
+  e.Bool("follow_symlinks", a.follow_symlinks);
+  e.StrList("excludes", a.excludes);
+  e.Bool("keep_git_dir", a.keep_git_dir);
+  e.Str("checksum", a.checksum);
+  e.Bool("unpack", a.unpack);
 }
 
 void Encode(Encoder& e, const MkdirAction& a) {
   e.Tag("file.mkdir");
-  e.Field("path");
-  e.Str(a.path);
-  e.Field("mode");
-  e.U64(a.mode);
-  e.Field("make_parents");
-  e.Bool(a.make_parents);
-  e.Field("chown");
-  e.Str(a.chown);
+  e.Str("path", a.path);
+  e.U64("mode", a.mode);
+  e.Bool("make_parents", a.make_parents);
+  e.Str("chown", a.chown);
 }
 
 void Encode(Encoder& e, const MkfileAction& a) {
   e.Tag("file.mkfile");
-  e.Field("path");
-  e.Str(a.path);
-  e.Field("contents");
-  e.Str(a.contents);
-  e.Field("mode");
-  e.U64(a.mode);
-  e.Field("chown");
-  e.Str(a.chown);
+  e.Str("path", a.path);
+  e.Str("contents", a.contents);
+  e.U64("mode", a.mode);
+  e.Str("chown", a.chown);
 }
 
 void Encode(Encoder& e, const FileOp& op) {
   e.Tag("file");
-  e.Field("actions");
-  e.U64(op.actions.size());
+  e.U64("actions", op.actions.size());
   for (const FileAction& action : op.actions) {
     std::visit([&](const auto& a) { Encode(e, a); }, action);
   }

@@ -114,7 +114,7 @@ StatusOr<StoredImage> LoadImage(const cache::BlobStore& store, const Digest& man
   return image;
 }
 
-StatusOr<Descriptor> StoreImage(const cache::BlobStore& store, const ImageConfig& config,
+StatusOr<StoredImage> StoreImage(const cache::BlobStore& store, const ImageConfig& config,
                                 const std::vector<Descriptor>& layers,
                                 const std::map<std::string, std::string>& annotations) {
   if (config.diff_ids.size() != layers.size()) {
@@ -129,11 +129,7 @@ StatusOr<Descriptor> StoreImage(const cache::BlobStore& store, const ImageConfig
   manifest.layers = layers;
   manifest.annotations = annotations;
   MB_ASSIGN_OR_RETURN(cache::BlobInfo manifest_blob, store.Put(Serialize(manifest)));
-  Descriptor descriptor;
-  descriptor.media_type = std::string(media_type::kOciManifest);
-  descriptor.digest = manifest_blob.digest;
-  descriptor.size = static_cast<int64_t>(manifest_blob.size);
-  return descriptor;
+  return StoredImage{manifest_blob.digest, std::move(manifest), config_blob.digest, config};
 }
 
 }  // namespace mybuild::image

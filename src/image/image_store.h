@@ -57,8 +57,8 @@ struct StoredImage {
 StatusOr<StoredImage> LoadImage(const cache::BlobStore& store, const Digest& manifest_digest);
 
 // Stores `config` and a manifest over `layers` (in order; config.diff_ids must have one diffID per layer)
-// as canonical JSON blobs and returns the manifest's descriptor (its digest is the image's identity).
-StatusOr<Descriptor> StoreImage(const cache::BlobStore& store, const ImageConfig& config,
+// as canonical JSON blobs and returns the image as stored (the manifest digest is its identity).
+StatusOr<StoredImage> StoreImage(const cache::BlobStore& store, const ImageConfig& config,
                                 const std::vector<Descriptor>& layers,
                                 const std::map<std::string, std::string>& annotations = {});
 

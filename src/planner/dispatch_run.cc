@@ -1,5 +1,5 @@
 // RUN: flags (--mount, --network, --security), heredocs, the shell, the environment and the history.
-#include "src/frontend/pattern_path.h"
+#include "src/base/slash_path.h"
 #include "src/planner/run_mount.h"
 #include "src/planner/stage_dispatch.h"
 
@@ -18,7 +18,7 @@ StatusOr<RunMount> PlanMount(StageState& state, const std::string& spec) {
     MB_ASSIGN_OR_RETURN(mount.from, ResolveSourceName(*state.table, parsed.from, state.stage_index));
     state.sources.push_back(mount.from);
   }
-  if (mount.type == MountType::kCache && mount.id.empty()) mount.id = frontend::CleanSlashPath(mount.target);
+  if (mount.type == MountType::kCache && mount.id.empty()) mount.id = CleanSlashPath(mount.target);
   if (mount.type == MountType::kSecret || mount.type == MountType::kSsh) {
     if (!mount.target.empty()) mount.target = ResolveAgainst(state.config.working_dir, mount.target);
     return mount;

@@ -1,7 +1,7 @@
 // Helpers shared by the instruction families, and the dispatch switch.
 #include <cctype>
 
-#include "src/frontend/pattern_path.h"
+#include "src/base/slash_path.h"
 #include "src/frontend/text_util.h"
 #include "src/planner/stage_dispatch.h"
 
@@ -33,9 +33,9 @@ std::vector<std::string> WithShell(const ImageConfig& config, const std::vector<
 }
 
 std::string ResolveAgainst(const std::string& dir, const std::string& path) {
-  if (!path.empty() && path[0] == '/') return frontend::CleanSlashPath(path);
+  if (!path.empty() && path[0] == '/') return CleanSlashPath(path);
   std::string base = dir.empty() ? "/" : dir;
-  return frontend::CleanSlashPath(base + "/" + path);
+  return CleanSlashPath(base + "/" + path);
 }
 
 std::string GoList(const std::vector<std::string>& items) {

@@ -99,25 +99,24 @@ TEST_CASE("ResolveImage finds images by name, ID prefix and manifest digest") {
   image::LayerResult layer = *image::WriteTreeLayer(dir.path() / "tree", store.blobs, {});
   image::ImageConfig config;
   config.diff_ids = {layer.diff_id};
-  image::Descriptor manifest = *image::StoreImage(store.blobs, config, {layer.blob});
-  REQUIRE(store.images.Tag("busybox", manifest.digest).ok());
-  const image::StoredImage stored = *image::LoadImage(store.blobs, manifest.digest);
+  const image::StoredImage stored = *image::StoreImage(store.blobs, config, {layer.blob});
+  REQUIRE(store.images.Tag("busybox", stored.manifest_digest).ok());
 
   StatusOr<ResolvedImage> by_name = ResolveImage(store, "docker.io/library/busybox:latest");
   REQUIRE(by_name.ok());
-  CHECK(by_name->manifest == manifest.digest);
+  CHECK(by_name->manifest == stored.manifest_digest);
   CHECK(by_name->tag == "docker.io/library/busybox:latest");
 
   StatusOr<ResolvedImage> by_id = ResolveImage(store, stored.config_digest.hex().substr(0, 12));
   REQUIRE(by_id.ok());
-  CHECK(by_id->manifest == manifest.digest);
+  CHECK(by_id->manifest == stored.manifest_digest);
   CHECK(by_id->tag.empty());
-  CHECK(ResolveImage(store, stored.config_digest.ToString())->manifest == manifest.digest);
-  CHECK(ResolveImage(store, manifest.digest.ToString())->manifest == manifest.digest);
+  CHECK(ResolveImage(store, stored.config_digest.ToString())->manifest == stored.manifest_digest);
+  CHECK(ResolveImage(store, stored.manifest_digest.ToString())->manifest == stored.manifest_digest);
 
   // An untagged manifest is still found by its full digest.
   REQUIRE(store.images.Untag("busybox").ok());
-  CHECK(ResolveImage(store, manifest.digest.ToString())->manifest == manifest.digest);
+  CHECK(ResolveImage(store, stored.manifest_digest.ToString())->manifest == stored.manifest_digest);
   CHECK(ResolveImage(store, stored.config_digest.hex().substr(0, 12)).status().code() == StatusCode::kNotFound);
 
   StatusOr<ResolvedImage> missing = ResolveImage(store, "nope:1");

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "src/frontend/pattern_path.h"
+#include "src/base/slash_path.h"
 
 namespace mybuild::frontend {
 namespace {
@@ -23,18 +23,6 @@ DockerIgnore ParseFile(std::string_view content) {
   StatusOr<DockerIgnore> made = DockerIgnore::Parse(content);
   REQUIRE_MESSAGE(made.ok(), made.status().message());
   return *made;
-}
-
-TEST_CASE("CleanSlashPath: Go path.Clean") {
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"", "."},         {".", "."},         {"a/b/", "a/b"},     {"./a//b/./c", "a/b/c"}, {"a/../b", "b"},
-      {"../a", "../a"},  {"a/../../b", "../b"}, {"/../a", "/a"},  {"/", "/"},              {"//a//", "/a"},
-      {"a/b/../..", "."}, {"../../x/..", "../.."},
-  };
-  for (const auto& [in, want] : cases) {
-    CAPTURE(in);
-    CHECK(CleanSlashPath(in) == want);
-  }
 }
 
 TEST_CASE("ReadDockerignorePatterns: comments, blanks, exceptions, cleaning (ignorefile TestReadAll)") {

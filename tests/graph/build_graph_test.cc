@@ -73,6 +73,70 @@ TEST_CASE("digests of a small fixed graph are stable") {
   }
 }
 
+// Every field of every op kind, set to a value other than its default.
+std::vector<Op> EveryOpKind() {
+  ExecOp exec = Run("make all");
+  exec.user = "1000:50";
+  exec.network = NetworkMode::kNone;
+  exec.insecure = true;
+  Mount cache;
+  cache.type = MountType::kCache;
+  cache.target = "/root/.cache";
+  cache.source = 2;
+  cache.source_path = "/sub";
+  cache.readonly = true;
+  cache.cache_id = "go";
+  cache.sharing = CacheSharing::kLocked;
+  cache.secret_id = "s";
+  cache.required = true;
+  cache.mode = 0700;
+  cache.uid = 1;
+  cache.gid = 2;
+  cache.size_bytes = 4096;
+  Mount file;
+  file.type = MountType::kFile;
+  file.target = "/script";
+  file.contents = "echo hi\n";
+  exec.mounts = {cache, file};
+  CopyAction copy;
+  copy.source = 1;
+  copy.paths = {"a", "b*"};
+  copy.url = "https://example.com/x.tar";
+  copy.dest = "/d/";
+  copy.chown = "app:app";
+  copy.chmod = "0750";
+  copy.add = true;
+  copy.link = true;
+  copy.parents = true;
+  copy.follow_symlinks = false;
+  copy.excludes = {"*.md"};
+  copy.keep_git_dir = true;
+  copy.checksum = "sha256:00";
+  copy.unpack = false;
+  FileOp file_op;
+  file_op.actions = {copy, MkdirAction{"/w", 0700, false, "app"}, MkfileAction{"/f", "text", 0600, "1:1"}};
+  file_op.platform = Platform{"linux", "arm64", "v8"};
+  return {SourceOp{ScratchSource{}}, SourceOp{Alpine()}, SourceOp{LocalSource{"context", {"src"}, {".git"}}},
+          exec, file_op};
+}
+
+TEST_CASE("the canonical bytes of every op kind are pinned") {
+  // Golden digests of CanonicalOp: a change here is a format change (see the golden test above).
+  const std::string golden[] = {
+      "387cac041d55360d777c784acf70a018e0a6d2172d2447bec8787bcb1ff65b65",
+      "8661cd1c9a1eb1978220166dac45d9285f8f5da0b39addb275cd4d85c4128977",
+      "ae67984ef49d4209ab8293890922ec049a25a3bc20aa453212341ec5ca4f9355",
+      "2ef25c497b2c7100b608d243addd794add66faae63169d0e60fd8b779fd08f80",
+      "27cd844026fcc513af8140463072de6c4d0bce557e78e3c94da0ca196dc454d2",
+  };
+  std::vector<Op> ops = EveryOpKind();
+  REQUIRE(ops.size() == std::size(golden));
+  for (size_t i = 0; i < ops.size(); ++i) {
+    CAPTURE(i);
+    CHECK(Digest::Of(CanonicalOp(ops[i])).hex() == golden[i]);
+  }
+}
+
 TEST_CASE("a hashed field changes the digest, a name or location does not") {
   SmallGraph base = MakeSmallGraph();
   const Digest run_digest = base.graph.vertex(base.run).digest;

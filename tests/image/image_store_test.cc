@@ -80,9 +80,10 @@ TEST_CASE("image store: LoadImage reads manifest and config and checks them") {
   CHECK(LoadImage(blobs, info.digest).status().code() == StatusCode::kInvalidArgument);
   CHECK(StoreImage(blobs, stored->config, broken.layers).status().code() == StatusCode::kInvalidArgument);
   // Storing the same image again gives the same manifest digest.
-  StatusOr<Descriptor> again = StoreImage(blobs, stored->config, stored->manifest.layers);
+  StatusOr<StoredImage> again = StoreImage(blobs, stored->config, stored->manifest.layers);
   REQUIRE(again.ok());
-  CHECK(again->digest == image->manifest);
+  CHECK(again->manifest_digest == image->manifest);
+  CHECK(again->config_digest == stored->config_digest);
 }
 
 }  // namespace

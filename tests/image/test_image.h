@@ -56,8 +56,8 @@ inline StatusOr<TestImage> MakeTestImage(const cache::BlobStore& store,
   config.config.working_dir = "/app";
   config.diff_ids = {layer.diff_id};
   config.history = {{config.created, "COPY app /app", "", "", false}};
-  MB_ASSIGN_OR_RETURN(Descriptor manifest, StoreImage(store, config, {layer.blob}));
-  return TestImage{manifest.digest, Digest::Of(Serialize(config)), layer};
+  MB_ASSIGN_OR_RETURN(StoredImage stored, StoreImage(store, config, {layer.blob}));
+  return TestImage{stored.manifest_digest, stored.config_digest, layer};
 }
 
 }  // namespace mybuild::image::testing

@@ -1,8 +1,8 @@
-#include "src/frontend/pattern_path.h"
+#include "src/base/slash_path.h"
 
 #include <vector>
 
-namespace mybuild::frontend {
+namespace mybuild {
 
 std::string CleanSlashPath(std::string_view path) {
   if (path.empty()) return ".";
@@ -34,4 +34,4 @@ std::string CleanSlashPath(std::string_view path) {
   return out;
 }
 
-}  // namespace mybuild::frontend
+}  // namespace mybuild
