@@ -64,16 +64,23 @@ build_cmd() {  # build_cmd TOOL STATE CONTEXT OUT: prints a shell command that b
   fi
 }
 
-timed() {  # timed CMD: runs `sh -c CMD` under /usr/bin/time; prints "wall_s peak_kb"
-  local out
+timed() {  # timed CMD [RESET]: runs `sh -c CMD` under /usr/bin/time; prints "wall_s peak_kb"
+  # A failed run is never reported as a time. Buildah now and then fails for reasons of its own ("Close_Fd
+  # sealing memfd copy: Device or resource busy"): after running RESET (fresh state), the run is repeated,
+  # at most twice, and the retry is logged on stderr.
+  local out attempt
   out=$(mktemp)
-  if ! /usr/bin/time -f "%e %M" -o "$out" sh -c "$1" >"$work/last.log" 2>&1; then
-    echo "bench: failed: $1" >&2
+  for attempt in 1 2 3; do
+    if /usr/bin/time -f "%e %M" -o "$out" sh -c "$1" >"$work/last.log" 2>&1; then
+      tail -1 "$out"
+      rm -f "$out"
+      return 0
+    fi
+    echo "bench: failed (attempt $attempt): $1" >&2
     tail -5 "$work/last.log" >&2
-    exit 1  # a failed build must never be reported as a time
-  fi
-  tail -1 "$out"
-  rm -f "$out"
+    [ -n "${2:-}" ] && eval "$2"
+  done
+  exit 1
 }
 
 # run_pairs NAME PHASE CONTEXT_MAKER PREPARE: for each run, both tools in turn:
@@ -93,7 +100,8 @@ run_pairs() {
       "$prepare" "$tool" "$state" "$ctx"
       sync  # the set-up's writes reach the disk before the timed build, for both tools alike
       local measured
-      measured=$(timed "$(build_cmd "$tool" "$state" "$ctx" "$work/out-$tool.tar")") || exit 1
+      measured=$(timed "$(build_cmd "$tool" "$state" "$ctx" "$work/out-$tool.tar")" \
+        "setup_base $tool $state $base; $prepare $tool $state $ctx; sync") || exit 1
       read -r wall kb <<<"$measured"
       pair+=("$wall" "$kb")
     done

@@ -241,11 +241,24 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
                                                                 std::span<const solver::StepInput> inputs,
                                                                 SnapshotResult parent) {
   const graph::CopyAction* copy = op.actions.size() == 1 ? std::get_if<graph::CopyAction>(&op.actions[0]) : nullptr;
-  if (copy == nullptr || copy->add || !copy->url.empty() || !copy->source || *copy->source >= inputs.size() ||
-      !IsLocalSource(*inputs[*copy->source].vertex)) {
+  if (copy == nullptr || copy->add || !copy->url.empty() || !copy->source || *copy->source >= inputs.size()) {
     return std::optional<SnapshotResult>();
   }
-  MB_ASSIGN_OR_RETURN(fileops::CopySpec spec, ToCopySpec(*copy, /*from_context=*/true, vertex.location));
+  const bool from_context = IsLocalSource(*inputs[*copy->source].vertex);
+  MB_ASSIGN_OR_RETURN(fileops::CopySpec spec, ToCopySpec(*copy, from_context, vertex.location));
+  // The source: the context, or (COPY --from) a read-only view of the stage or image, mounted until the
+  // layer is written.
+  const snapshotter::RootFs* source = &context_;
+  std::optional<MountedSnapshot> source_view;
+  std::optional<snapshotter::RootFs> source_root;
+  if (!from_context) {
+    MB_ASSIGN_OR_RETURN(SnapshotResult stage, DecodeResult(inputs[*copy->source].result));
+    MB_ASSIGN_OR_RETURN(std::string stage_snapshot, SnapshotOf(stage));
+    MB_ASSIGN_OR_RETURN(source_view, MountedSnapshot::Open(*deps_.snapshotter, stage_snapshot,
+                                                           MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+    MB_ASSIGN_OR_RETURN(source_root, snapshotter::RootFs::Open(source_view->path()));
+    source = &*source_root;
+  }
   // The parent is only looked up (does the destination exist, /etc/passwd for --chown).
   std::optional<MountedSnapshot> parent_view;
   std::optional<snapshotter::RootFs> parent_root;
@@ -256,8 +269,8 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
     MB_ASSIGN_OR_RETURN(parent_root, snapshotter::RootFs::Open(parent_view->path()));
   }
   fileops::CopyEnvironment env;
-  env.source_root = &context_;
-  env.dockerignore = &dockerignore_;
+  env.source_root = source;
+  env.dockerignore = from_context ? &dockerignore_ : nullptr;
   env.dest = parent_root ? &*parent_root : nullptr;
   struct timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
@@ -272,7 +285,7 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
     image::LayerEntry out = image::FromSnapshotEntry(entry.entry);
     if (entry.entry.type == snapshotter::EntryType::kRegular && entry.entry.size > 0) {
       out.content = image::ContentFromOpener(
-          [this, source = std::move(entry)] { return fileops::OpenStreamedContent(context_, source); });
+          [source, planned_entry = std::move(entry)] { return fileops::OpenStreamedContent(*source, planned_entry); });
     }
     MB_RETURN_IF_ERROR(writer.Add(std::move(out)));
   }

@@ -5,8 +5,9 @@
 //                        "layer-<chainID>", shared by every build and stage that uses them
 //   SourceOp local     → the build context (read in place; no snapshot)
 //   FileOp             → a new snapshot on the parent, COPY/ADD/mkdir/mkfile applied through the fileops
-//                        module, its diff written as one layer; or, for a COPY from the context into new
-//                        paths, the layer written straight from the sources and no snapshot yet
+//                        module, its diff written as one layer; or, for a COPY (from the context, a stage
+//                        or an image) into new paths, the layer written straight from the sources and no
+//                        snapshot yet
 //                        (SnapshotResult::pending): the first step that needs the filesystem unpacks the
 //                        pending layers into chain snapshots "layer-<chainID>", as for image layers
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
@@ -48,7 +49,7 @@ struct WorkerOptions {
   std::optional<std::string> resolv_conf;  // given to RUN as /etc/resolv.conf (host's by default)
   std::optional<std::string> hosts;        // given to RUN as /etc/hosts
   std::filesystem::path cache_mounts_dir;  // RUN --mount=type=cache directories
-  // A COPY from the context into new paths is written straight to its layer (fileops/streamed_copy.h);
+  // A COPY into new paths is written straight to its layer (fileops/streamed_copy.h);
   // its snapshot is made from the layer only when a later step needs the filesystem. Off: every COPY is
   // written into a snapshot and diffed (the same layer bytes, more disk writes).
   bool stream_copies = true;

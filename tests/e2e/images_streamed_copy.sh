@@ -34,14 +34,14 @@ grep -q "written straight to its layer" "$E2E_WORK/last-build.log" && fail "the 
 written=$(build_digest "$E2E_WORK/root-written" 0 "$ctx" -o type=oci,dest=written.tar)
 assert_eq "$written" "$streamed" "streamed COPY layers equal the snapshot-diff layers (testdata/images/streamed)"
 
-# The streamed way was taken for the 11 COPYs from the context into new paths; the 2 that replace files
-# and the COPY --from are written through a snapshot.
+# The streamed way was taken for the 14 COPYs into new paths (11 from the context, 2 from stages, 1 from
+# an image); the 2 that replace files are written through a snapshot.
 rm -rf "$E2E_WORK/root-log"
 mkdir -p "$E2E_WORK/root-log"
 MYBUILD_ROOT="$E2E_WORK/root-log" import_busybox bb:latest
 "$MYBUILD" --root "$E2E_WORK/root-log" --log-level debug build --progress plain -o type=oci,dest=log.tar "$ctx" \
   >/dev/null 2>debug.log || { cat debug.log >&2; fail "debug build"; }
-assert_eq 11 "$(grep -c "written straight to its layer" debug.log)" "11 COPYs are streamed"
+assert_eq 14 "$(grep -c "written straight to its layer" debug.log)" "14 COPYs are streamed"
 assert_eq 2 "$(grep -c "is written through a snapshot" debug.log)" "2 COPYs are written through a snapshot"
 
 unpack_oci streamed.tar out
@@ -49,6 +49,8 @@ r=out/rootfs
 assert_eq "$(printf 'two\none\nhard\n')" "$(cat "$r/ran.txt")" "a RUN after streamed COPYs sees their files"
 assert_eq "$(printf 'absolute\nhard-1\nhard-2\nsoft\n')" "$(cat "$r/links.txt")" "the RUN sees the links"
 assert_eq "alpha" "$(cat "$r/from-plain/a.txt")" "COPY --from a stage made by a streamed COPY"
+assert_eq "644 1000:50" "$(stat_of "$r/from-base-home/one.txt")" "COPY --from a stage keeps the owner"
+assert_eq "staff:x:50:user" "$(grep staff "$r/from-image/group")" "COPY --from an image"
 assert_eq "$(stat -c %i "$r/links/hard-1")" "$(stat -c %i "$r/links/hard-2")" "hardlinks stay hardlinks"
 assert_eq "hard-1" "$(readlink "$r/links/soft")" "symlinks stay symlinks"
 assert_eq "750 1000:50" "$(stat_of "$r/owned/a.txt")" "--chown and --chmod"
