@@ -237,6 +237,11 @@ StatusOr<std::string> Worker::SnapshotOf(const SnapshotResult& result) {
   return snapshot;
 }
 
+StatusOr<MountedSnapshot> Worker::OpenView(const SnapshotResult& result) {
+  MB_ASSIGN_OR_RETURN(std::string snapshot, SnapshotOf(result));
+  return MountedSnapshot::Open(*deps_.snapshotter, snapshot, MountedSnapshot::Mode::kReadOnly, options_.scratch_dir);
+}
+
 StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Vertex& vertex, const graph::FileOp& op,
                                                                 std::span<const solver::StepInput> inputs,
                                                                 SnapshotResult parent) {
@@ -253,9 +258,7 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
   std::optional<snapshotter::RootFs> source_root;
   if (!from_context) {
     MB_ASSIGN_OR_RETURN(SnapshotResult stage, DecodeResult(inputs[*copy->source].result));
-    MB_ASSIGN_OR_RETURN(std::string stage_snapshot, SnapshotOf(stage));
-    MB_ASSIGN_OR_RETURN(source_view, MountedSnapshot::Open(*deps_.snapshotter, stage_snapshot,
-                                                           MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+    MB_ASSIGN_OR_RETURN(source_view, OpenView(stage));
     MB_ASSIGN_OR_RETURN(source_root, snapshotter::RootFs::Open(source_view->path()));
     source = &*source_root;
   }
@@ -263,9 +266,7 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
   std::optional<MountedSnapshot> parent_view;
   std::optional<snapshotter::RootFs> parent_root;
   if (!parent.layers.empty()) {
-    MB_ASSIGN_OR_RETURN(std::string parent_snapshot, SnapshotOf(parent));
-    MB_ASSIGN_OR_RETURN(parent_view, MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot,
-                                                           MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+    MB_ASSIGN_OR_RETURN(parent_view, OpenView(parent));
     MB_ASSIGN_OR_RETURN(parent_root, snapshotter::RootFs::Open(parent_view->path()));
   }
   fileops::CopyEnvironment env;
@@ -349,9 +350,7 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
       env.dockerignore = &dockerignore_;
     } else if (copy.source) {
       MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(inputs[*copy.source].result));
-      MB_ASSIGN_OR_RETURN(std::string source_snapshot, SnapshotOf(source));
-      MB_ASSIGN_OR_RETURN(source_view, MountedSnapshot::Open(*deps_.snapshotter, source_snapshot,
-                                                             MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+      MB_ASSIGN_OR_RETURN(source_view, OpenView(source));
       MB_ASSIGN_OR_RETURN(source_root, snapshotter::RootFs::Open(source_view->path()));
       env.source_root = &*source_root;
     }
@@ -415,10 +414,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
           base = options_.context_dir;
         } else {
           MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(inputs[*mount.source].result));
-          MB_ASSIGN_OR_RETURN(std::string source_snapshot, SnapshotOf(source));
-          MB_ASSIGN_OR_RETURN(MountedSnapshot view,
-                              MountedSnapshot::Open(*deps_.snapshotter, source_snapshot,
-                                                    MountedSnapshot::Mode::kReadOnly, options_.scratch_dir));
+          MB_ASSIGN_OR_RETURN(MountedSnapshot view, OpenView(source));
           base = view.path();
           views.push_back(std::move(view));
         }

@@ -37,6 +37,7 @@
 #include "src/fileops/url_fetcher.h"
 #include "src/image/layer_writer.h"
 #include "src/solver/step_runner.h"
+#include "src/worker/mounted_snapshot.h"
 #include "src/worker/step_result.h"
 
 namespace mybuild::worker {
@@ -92,6 +93,8 @@ class Worker : public solver::StepRunner {
   // The committed snapshot holding `result`'s filesystem, unpacking its pending layers first (or all its
   // layers, onto the longest chain prefix that has a snapshot, when its snapshot is gone).
   StatusOr<std::string> SnapshotOf(const SnapshotResult& result);
+  // `result`'s filesystem mounted read-only for the length of a step (COPY --from, RUN --mount sources).
+  StatusOr<MountedSnapshot> OpenView(const SnapshotResult& result);
   StatusOr<solver::StepResult> RunExec(const graph::Vertex& vertex, const graph::ExecOp& op,
                                        std::span<const solver::StepInput> inputs,
                                        solver::CancelToken& cancel, solver::StepLog& log);
