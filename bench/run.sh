@@ -118,6 +118,7 @@ run_pairs() {
   ratio=$(printf '%s\n' "${ratios[@]}" | median)
   printf '| %s | %s | %s (%s–%s) | %s (%s–%s) | %s | %s | %s |\n' "$name" "$phase" "$mm" "$mmin" "$mmax" \
     "$bm" "$bmin" "$bmax" "$ratio" "$mr" "$br" | tee -a "$rows"
+  printf '| %s | %s | %s |\n' "$name" "$phase" "${ratios[*]}" >>"$work/pairs.md"
 }
 
 no_prepare() { :; }
@@ -208,6 +209,16 @@ for w in $workloads; do
   esac
 done
 awk '!seen[$0]++' "$rows" >>"$work/table.md"
+if [ -s "$work/pairs.md" ]; then
+  {
+    echo
+    echo "Every pair's ratio (mybuild/Buildah, run by run, in the order run):"
+    echo
+    echo "| workload | phase | ratios |"
+    echo "|---|---|---|"
+    awk '!seen[$0]++' "$work/pairs.md"
+  } >>"$work/table.md"
+fi
 if [ -s "$work/copy.tsv" ]; then
   {
     echo
