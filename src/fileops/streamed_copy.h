@@ -1,8 +1,8 @@
 // A COPY planned as the entries of its layer, without writing a filesystem.
 //
 // The usual way to run a COPY is to write the files into a snapshot of the parent and diff it
-// (copier.h + snapshotter/diff.h). For the common COPY from the build context into paths that do not
-// exist yet, the diff is known in advance: it is the copied entries, the directories created for them and
+// (copier.h + snapshotter/diff.h). For the common COPY (from the build context, a stage or an image)
+// into paths that do not exist yet, the diff is known in advance: it is the copied entries, the directories created for them and
 // the existing directories above them. PlanStreamedCopy() lists exactly those entries, with the metadata
 // the copier and the diff would give them, so that the layer can be written straight from the sources
 // (one read of each file, nothing written but the blob) and the snapshot made later from the layer, only
