@@ -222,12 +222,13 @@ fi
 if [ -s "$work/copy.tsv" ]; then
   {
     echo
-    echo "Workload 7 (issue 3): one COPY of workload 2's files \`FROM scratch\` to an OCI tarball, against"
-    echo "\`tar -c | gzip -6 | sha256sum\` over the same files (target: at most 1.5x; bench/copy.sh)."
+    echo "Workload 7 (issues 3 and 5): one COPY of workload 2's files \`FROM scratch\` to an OCI tarball, against"
+    echo "\`tar -c | gzip -6 | sha256sum\` over the same files (target: at most 1.5x), and the same build again,"
+    echo "all cached (target: under 0.5 s and at most 5 % of the cold build); bench/copy.sh."
     echo
-    echo "| mybuild median s (min–max) | pipeline median s (min–max) | ratio (median of pairs) | mybuild peak RSS MB | pipeline peak RSS MB |"
-    echo "|---|---|---|---|---|"
-    awk -F'\t' '{printf "| %s (%s–%s) | %s (%s–%s) | %s | %s | %s |\n", $1, $2, $3, $5, $6, $7, $9, $4, $8}' "$work/copy.tsv"
+    echo "| mybuild median s (min–max) | pipeline median s (min–max) | ratio (median of pairs) | mybuild peak RSS MB | pipeline peak RSS MB | no-op rebuild s (min–max) | no-op / cold |"
+    echo "|---|---|---|---|---|---|---|"
+    awk -F'\t' '{printf "| %s (%s–%s) | %s (%s–%s) | %s | %s | %s | %s (%s–%s) | %.1f %% |\n", $1, $2, $3, $5, $6, $7, $9, $4, $8, $10, $11, $12, 100 * $10 / $1}' "$work/copy.tsv"
   } >>"$work/table.md"
 fi
 cp "$work/table.md" "$results/latest.md"

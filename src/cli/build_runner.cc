@@ -310,7 +310,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
   executor::NamespaceExecutor executor(scratch.path());
   fileops::CurlFetcher fetcher;
-  std::unique_ptr<fileops::JsonFileStatCache> stat_cache = fileops::JsonFileStatCache::Load(root / "statcache.json");
+  std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(root / "statcache");
   const worker::WorkerOptions worker_options = MakeWorkerOptions(request, root, scratch.path());
   worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get()};
   MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,

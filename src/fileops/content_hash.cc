@@ -1,5 +1,8 @@
 #include "src/fileops/content_hash.h"
 
+#include <fmt/format.h>
+
+#include <charconv>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -118,44 +121,54 @@ size_t MemoryStatCache::size() {
   return entries_.size();
 }
 
-std::unique_ptr<JsonFileStatCache> JsonFileStatCache::Load(std::filesystem::path file) {
-  std::unique_ptr<JsonFileStatCache> owned(new JsonFileStatCache(std::move(file)));
-  JsonFileStatCache& cache = *owned;
-  StatusOr<std::string> text = ReadFile(cache.file_, kMaxFileBytes);
-  if (!text.ok()) return owned;
-  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("entries") || !doc["entries"].is_array()) {
-    return owned;
+namespace {
+
+constexpr std::string_view kStatCacheHeader = "mybuild-statcache 2\n";
+
+bool IsLowerHex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// One line "DEV INO SIZE MTIME_NS CTIME_NS HEX"; nullopt when malformed.
+std::optional<std::pair<StatKey, Digest>> ParseStatLine(std::string_view line) {
+  StatKey key;
+  const char* p = line.data();
+  const char* end = line.data() + line.size();
+  auto number = [&](auto& out) {
+    auto [next, error] = std::from_chars(p, end, out);
+    if (error != std::errc() || next == end || *next != ' ') return false;
+    p = next + 1;
+    return true;
+  };
+  if (!number(key.device) || !number(key.inode) || !number(key.size) || !number(key.mtime_ns) ||
+      !number(key.ctime_ns)) {
+    return std::nullopt;
   }
-  for (const nlohmann::json& e : doc["entries"]) {
-    if (cache.entries_.size() >= kMaxEntries) break;
-    if (!e.is_object()) continue;
-    auto unsigned_field = [&](const char* name) -> std::optional<uint64_t> {
-      auto it = e.find(name);
-      if (it == e.end() || !it->is_number_unsigned()) return std::nullopt;
-      return it->get<uint64_t>();
-    };
-    auto signed_field = [&](const char* name) -> std::optional<int64_t> {
-      auto it = e.find(name);
-      if (it == e.end() || !it->is_number_integer()) return std::nullopt;
-      return it->get<int64_t>();
-    };
-    auto dev = unsigned_field("dev");
-    auto ino = unsigned_field("ino");
-    auto size = unsigned_field("size");
-    auto mtime = signed_field("mtime_ns");
-    auto ctime = signed_field("ctime_ns");
-    auto digest_it = e.find("digest");
-    if (!dev || !ino || !size || !mtime || !ctime || digest_it == e.end() || !digest_it->is_string()) continue;
-    StatusOr<Digest> digest = Digest::Parse(digest_it->get<std::string>());
-    if (!digest.ok()) continue;
-    StatKey key{*dev, *ino, *size, *mtime, *ctime};
-    cache.entries_[{key.device, key.inode}] = {key, *digest};
+  std::string_view hex(p, static_cast<size_t>(end - p));
+  if (hex.size() != 64 || !IsLowerHex(hex)) return std::nullopt;
+  return std::make_pair(key, Digest::FromHex(std::string(hex)));
+}
+
+}  // namespace
+
+std::unique_ptr<FileStatCache> FileStatCache::Load(std::filesystem::path file) {
+  std::unique_ptr<FileStatCache> owned(new FileStatCache(std::move(file)));
+  FileStatCache& cache = *owned;
+  StatusOr<std::string> text = ReadFile(cache.file_, kMaxFileBytes);
+  if (!text.ok() || !std::string_view(*text).starts_with(kStatCacheHeader)) return owned;
+  std::string_view rest = std::string_view(*text).substr(kStatCacheHeader.size());
+  while (!rest.empty() && cache.entries_.size() < kMaxEntries) {
+    size_t newline = rest.find('\n');
+    if (newline == std::string_view::npos) break;  // a torn last line is dropped
+    if (auto entry = ParseStatLine(rest.substr(0, newline))) {
+      cache.entries_[{entry->first.device, entry->first.inode}] = std::move(*entry);
+    }
+    rest.remove_prefix(newline + 1);
   }
   return owned;
 }
 
-Status JsonFileStatCache::Save() {
+Status FileStatCache::Save() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!dirty_) return Status::Ok();
@@ -168,26 +181,22 @@ Status JsonFileStatCache::Save() {
     while (::flock(lock_fd.get(), LOCK_EX) != 0 && errno == EINTR) {
     }
   }
-  std::unique_ptr<JsonFileStatCache> on_disk = Load(file_);
-  nlohmann::json entries = nlohmann::json::array();
+  std::unique_ptr<FileStatCache> on_disk = Load(file_);
+  std::string text(kStatCacheHeader);
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, value] : on_disk->entries_) {
       if (entries_.size() >= kMaxEntries) break;
       entries_.try_emplace(id, value);
     }
+    text.reserve(text.size() + entries_.size() * 128);
     for (const auto& [id, value] : entries_) {
       const StatKey& k = value.first;
-      entries.push_back({{"dev", k.device},
-                         {"ino", k.inode},
-                         {"size", k.size},
-                         {"mtime_ns", k.mtime_ns},
-                         {"ctime_ns", k.ctime_ns},
-                         {"digest", value.second.ToString()}});
+      fmt::format_to(std::back_inserter(text), "{} {} {} {} {} {}\n", k.device, k.inode, k.size, k.mtime_ns,
+                     k.ctime_ns, value.second.hex());
     }
   }
-  nlohmann::json doc = {{"version", 1}, {"entries", std::move(entries)}};
-  MB_RETURN_IF_ERROR(WriteFileAtomically(file_, doc.dump(), 0600));
+  MB_RETURN_IF_ERROR(WriteFileAtomically(file_, text, 0600));
   std::lock_guard<std::mutex> lock(mu_);
   dirty_ = false;
   return Status::Ok();

@@ -96,7 +96,8 @@ Status WriteAll(int fd, std::string_view bytes, const std::string& what) {
   return Status::Ok();
 }
 
-// Writes `content` to PATH via a temp file, fsync and rename.
+// Writes `content` to PATH via a temp file and a rename, so that PATH is never half written. Not fsynced:
+// an output is the user's file, like one `tar` or `cp` writes (the store's blobs are what must be durable).
 Status WriteStreamAtomically(const std::filesystem::path& path,
                              const std::function<Status(int fd)>& content) {
   std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
@@ -105,7 +106,6 @@ Status WriteStreamAtomically(const std::filesystem::path& path,
   if (!fd) return ErrnoError("mkostemp " + temp);
   Status status = content(fd.get());
   if (status.ok() && ::fchmod(fd.get(), 0644) != 0) status = ErrnoError("fchmod " + temp);
-  if (status.ok() && ::fsync(fd.get()) != 0) status = ErrnoError("fsync " + temp);
   fd.Reset();
   if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
     status = ErrnoError("rename " + temp + " to " + path.string());

@@ -119,13 +119,13 @@ TEST_CASE("stat cache: unchanged files are not read again; changed ones are") {
   CHECK(f.Hash(all) == f.Hash(all, nullptr, options));
 }
 
-TEST_CASE("JsonFileStatCache persists atomically and survives garbage") {
+TEST_CASE("FileStatCache persists atomically and survives garbage") {
   HashFixture f;
-  fs::path file = f.tmp.path() / "statcache.json";
+  fs::path file = f.tmp.path() / "statcache";
   CountingHasher hasher;
   const CopySpec all = Copy({"."}, "/app/");
   {
-    auto cache = JsonFileStatCache::Load(file);
+    auto cache = FileStatCache::Load(file);
     CHECK(cache->size() == 0);
     f.Hash(all, nullptr, HashOptions{cache.get(), &hasher});
     REQUIRE_OK(cache->Save());
@@ -134,38 +134,38 @@ TEST_CASE("JsonFileStatCache persists atomically and survives garbage") {
   CHECK(fs::exists(file));
   CHECK((LstatPath(file)->st_mode & 07777) == 0600);
   {
-    auto cache = JsonFileStatCache::Load(file);
+    auto cache = FileStatCache::Load(file);
     CHECK(cache->size() == 4);
     f.Hash(all, nullptr, HashOptions{cache.get(), &hasher});
     CHECK(hasher.reads == 4);  // nothing re-read after a reload
   }
-  WriteText(file, "{not json");
-  auto broken = JsonFileStatCache::Load(file);
+  WriteText(file, "{not a stat cache");
+  auto broken = FileStatCache::Load(file);
   CHECK(broken->size() == 0);
-  WriteText(file, R"({"version":1,"entries":[{"dev":1,"ino":2,"size":3,"mtime_ns":4,"ctime_ns":5,"digest":"sha256:../x"},)"
-                  R"({"dev":1,"ino":3,"size":3,"mtime_ns":4,"ctime_ns":5,"digest":"sha256:)" +
-                      std::string(64, 'a') + R"("}]})");
-  auto partial = JsonFileStatCache::Load(file);
+  WriteText(file, "mybuild-statcache 2\n1 2 3 4 5 ../x\n1 3 3 4 5 " + std::string(64, 'a') + "\n1 4 x 4 5 " +
+                      std::string(64, 'b') + "\n-1 5 3 4 5 " + std::string(64, 'c') + "\n1 6 3 4 5 " +
+                      std::string(64, 'd'));  // the last line is torn (no newline)
+  auto partial = FileStatCache::Load(file);
   CHECK(partial->size() == 1);
   CHECK(partial->Lookup(StatKey{1, 3, 3, 4, 5}).has_value());
   CHECK_FALSE(partial->Lookup(StatKey{1, 3, 3, 4, 6}).has_value());
 }
 
-TEST_CASE("JsonFileStatCache: caches saved by concurrent builds keep each other's entries") {
+TEST_CASE("FileStatCache: caches saved by concurrent builds keep each other's entries") {
   HashFixture f;
-  fs::path file = f.tmp.path() / "statcache.json";
+  fs::path file = f.tmp.path() / "statcache";
   const Digest one = Digest::Of("one");
   const Digest two = Digest::Of("two");
   const Digest newer = Digest::Of("newer");
-  auto first = JsonFileStatCache::Load(file);
-  auto second = JsonFileStatCache::Load(file);  // both loaded before either saved
+  auto first = FileStatCache::Load(file);
+  auto second = FileStatCache::Load(file);  // both loaded before either saved
   first->Store(StatKey{1, 10, 3, 4, 5}, one);
   first->Store(StatKey{1, 30, 3, 4, 5}, one);
   second->Store(StatKey{1, 20, 3, 4, 5}, two);
   second->Store(StatKey{1, 30, 3, 4, 6}, newer);  // the same file, changed since `first` saw it
   REQUIRE_OK(first->Save());
   REQUIRE_OK(second->Save());
-  auto merged = JsonFileStatCache::Load(file);
+  auto merged = FileStatCache::Load(file);
   CHECK(merged->size() == 3);
   CHECK(merged->Lookup(StatKey{1, 10, 3, 4, 5}) == std::optional<Digest>(one));
   CHECK(merged->Lookup(StatKey{1, 20, 3, 4, 5}) == std::optional<Digest>(two));
