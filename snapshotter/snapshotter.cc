@@ -360,7 +360,11 @@ class FsSnapshotter : public Snapshotter {
         return copied;
       }
     }
-    md.snapshots[key] = Record{id, kind, parent};
+    Record record;
+    record.id = id;
+    record.kind = kind;
+    record.parent = parent;
+    md.snapshots[key] = record;
     return Save(md);
   }
 
