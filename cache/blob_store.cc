@@ -149,6 +149,14 @@ StatusOr<BlobStore> BlobStore::Open(const std::filesystem::path& root) {
   return BlobStore(root);
 }
 
+StatusOr<BlobStore> BlobStore::OpenExisting(const std::filesystem::path& root) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(root / "blobs" / "sha256", error)) {
+    return NotFound((root / "blobs" / "sha256").string() + " is not a directory");
+  }
+  return BlobStore(root);
+}
+
 std::filesystem::path BlobStore::BlobPath(const Digest& digest) const {
   return root_ / "blobs" / "sha256" / digest.hex();
 }
@@ -175,6 +183,22 @@ StatusOr<BlobInfo> BlobStore::Put(std::string_view bytes, const std::optional<Di
   MB_ASSIGN_OR_RETURN(BlobWriter writer, BeginWrite());
   MB_RETURN_IF_ERROR(writer.Write(bytes));
   return writer.Commit(digest);
+}
+
+Status BlobStore::CopyFrom(const BlobStore& source, const Digest& digest) const {
+  if (Has(digest)) return Status::Ok();
+  MB_ASSIGN_OR_RETURN(uint64_t size, source.Size(digest));
+  MB_ASSIGN_OR_RETURN(UniqueFd in, source.OpenRead(digest));
+  MB_ASSIGN_OR_RETURN(BlobWriter writer, BeginWrite());
+  std::string buffer(kWriteBuffer, '\0');
+  for (;;) {
+    ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError("read " + source.BlobPath(digest).string());
+    if (n == 0) break;
+    MB_RETURN_IF_ERROR(writer.Write(std::string_view(buffer.data(), static_cast<size_t>(n))));
+  }
+  return writer.Commit(digest, size).status();
 }
 
 bool BlobStore::Has(const Digest& digest) const {

@@ -73,6 +73,9 @@ class BlobStore {
  public:
   // Creates ROOT/blobs/sha256 and ROOT/ingest when missing (mode 0700 for the root itself if created).
   static StatusOr<BlobStore> Open(const std::filesystem::path& root);
+  // Opens an existing store only to read it (e.g. a cache directory that may be read-only): creates
+  // nothing; writes through it fail.
+  static StatusOr<BlobStore> OpenExisting(const std::filesystem::path& root);
 
   const std::filesystem::path& root() const { return root_; }
 
@@ -88,6 +91,9 @@ class BlobStore {
   // Reads a whole blob of at most max_bytes (kResourceExhausted beyond) and verifies its digest
   // (kDataLoss on mismatch: the store was corrupted behind our back).
   StatusOr<std::string> ReadAll(const Digest& digest, uint64_t max_bytes) const;
+  // Copies a blob of another store into this one, streaming, verifying digest and size on the way
+  // (kDataLoss on mismatch: nothing becomes visible). Present here already = success.
+  Status CopyFrom(const BlobStore& source, const Digest& digest) const;
   // Removes a blob (for GC). Absent is success.
   Status Delete(const Digest& digest) const;
 

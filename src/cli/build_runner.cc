@@ -11,6 +11,7 @@
 
 #include "src/base/files.h"
 #include "src/base/logging.h"
+#include "src/cli/build_cache.h"
 #include "src/cli/build_command.h"
 #include "src/cli/build_export.h"
 #include "src/cli/dockerfile_source.h"
@@ -30,6 +31,7 @@
 #include "src/solver/cache_index.h"
 #include "src/solver/progress_mode.h"
 #include "src/solver/solver.h"
+#include "src/worker/imported_cache_index.h"
 #include "src/worker/step_result.h"
 #include "src/worker/worker.h"
 
@@ -110,6 +112,8 @@ struct BuildRequest {
   frontend::Dockerfile dockerfile;
   std::vector<OutputSpec> outputs;
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
+  std::vector<CacheImportSpec> cache_from;
+  std::vector<CacheExportSpec> cache_to;
 };
 
 StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
@@ -130,6 +134,14 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
     request.outputs.push_back(std::move(output));
   }
   if (options.push) return Unimplemented("--push (output type registry) is not supported yet");
+  for (const std::string& text : options.cache_from) {
+    MB_ASSIGN_OR_RETURN(CacheImportSpec spec, ParseCacheFrom(text));
+    request.cache_from.push_back(std::move(spec));
+  }
+  for (const std::string& text : options.cache_to) {
+    MB_ASSIGN_OR_RETURN(CacheExportSpec spec, ParseCacheTo(text));
+    request.cache_to.push_back(std::move(spec));
+  }
   if (!options.platform.empty()) {
     MB_ASSIGN_OR_RETURN(planner::Platform requested, planner::ParsePlatform(options.platform));
     planner::Platform host = planner::HostPlatform();
@@ -200,9 +212,8 @@ std::string ReadDockerignore(const BuildRequest& request) {
 }
 
 // Runs the graph to its target on the worker, with progress on stderr; SIGINT/SIGTERM cancel it.
-StatusOr<worker::SnapshotResult> SolveGraph(const planner::LoweredGraph& lowered, worker::Worker& worker,
-                                            const std::filesystem::path& root, const BuildOptions& options) {
-  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(root));
+StatusOr<solver::SolveResult> SolveGraph(const planner::LoweredGraph& lowered, worker::Worker& worker,
+                                         solver::CacheIndex& cache_index, const BuildOptions& options) {
   std::string progress_mode = options.quiet ? "quiet" : options.progress;
   struct winsize window {};
   const size_t columns = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &window) == 0 ? window.ws_col : 0;
@@ -223,9 +234,14 @@ StatusOr<worker::SnapshotResult> SolveGraph(const planner::LoweredGraph& lowered
     if (signals.interrupted() != 0) return Cancelled("build interrupted");
   }
   MB_RETURN_IF_ERROR(solved.status);
-  const solver::StepResult* target = solved.ResultOf(lowered.target);
-  if (target == nullptr) return Internal("the target step has no result");
-  return worker::DecodeResult(*target);
+  return solved;
+}
+
+// The result of the build's target step.
+StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved, graph::VertexIndex target) {
+  const solver::StepResult* result = solved.ResultOf(target);
+  if (result == nullptr) return Internal("the target step has no result");
+  return worker::DecodeResult(*result);
 }
 
 // The image of the target stage: its layers (those built here in the output's compression), its config
@@ -316,12 +332,17 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
                       worker::Worker::Create(deps, worker_options, ReadDockerignore(request)));
 
-  StatusOr<worker::SnapshotResult> result = SolveGraph(planned.lowered, *worker, root, options);
+  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
+  worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from));
+  StatusOr<solver::SolveResult> solved = SolveGraph(planned.lowered, *worker, cache_index, options);
   stat_cache->Save().IgnoreError();
-  MB_RETURN_IF_ERROR(result.status());
-  MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned, resolver, *result,
+  MB_RETURN_IF_ERROR(solved.status());
+  MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, planned.lowered.target));
+  MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned, resolver, result,
                                                               worker_options.layer_options, request.epoch));
-  return Deliver(image, request, options, blobs, images, scratch.path());
+  MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, scratch.path()));
+  MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));
+  return outcome;
 }
 
 }  // namespace

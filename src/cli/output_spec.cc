@@ -1,6 +1,6 @@
 #include "src/cli/output_spec.h"
 
-#include <sstream>
+#include "src/cli/csv_fields.h"
 
 namespace mybuild::cli {
 
@@ -16,16 +16,7 @@ StatusOr<OutputSpec> ParseOutputSpec(const std::string& text) {
     spec.dest = text;
     return spec;
   }
-  std::map<std::string, std::string> fields;
-  std::stringstream stream(text);
-  std::string field;
-  while (std::getline(stream, field, ',')) {
-    size_t equals = field.find('=');
-    if (equals == std::string::npos) {
-      return InvalidArgument("invalid output \"" + text + "\": expected KEY=VALUE pairs, got \"" + field + "\"");
-    }
-    fields[field.substr(0, equals)] = field.substr(equals + 1);
-  }
+  MB_ASSIGN_OR_RETURN(auto fields, ParseCsvFields(text, "output"));
   const std::string type = fields.count("type") ? fields["type"] : "local";
   if (type == "oci") spec.type = OutputSpec::Type::kOci;
   else if (type == "docker") spec.type = OutputSpec::Type::kDocker;

@@ -49,4 +49,13 @@ StatusOr<SnapshotResult> DecodeResult(const solver::StepResult& result) {
   return out;
 }
 
+bool LayerBlobsPresent(const cache::BlobStore& blobs, const solver::StepResult& result) {
+  StatusOr<SnapshotResult> decoded = DecodeResult(result);
+  if (!decoded.ok()) return false;
+  for (const LayerRef& layer : decoded->layers) {
+    if (!blobs.Has(layer.digest)) return false;
+  }
+  return true;
+}
+
 }  // namespace mybuild::worker

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/blob_store.h"
 #include "src/base/digest.h"
 #include "src/base/status.h"
 #include "src/solver/step_runner.h"
@@ -37,6 +38,9 @@ struct SnapshotResult {
 
 solver::StepResult EncodeResult(const SnapshotResult& result);
 StatusOr<SnapshotResult> DecodeResult(const solver::StepResult& result);
+// Whether `result` decodes and every layer blob it names is in `blobs`: then it can be used, its
+// snapshot made again from the blobs if need be.
+bool LayerBlobsPresent(const cache::BlobStore& blobs, const solver::StepResult& result);
 
 }  // namespace mybuild::worker
 

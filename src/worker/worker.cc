@@ -183,12 +183,7 @@ StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
 
 bool Worker::CanReuse(const graph::Vertex& vertex, const solver::StepResult& result) {
   // The layer blobs are the result; its snapshot, if gone, is made again from them (SnapshotOf).
-  StatusOr<SnapshotResult> decoded = DecodeResult(result);
-  if (!decoded.ok()) return false;
-  for (const LayerRef& layer : decoded->layers) {
-    if (!deps_.blobs->Has(layer.digest)) return false;
-  }
-  return true;
+  return LayerBlobsPresent(*deps_.blobs, result);
 }
 
 StatusOr<solver::StepResult> Worker::Run(const graph::Vertex& vertex, std::span<const solver::StepInput> inputs,

@@ -93,6 +93,33 @@ TEST_CASE("blob store: an existing blob makes commit succeed, concurrent writers
   CHECK(*store.ReadAll(Digest::Of(content), 1 << 20) == content);
 }
 
+TEST_CASE("blob store: CopyFrom verifies the source blob and OpenExisting creates nothing") {
+  TempDir dir = *TempDir::Create();
+  BlobStore from = *BlobStore::Open(dir.path() / "from");
+  BlobStore to = *BlobStore::Open(dir.path() / "to");
+  const std::string content(700000, 'c');  // more than one read buffer
+  BlobInfo info = *from.Put(content);
+  REQUIRE(to.CopyFrom(from, info.digest).ok());
+  CHECK(*to.ReadAll(info.digest, 1 << 20) == content);
+  CHECK(to.CopyFrom(from, info.digest).ok());  // present already
+
+  BlobInfo other = *from.Put("other");
+  std::filesystem::permissions(from.BlobPath(other.digest), std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  { std::ofstream(from.BlobPath(other.digest)) << "tampered"; }
+  Status copied = to.CopyFrom(from, other.digest);
+  CHECK(copied.code() == StatusCode::kDataLoss);
+  CHECK_FALSE(to.Has(other.digest));
+  CHECK(CountFiles(to.root() / "ingest") == 0);
+  CHECK(to.CopyFrom(from, Digest::Of("absent")).code() == StatusCode::kNotFound);
+
+  CHECK(BlobStore::OpenExisting(dir.path() / "nothing").status().code() == StatusCode::kNotFound);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "nothing"));
+  StatusOr<BlobStore> existing = BlobStore::OpenExisting(dir.path() / "from");
+  REQUIRE(existing.ok());
+  CHECK(existing->Has(info.digest));
+}
+
 TEST_CASE("blob store: absent blobs are NotFound and corruption is detected") {
   TempDir dir = *TempDir::Create();
   BlobStore store = *BlobStore::Open(dir.path());
