@@ -19,12 +19,18 @@ StatusOr<OutputSpec> ParseOutputSpec(const std::string& text) {
   std::map<std::string, std::string> fields;
   std::stringstream stream(text);
   std::string field;
+  std::string last_key;
   while (std::getline(stream, field, ',')) {
     size_t equals = field.find('=');
+    if (equals == std::string::npos && last_key == "name") {  // name=a,b (BuildKit: several names)
+      fields["name"] += "," + field;
+      continue;
+    }
     if (equals == std::string::npos) {
       return InvalidArgument("invalid output \"" + text + "\": expected KEY=VALUE pairs, got \"" + field + "\"");
     }
-    fields[field.substr(0, equals)] = field.substr(equals + 1);
+    last_key = field.substr(0, equals);
+    fields[last_key] = field.substr(equals + 1);
   }
   const std::string type = fields.count("type") ? fields["type"] : "local";
   if (type == "oci") spec.type = OutputSpec::Type::kOci;
@@ -32,7 +38,7 @@ StatusOr<OutputSpec> ParseOutputSpec(const std::string& text) {
   else if (type == "local") spec.type = OutputSpec::Type::kLocal;
   else if (type == "tar") spec.type = OutputSpec::Type::kTar;
   else if (type == "image") spec.type = OutputSpec::Type::kImage;
-  else if (type == "registry") return Unimplemented("output type \"registry\" (--push) is not supported yet");
+  else if (type == "registry") spec.type = OutputSpec::Type::kRegistry;
   else return InvalidArgument("unknown output type \"" + type + "\": expected oci, docker, local, tar or image");
   fields.erase("type");
   if (fields.count("dest")) spec.dest = fields["dest"];
@@ -47,13 +53,26 @@ StatusOr<OutputSpec> ParseOutputSpec(const std::string& text) {
     else return InvalidArgument("unknown compression \"" + value + "\": expected gzip, zstd or uncompressed");
     fields.erase("compression");
   }
+  for (const char* flag : {"push", "registry.insecure"}) {
+    if (!fields.count(flag)) continue;
+    if (fields[flag] != "true" && fields[flag] != "false") {
+      return InvalidArgument(std::string("invalid ") + flag + "=" + fields[flag] + ": expected true or false");
+    }
+  }
+  if (fields.count("push") && fields["push"] == "true" && spec.type == OutputSpec::Type::kImage) {
+    spec.type = OutputSpec::Type::kRegistry;
+  }
+  spec.insecure = fields.count("registry.insecure") && fields["registry.insecure"] == "true";
+  fields.erase("push");
+  fields.erase("registry.insecure");
+  if (spec.type == OutputSpec::Type::kRegistry) spec.dest = "registry";
   fields.erase("compression-level");
   fields.erase("force-compression");
   fields.erase("oci-mediatypes");
   if (!fields.empty()) {
     return InvalidArgument("unknown output option \"" + fields.begin()->first + "\" in \"" + text + "\"");
   }
-  if (spec.type != OutputSpec::Type::kImage && spec.dest.empty()) {
+  if (spec.type != OutputSpec::Type::kImage && spec.type != OutputSpec::Type::kRegistry && spec.dest.empty()) {
     return InvalidArgument("output \"" + text + "\" needs dest=PATH (or dest=- for standard output)");
   }
   return spec;
