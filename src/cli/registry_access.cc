@@ -39,7 +39,9 @@ StatusOr<std::unique_ptr<Connection>> Connect(const image::Reference& reference,
       std::make_unique<registry::Authenticator>(connection->transport, reference.domain, std::move(credentials));
   connection->client = std::make_unique<registry::RegistryClient>(connection->transport, *connection->auth,
                                                                   connection->endpoint, reference.repository, push);
-  MB_RETURN_IF_ERROR(connection->client->Ping());
+  if (Status ping = connection->client->Ping(); !ping.ok()) {
+    return ping.WithContext("registry " + reference.domain + " (" + connection->endpoint.BaseUrl() + ")");
+  }
   return connection;
 }
 

@@ -161,6 +161,12 @@ TEST_CASE("pull: a blob served with other bytes is refused and leaves no blob") 
   CHECK(pulled.status().code() == StatusCode::kDataLoss);
   CHECK(pulled.status().message().find("more than") != std::string::npos);
   CHECK(CountFiles(f.dir.path() / "root/ingest") == 0);
+
+  f.registry.served_instead[Digest::Of("good layer").ToString()] = "good";  // shorter
+  pulled = PullImage(f.client, "1", kAmd64, f.blobs, f.logger);
+  CHECK(pulled.status().code() == StatusCode::kDataLoss);
+  CHECK(f.StoredBlobs() == 1);  // only the (valid) config
+  CHECK(CountFiles(f.dir.path() / "root/ingest") == 0);
 }
 
 TEST_CASE("pull: manifests that lie about their digest, or are too big, are refused") {
