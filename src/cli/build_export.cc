@@ -77,10 +77,12 @@ Status PushBuild(const OutputSpec& output, const cache::BlobStore& blobs, const 
   for (const std::string& name : names) {
     RegistryAccess access;
     access.insecure = output.insecure;
+    if (&name != &names.front()) access.mount_from = names.front();
     access.log = [&name](const std::string& line) { std::cerr << "push " << name << ": " << line << "\n"; };
     MB_ASSIGN_OR_RETURN(registry::PushedImage pushed, PushToReference(blobs, manifest_digest, name, access));
     std::cerr << "pushed " << name << "@" << pushed.manifest.ToString() << " (" << pushed.blobs_uploaded
-              << " blobs uploaded, " << pushed.blobs_skipped << " already there)\n";
+              << " blobs uploaded, " << pushed.blobs_mounted << " mounted, " << pushed.blobs_skipped
+              << " already there)\n";
   }
   return Status::Ok();
 }

@@ -67,8 +67,13 @@ StatusOr<registry::PushedImage> PushToReference(const cache::BlobStore& blobs, c
   MB_ASSIGN_OR_RETURN(image::Reference parsed, image::ParseReference(name));
   if (parsed.digest) return InvalidArgument("push " + name + ": push to a tag, not to a digest");
   MB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, Connect(parsed, access, /*push=*/true));
+  std::string mount_from;
+  if (StatusOr<image::Reference> earlier = image::ParseReference(access.mount_from);
+      !access.mount_from.empty() && earlier.ok() && earlier->domain == parsed.domain) {
+    mount_from = earlier->repository;
+  }
   StatusOr<registry::PushedImage> pushed =
-      registry::PushImage(*connection->client, blobs, manifest, parsed.tag, access.log);
+      registry::PushImage(*connection->client, blobs, manifest, parsed.tag, access.log, mount_from);
   if (!pushed.ok()) return pushed.status().WithContext("push " + parsed.ToString());
   return pushed;
 }

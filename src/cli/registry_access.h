@@ -19,6 +19,7 @@ namespace mybuild::cli {
 
 struct RegistryAccess {
   bool insecure = false;           // plain http for every host
+  std::string mount_from;          // push: a name (NAME[:TAG]) pushed before whose blobs may be mounted
   registry::ProgressLog log = [](const std::string&) {};
 };
 

@@ -155,6 +155,14 @@ StatusOr<HttpResponse> FakeRegistry::Handle(const HttpRequest& request, const st
       return response;
     }
     if (what == "/blobs/uploads/") {
+      if (request.method == "POST" && !QueryValue(query, "mount").empty()) {
+        const std::string digest = QueryValue(query, "mount");
+        const bool linked = !separate_repositories || links_.count({QueryValue(query, "from"), digest});
+        if (blobs.count(digest) && linked) {
+          links_.insert({repository, digest});
+          return Answer(201);
+        }
+      }
       if (request.method == "POST") {
         const std::string id = "upload-" + std::to_string(++next_upload_);
         uploads_[id] = repository;
@@ -168,13 +176,16 @@ StatusOr<HttpResponse> FakeRegistry::Handle(const HttpRequest& request, const st
         const std::string digest = QueryValue(query, "digest");
         if (Digest::Of(body).ToString() != digest) return Error(400, "DIGEST_INVALID");
         blobs[digest] = body;
+        links_.insert({uploads_[rest], digest});
         uploads_.erase(rest);
         return Answer(201);
       }
       return Error(405, "UNSUPPORTED");
     }
     // /blobs/<digest>
-    if (!blobs.count(rest)) return Error(404, "BLOB_UNKNOWN");
+    if (!blobs.count(rest) || (separate_repositories && !links_.count({repository, rest}))) {
+      return Error(404, "BLOB_UNKNOWN");
+    }
     return Answer(200, served_instead.count(rest) ? served_instead[rest] : blobs[rest]);
   }
   return Error(404, "NAME_UNKNOWN");

@@ -6,6 +6,7 @@
 #define MYBUILD_REGISTRY_FAKE_REGISTRY_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class FakeRegistry : public HttpTransport {
   std::string token_field = "token";    // or "access_token"
   std::map<std::string, std::string> served_instead;  // blob/manifest digest -> bytes served for it
   std::string content_digest_override;  // sent as Docker-Content-Digest for every manifest
+  // Blobs belong to the repositories they were uploaded (or mounted) to, as in distribution; else every
+  // blob is visible in every repository. Mounts (?mount=&from=) are served either way.
+  bool separate_repositories = false;
 
   // Content, by repository.
   std::map<std::string, std::string> blobs;  // digest string -> bytes (shared by all repositories)
@@ -56,6 +60,7 @@ class FakeRegistry : public HttpTransport {
   bool Authorized(const HttpRequest& request) const;
   int next_upload_ = 0;
   std::map<std::string, std::string> uploads_;  // upload id -> repository
+  std::set<std::pair<std::string, std::string>> links_;  // (repository, digest) uploaded or mounted
 };
 
 }  // namespace mybuild::registry

@@ -5,7 +5,7 @@
 namespace mybuild::registry {
 
 StatusOr<PushedImage> PushImage(RegistryClient& client, const cache::BlobStore& blobs, const Digest& manifest_digest,
-                                const std::string& tag, const ProgressLog& log) {
+                                const std::string& tag, const ProgressLog& log, const std::string& mount_from) {
   MB_ASSIGN_OR_RETURN(std::string bytes, blobs.ReadAll(manifest_digest, image::kMaxJsonBytes));
   MB_ASSIGN_OR_RETURN(image::Manifest manifest, image::ParseManifest(bytes));
   PushedImage pushed;
@@ -18,7 +18,12 @@ StatusOr<PushedImage> PushImage(RegistryClient& client, const cache::BlobStore& 
       log(blob.digest.ToString() + ": already exists");
       continue;
     }
-    MB_RETURN_IF_ERROR(client.UploadBlob(blob, blobs));
+    MB_ASSIGN_OR_RETURN(bool mounted, client.UploadBlob(blob, blobs, mount_from));
+    if (mounted) {
+      ++pushed.blobs_mounted;
+      log(blob.digest.ToString() + ": mounted from " + mount_from);
+      continue;
+    }
     ++pushed.blobs_uploaded;
     pushed.bytes_uploaded += static_cast<uint64_t>(blob.size);
     log(blob.digest.ToString() + ": pushed (" + std::to_string(blob.size) + " bytes)");

@@ -16,11 +16,14 @@ struct PushedImage {
   Digest manifest;
   size_t blobs_uploaded = 0;
   size_t blobs_skipped = 0;  // the registry had them
+  size_t blobs_mounted = 0;  // linked from `mount_from` without an upload
   uint64_t bytes_uploaded = 0;
 };
 
+// `mount_from`: a repository on the same registry that may have the blobs already (an earlier name of the
+// same push), to mount them from instead of uploading.
 StatusOr<PushedImage> PushImage(RegistryClient& client, const cache::BlobStore& blobs, const Digest& manifest,
-                                const std::string& tag, const ProgressLog& log);
+                                const std::string& tag, const ProgressLog& log, const std::string& mount_from = {});
 
 }  // namespace mybuild::registry
 

@@ -142,14 +142,19 @@ StatusOr<cache::BlobInfo> RegistryClient::FetchBlob(const image::Descriptor& des
   return committed;
 }
 
-Status RegistryClient::UploadBlob(const image::Descriptor& descriptor, const cache::BlobStore& blobs) {
+StatusOr<bool> RegistryClient::UploadBlob(const image::Descriptor& descriptor, const cache::BlobStore& blobs,
+                                          const std::string& mount_from) {
   MB_ASSIGN_OR_RETURN(UniqueFd fd, blobs.OpenRead(descriptor.digest));
   MB_ASSIGN_OR_RETURN(uint64_t size, blobs.Size(descriptor.digest));
   HttpRequest start;
   start.method = "POST";
   start.url = Url("/blobs/uploads/");
+  if (!mount_from.empty() && mount_from != repository_) {
+    start.url = WithQuery(WithQuery(start.url, "mount", descriptor.digest.ToString()), "from", mount_from);
+  }
   MB_ASSIGN_OR_RETURN(HttpResponse started, Send(start));
-  if (started.status != 202) return Failure(start, started);
+  if (started.status == 201 && start.url.find("?mount=") != std::string::npos) return true;
+  if (started.status / 100 != 2) return Failure(start, started);  // 202 Accepted per the spec
   const std::string location = started.Header("location");
   if (location.empty()) return Unavailable("POST " + start.url + ": the registry sent no upload Location");
   HttpRequest put;
@@ -159,8 +164,8 @@ Status RegistryClient::UploadBlob(const image::Descriptor& descriptor, const cac
   put.body_fd = fd.get();
   put.body_size = size;
   MB_ASSIGN_OR_RETURN(HttpResponse finished, Send(put));
-  if (finished.status != 201) return Failure(put, finished);
-  return Status::Ok();
+  if (finished.status / 100 != 2) return Failure(put, finished);  // 201 Created per the spec
+  return false;
 }
 
 StatusOr<Digest> RegistryClient::PutManifest(const std::string& tag, const std::string& media_type,
@@ -171,7 +176,7 @@ StatusOr<Digest> RegistryClient::PutManifest(const std::string& tag, const std::
   request.headers.emplace_back("Content-Type", media_type);
   request.body = bytes;
   MB_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
-  if (response.status != 201 && response.status != 200) return Failure(request, response);
+  if (response.status / 100 != 2) return Failure(request, response);
   const Digest digest = Digest::Of(bytes);
   if (const std::string header = response.Header("docker-content-digest"); !header.empty()) {
     if (header != digest.ToString()) {

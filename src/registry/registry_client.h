@@ -3,6 +3,7 @@
 //   HEAD/GET /v2/<name>/manifests/<ref>         manifests and indexes (≤ 4 MiB, digest verified)
 //   HEAD/GET /v2/<name>/blobs/<digest>          blobs, streamed into the blob store and verified there
 //   POST /v2/<name>/blobs/uploads/ + PUT <Location>?digest=   monolithic upload, streamed from the blob file
+//   POST /v2/<name>/blobs/uploads/?mount=<digest>&from=<other>  cross-repository mount (no upload)
 //   PUT  /v2/<name>/manifests/<tag>             a manifest with its media type
 // Every request carries the authorization its scope needs; a 401 is answered (authenticator.h) and the
 // request sent once more. The Authorization header goes only to the registry's own origin: a Location
@@ -49,8 +50,11 @@ class RegistryClient {
   // (kDataLoss otherwise, nothing stored). More bytes than `descriptor.size` end the transfer early.
   StatusOr<cache::BlobInfo> FetchBlob(const image::Descriptor& descriptor, const cache::BlobStore& blobs);
 
-  // Uploads a stored blob (POST + PUT, streamed from its file).
-  Status UploadBlob(const image::Descriptor& descriptor, const cache::BlobStore& blobs);
+  // Uploads a stored blob (POST + PUT, streamed from its file). With `mount_from` (another repository on
+  // the same registry that has the blob) the registry is asked to link it instead; a registry that
+  // declines (202) gets the upload. Returns true when the blob was mounted.
+  StatusOr<bool> UploadBlob(const image::Descriptor& descriptor, const cache::BlobStore& blobs,
+                            const std::string& mount_from = {});
 
   // PUT /v2/<name>/manifests/<tag>; returns the digest of `bytes` (checked against the registry's
   // Docker-Content-Digest answer when it sends one).

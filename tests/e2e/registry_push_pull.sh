@@ -39,15 +39,18 @@ out=$("$MYBUILD" push "$REGISTRY/app:1") || fail "mybuild push"
 assert_contains "$out" "1: digest: $digest" "push prints TAG: digest: …"
 assert_eq 3 "$(grep -c 'already exists' <<<"$out")" "push finds config and both layers on the registry"
 mb_build --push -t "$REGISTRY/app:1" ctx >/dev/null
-assert_contains "$(cat "$E2E_WORK/last-build.log")" "(0 blobs uploaded, 3 already there)" "build --push again uploads no blob"
+assert_contains "$(cat "$E2E_WORK/last-build.log")" "(0 blobs uploaded, 0 mounted, 3 already there)" "build --push again uploads no blob"
 assert_eq "$before" "$(uploads)" "the registry log shows no new upload"
 
-# -o type=registry,name=A,B pushes under every name; registry.insecure=true is accepted.
-mb_build -o "type=registry,name=$REGISTRY/other:a,$REGISTRY/other:b,registry.insecure=true" ctx >/dev/null
-for tag in a b; do
-  assert_eq "$digest" "$(skopeo inspect --tls-verify=false "docker://$REGISTRY/other:$tag" | jq -r .Digest)" \
-    "-o type=registry pushed other:$tag"
+# -o type=registry,name=A,B pushes under every name; registry.insecure=true is accepted. The blobs of
+# other/b are mounted from other/a (cross-repository mount), not uploaded again.
+mb_build -o "type=registry,name=$REGISTRY/other/a:1,$REGISTRY/other/b:1,registry.insecure=true" ctx >/dev/null
+for repo in a b; do
+  assert_eq "$digest" "$(skopeo inspect --tls-verify=false "docker://$REGISTRY/other/$repo:1" | jq -r .Digest)" \
+    "-o type=registry pushed other/$repo:1"
 done
+assert_contains "$(cat "$E2E_WORK/last-build.log")" "pushed $REGISTRY/other/b:1@$digest (0 blobs uploaded, 3 mounted" \
+  "the second name's blobs are mounted from the first"
 mb_build_fails -o type=registry ctx
 assert_contains "$(cat "$E2E_WORK/last-build.log")" "needs an image name" "type=registry without a name says so"
 

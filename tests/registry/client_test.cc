@@ -277,6 +277,26 @@ TEST_CASE("push: blobs the registry has are skipped (HEAD), pushing twice upload
   CHECK(f.registry.manifests["app"].count("v2") == 1);
 }
 
+TEST_CASE("push: a second repository mounts the blobs of the first instead of uploading them") {
+  Fixture f;
+  f.registry.separate_repositories = true;
+  const Digest manifest = StoreLocalImage(f.blobs, {"layer"});
+  REQUIRE(PushImage(f.client, f.blobs, manifest, "1", f.logger).ok());
+  RegistryClient copy(f.registry, f.auth, Endpoint{"registry.test", "https", "registry.test"}, "copy", true);
+  StatusOr<PushedImage> pushed = PushImage(copy, f.blobs, manifest, "1", f.logger, "app");
+  REQUIRE_MESSAGE(pushed.ok(), pushed.status().ToString());
+  CHECK(pushed->blobs_mounted == 2);
+  CHECK(pushed->blobs_uploaded == 0);
+  CHECK(f.registry.Count("POST", "/v2/copy/blobs/uploads/?mount=sha256%3A") == 2);
+  CHECK(f.registry.Count("PUT", "/v2/copy/blobs/uploads/") == 0);
+  // A repository that lacks the blobs: the registry declines the mount and the blobs are uploaded.
+  RegistryClient third(f.registry, f.auth, Endpoint{"registry.test", "https", "registry.test"}, "third", true);
+  pushed = PushImage(third, f.blobs, manifest, "1", f.logger, "empty");
+  REQUIRE(pushed.ok());
+  CHECK(pushed->blobs_mounted == 0);
+  CHECK(pushed->blobs_uploaded == 2);
+}
+
 TEST_CASE("push then pull through the fake registry gives the same image") {
   Fixture f;
   const Digest manifest = StoreLocalImage(f.blobs, {"a", "b"});
