@@ -116,9 +116,10 @@ StatusOr<HttpResponse> FakeRegistry::Send(const HttpRequest& request) {
 
 StatusOr<HttpResponse> FakeRegistry::Handle(const HttpRequest& request, const std::string& body) {
   if (request.url.rfind(kRealm, 0) == 0) return Token(request);
-  const std::string base = kBaseUrl;
+  const bool to_storage = !upload_origin.empty() && request.url.rfind(upload_origin + "/v2/", 0) == 0;
+  const std::string base = to_storage ? upload_origin : kBaseUrl;
   if (request.url.rfind(base + "/v2/", 0) != 0) return Unavailable("fake registry: unknown host in " + request.url);
-  if (!Authorized(request)) {
+  if (!to_storage && !Authorized(request)) {
     HttpResponse response = Error(401, "UNAUTHORIZED");
     response.headers.emplace("www-authenticate",
                              auth == Auth::kBasic ? std::string("Basic realm=\"fake\"")
@@ -168,7 +169,9 @@ StatusOr<HttpResponse> FakeRegistry::Handle(const HttpRequest& request, const st
         uploads_[id] = repository;
         HttpResponse response = Answer(202);
         const std::string location = "/v2/" + repository + "/blobs/uploads/" + id + "?_state=x";
-        response.headers.emplace("location", absolute_location ? base + location : location);
+        response.headers.emplace("location", !upload_origin.empty() ? upload_origin + location
+                                             : absolute_location   ? base + location
+                                                                   : location);
         return response;
       }
       if (request.method == "PUT") {

@@ -26,6 +26,7 @@ class FakeRegistry : public HttpTransport {
   std::string password = "secret";
   bool allow_anonymous_token = false;   // Bearer: issue tokens without credentials
   bool absolute_location = false;       // upload Location as an absolute URL (else host-relative)
+  std::string upload_origin;            // uploads go to this other origin (pre-authorised, like storage)
   std::string token_field = "token";    // or "access_token"
   std::map<std::string, std::string> served_instead;  // blob/manifest digest -> bytes served for it
   std::string content_digest_override;  // sent as Docker-Content-Digest for every manifest

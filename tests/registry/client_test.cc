@@ -6,6 +6,7 @@
 #include "src/image/image_config.h"
 #include "src/image/image_store.h"
 #include "src/image/manifest.h"
+#include "src/registry/base64.h"
 #include "src/registry/endpoint.h"
 #include "src/registry/fake_registry.h"
 #include "src/registry/platform_match.h"
@@ -259,6 +260,26 @@ TEST_CASE("push: uploads missing blobs through relative and absolute Locations, 
     CHECK(f.registry.Count("PUT", "/blobs/uploads/upload-") == 3);
     CHECK(f.registry.Count("PUT", "?_state=x&digest=sha256%3A") == 3);
   }
+}
+
+TEST_CASE("push: credentials never go to an upload Location on another origin") {
+  Fixture f;
+  f.registry.auth = FakeRegistry::Auth::kBasic;
+  f.registry.upload_origin = "https://storage.test";
+  Authenticator auth(f.registry, "registry.test", Credentials{"user", "secret"});
+  RegistryClient client(f.registry, auth, Endpoint{"registry.test", "https", "registry.test"}, "app", true);
+  const Digest manifest = StoreLocalImage(f.blobs, {"layer"});
+  StatusOr<PushedImage> pushed = PushImage(client, f.blobs, manifest, "1", f.logger);
+  REQUIRE_MESSAGE(pushed.ok(), pushed.status().ToString());
+  CHECK(pushed->blobs_uploaded == 2);
+  size_t to_storage = 0;
+  for (size_t i = 0; i < f.registry.requests.size(); ++i) {
+    if (f.registry.requests[i].find("https://storage.test/") == std::string::npos) continue;
+    ++to_storage;
+    CHECK(f.registry.authorizations[i].empty());
+  }
+  CHECK(to_storage == 2);
+  CHECK(f.registry.authorizations.back() == "Basic " + Base64Encode("user:secret"));  // the manifest PUT
 }
 
 TEST_CASE("push: blobs the registry has are skipped (HEAD), pushing twice uploads nothing") {
