@@ -3,7 +3,8 @@
 # `-o type=registry` push what skopeo/umoci then read with the same manifest digest; `push` of a stored
 # image skips every blob the registry has; `pull` into a fresh root gives the same digest; a Dockerfile
 # FROM the registry builds in a fresh root (pulling) and its RUN works; Docker schema 2 images pushed by
-# skopeo are pulled too; a registry with htpasswd (Basic) auth takes the docker config's credentials.
+# skopeo are pulled too; a registry with htpasswd (Basic) auth takes the docker config's credentials; an
+# https registry with a self-signed certificate is trusted through $MYBUILD_REGISTRY_CA_FILE.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/images.bash"
 source "$(dirname "$MYBUILD_E2E_LIB")/registry.bash"
@@ -111,4 +112,23 @@ if htpasswd_file "$E2E_WORK/htpasswd" alice s3cret; then
   assert_contains "$out" "Digest: $digest" "pulled with the podman-style auth file"
 else
   echo "note: no bcrypt available for htpasswd; Basic auth is covered by the unit tests only"
+fi
+
+# https (the default for a host that is not loopback): a self-signed certificate is refused until
+# MYBUILD_REGISTRY_CA_FILE names it. Needs an address that is not loopback.
+ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9.]+$' | grep -v '^127\.' | head -1 || true)
+if [ -n "$ip" ] && command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=mybuild-e2e" -addext "subjectAltName=IP:$ip" \
+    -keyout "$E2E_WORK/tls.key" -out "$E2E_WORK/tls.pem" >/dev/null 2>&1 || fail "openssl req"
+  start_registry tls "" "$ip" "$E2E_WORK/tls.pem" "$E2E_WORK/tls.key"
+  "$MYBUILD" tag "$digest" "$REGISTRY/tls:1"
+  if "$MYBUILD" push "$REGISTRY/tls:1" >/dev/null 2>err.txt; then fail "push to an untrusted certificate"; fi
+  assert_contains "$(cat err.txt)" "https://$REGISTRY/v2/" "a host that is not loopback is reached over https"
+  MYBUILD_REGISTRY_CA_FILE="$E2E_WORK/tls.pem" "$MYBUILD" push -q "$REGISTRY/tls:1" >/dev/null || fail "push over https"
+  assert_eq "$digest" "$(skopeo inspect --tls-verify=false "docker://$REGISTRY/tls:1" | jq -r .Digest)" "pushed over https"
+  out=$(MYBUILD_REGISTRY_CA_FILE="$E2E_WORK/tls.pem" "$MYBUILD" --root "$E2E_WORK/root7" pull "$REGISTRY/tls:1") ||
+    fail "pull over https"
+  assert_contains "$out" "Digest: $digest" "pulled over https"
+else
+  echo "note: no address besides loopback (or no openssl): https is not tested here"
 fi

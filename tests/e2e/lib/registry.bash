@@ -17,10 +17,11 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_registry NAME [HTPASSWD_FILE]: starts a registry and sets REGISTRY (127.0.0.1:PORT) and
-# REGISTRY_LOG (its log file). With an htpasswd file the registry asks for Basic credentials.
+# start_registry NAME [HTPASSWD_FILE [IP CERT KEY]]: starts a registry and sets REGISTRY (127.0.0.1:PORT,
+# or IP:PORT) and REGISTRY_LOG (its log file). With an htpasswd file ("" for none) the registry asks for
+# Basic credentials; with IP, CERT and KEY it listens on IP with TLS.
 start_registry() {
-  local name=$1 htpasswd=${2:-} dir="$E2E_WORK/registry-$1" port
+  local name=$1 htpasswd=${2:-} ip=${3:-127.0.0.1} cert=${4:-} key=${5:-} dir="$E2E_WORK/registry-$1" port scheme=http
   [ -x /usr/bin/docker-registry ] || skip "docker-registry is not installed (scripts/install-deps.sh --with-test-tools)"
   require_tool curl
   mkdir -p "$dir/storage"
@@ -29,18 +30,26 @@ start_registry() {
     echo "version: 0.1"
     echo "log: {level: info, formatter: text}"
     echo "storage: {filesystem: {rootdirectory: $dir/storage}, delete: {enabled: true}}"
-    echo "http: {addr: 127.0.0.1:$port, secret: e2e-secret}"
+    if [ -n "$cert" ]; then
+      scheme=https
+      echo "http: {addr: $ip:$port, secret: e2e-secret, tls: {certificate: $cert, key: $key}}"
+    else
+      echo "http: {addr: $ip:$port, secret: e2e-secret}"
+    fi
     if [ -n "$htpasswd" ]; then
       echo "auth: {htpasswd: {realm: e2e, path: $htpasswd}}"
     fi
   } >"$dir/config.yml"
   REGISTRY_LOG="$dir/registry.log"
-  /usr/bin/docker-registry serve "$dir/config.yml" >"$REGISTRY_LOG" 2>&1 &
+  # distribution reads REGISTRY_* variables as configuration (REGISTRY_AUTH_FILE would be auth.file).
+  local unset_args=() var
+  for var in $(compgen -e | grep '^REGISTRY_' || true); do unset_args+=(-u "$var"); done
+  env "${unset_args[@]}" /usr/bin/docker-registry serve "$dir/config.yml" >"$REGISTRY_LOG" 2>&1 &
   _registry_pids+=("$!")
-  REGISTRY="127.0.0.1:$port"
+  REGISTRY="$ip:$port"
   local i code
   for i in $(seq 1 100); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://$REGISTRY/v2/" || true)
+    code=$(curl -sk -o /dev/null -w '%{http_code}' "$scheme://$REGISTRY/v2/" || true)
     if [ "$code" = 200 ] || [ "$code" = 401 ]; then return 0; fi
     kill -0 "${_registry_pids[-1]}" 2>/dev/null || { cat "$REGISTRY_LOG" >&2; skip "docker-registry exited at start"; }
     sleep 0.1
