@@ -114,6 +114,7 @@ StatusOr<bool> RegistryClient::HasBlob(const Digest& digest) {
   HttpRequest request;
   request.method = "HEAD";
   request.url = Url("/blobs/" + digest.ToString());
+  request.follow_redirects = true;  // some registries redirect blob HEADs to their storage too
   MB_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status == 200) return true;
   if (response.status == 404) return false;
