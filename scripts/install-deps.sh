@@ -11,6 +11,7 @@ build_packages=(
   busybox-static  # the base image of `make demo`
 )
 test_packages=(busybox-static skopeo umoci runc jq zstd xz-utils bzip2 python3 debootstrap)  # debootstrap: tests/e2e/run_debian.sh; zstd xz-utils bzip2 python3: tests/e2e/images_*.sh
+test_packages+=(docker-registry openssl)  # tests/e2e/registry_*.sh: a real registry on 127.0.0.1 (no service started)
 bench_packages=(buildah skopeo busybox-static debootstrap time)
 
 wanted=("${build_packages[@]}")

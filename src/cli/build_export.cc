@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <iostream>
+#include <sstream>
 #include <system_error>
 
 #include "snapshotter/diff.h"
 #include "snapshotter/layer_apply.h"
 #include "snapshotter/rootfs.h"
 #include "src/base/temp_dir.h"
+#include "src/cli/registry_access.h"
 #include "src/image/compression.h"
 #include "src/image/exporters.h"
 #include "src/image/snapshot_layer.h"
@@ -61,6 +64,29 @@ Status WriteFilesystemTar(const cache::BlobStore& blobs, const image::Manifest& 
   return writer.WriteTar(sink).status();
 }
 
+// type=registry: the image under every name of the output (name=…, else the -t tags), as buildx pushes.
+Status PushBuild(const OutputSpec& output, const cache::BlobStore& blobs, const Digest& manifest_digest,
+                 const std::vector<std::string>& tags) {
+  std::vector<std::string> names;
+  std::stringstream list(output.name);
+  for (std::string name; std::getline(list, name, ',');) {
+    if (!name.empty()) names.push_back(name);
+  }
+  if (names.empty()) names = tags;
+  if (names.empty()) return InvalidArgument("pushing needs an image name: use -t NAME or -o type=registry,name=NAME");
+  for (const std::string& name : names) {
+    RegistryAccess access;
+    access.insecure = output.insecure;
+    if (&name != &names.front()) access.mount_from = names.front();
+    access.log = [&name](const std::string& line) { std::cerr << "push " << name << ": " << line << "\n"; };
+    MB_ASSIGN_OR_RETURN(registry::PushedImage pushed, PushToReference(blobs, manifest_digest, name, access));
+    std::cerr << "pushed " << name << "@" << pushed.manifest.ToString() << " (" << pushed.blobs_uploaded
+              << " blobs uploaded, " << pushed.blobs_mounted << " mounted, " << pushed.blobs_skipped
+              << " already there)\n";
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ExportBuild(const OutputSpec& output, const cache::BlobStore& blobs, const Digest& manifest_digest,
@@ -82,6 +108,8 @@ Status ExportBuild(const OutputSpec& output, const cache::BlobStore& blobs, cons
       return UnpackImage(blobs, manifest, output.dest);
     case OutputSpec::Type::kTar:
       return WriteFilesystemTar(blobs, manifest, output.dest, scratch_dir);
+    case OutputSpec::Type::kRegistry:
+      return PushBuild(output, blobs, manifest_digest, names);
   }
   return Internal("unknown output type");
 }

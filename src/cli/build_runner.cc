@@ -18,6 +18,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/image_config_conversion.h"
 #include "src/cli/output_spec.h"
+#include "src/cli/registry_access.h"
 #include "src/cli/store_access.h"
 #include "src/cli/store_base_resolver.h"
 #include "src/executor/namespace_executor.h"
@@ -133,7 +134,10 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
     MB_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputSpec(text));
     request.outputs.push_back(std::move(output));
   }
-  if (options.push) return Unimplemented("--push (output type registry) is not supported yet");
+  if (options.push) {  // --push is -o type=registry
+    MB_ASSIGN_OR_RETURN(OutputSpec push, ParseOutputSpec("type=registry"));
+    request.outputs.push_back(std::move(push));
+  }
   for (const std::string& text : options.cache_from) {
     MB_ASSIGN_OR_RETURN(CacheImportSpec spec, ParseCacheFrom(text));
     request.cache_from.push_back(std::move(spec));
@@ -319,6 +323,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
   MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
   StoreBaseResolver resolver(blobs, images);
+  resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
   MB_ASSIGN_OR_RETURN(PlannedBuild planned, PlanBuild(request, options, resolver));
 
   // The worker and the side effects it uses.

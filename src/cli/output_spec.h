@@ -1,5 +1,6 @@
 // `-o/--output` values as `docker buildx build` takes them: "type=oci,dest=out.tar", "type=local,dest=DIR",
-// a bare path (= type=local,dest=PATH), "-" (= type=tar,dest=-).
+// a bare path (= type=local,dest=PATH), "-" (= type=tar,dest=-), "type=registry[,name=REF[,REF2]]
+// [,registry.insecure=true]" (= type=image,push=true: push the image; --push is its shorthand).
 #ifndef MYBUILD_CLI_OUTPUT_SPEC_H_
 #define MYBUILD_CLI_OUTPUT_SPEC_H_
 
@@ -12,11 +13,12 @@
 namespace mybuild::cli {
 
 struct OutputSpec {
-  enum class Type { kOci, kDocker, kLocal, kTar, kImage };
+  enum class Type { kOci, kDocker, kLocal, kTar, kImage, kRegistry };
   Type type = Type::kImage;
   std::string dest;  // path, or "-" for standard output
   std::optional<image::Compression> compression;  // compression=gzip|zstd|uncompressed
-  std::string name;  // name=… (extra image names for oci/docker/image)
+  std::string name;  // name=… (extra image names for oci/docker/image; for registry, comma-separated)
+  bool insecure = false;  // registry.insecure=true: plain http to the registry
 };
 
 StatusOr<OutputSpec> ParseOutputSpec(const std::string& text);

@@ -10,6 +10,15 @@ StatusOr<image::StoredImage> StoreBaseResolver::Pin(const std::string& reference
   StatusOr<std::string> normalized = image::NormalizeReference(reference);
   if (!normalized.ok()) return normalized.status();
   StatusOr<Digest> manifest = images_.Resolve(*normalized);
+  if (!manifest.ok() && manifest.status().code() == StatusCode::kNotFound && puller_) {
+    StatusOr<Digest> pulled = puller_(*normalized);
+    if (!pulled.ok()) {
+      return NotFound("image \"" + reference + "\" is not in the local image store and pulling it failed: " +
+                      pulled.status().ToString() + " (pull it with `mybuild pull`, import it with `mybuild import`, "
+                      "load it with `mybuild load`, or build it with -t)");
+    }
+    manifest = pulled;
+  }
   if (!manifest.ok()) {
     if (manifest.status().code() == StatusCode::kNotFound) {
       return NotFound("image \"" + reference + "\" is not in the local image store (import it with `mybuild import`, "

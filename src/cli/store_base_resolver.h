@@ -1,8 +1,10 @@
 // Base images for a build, from the local image store: the planner's BaseImageResolver, which also pins
-// every reference it resolves (normalised name → manifest digest) for the graph.
+// every reference it resolves (normalised name → manifest digest) for the graph. A reference not in the
+// store is pulled (and tagged) by the puller the command wires in, as docker does for FROM.
 #ifndef MYBUILD_CLI_STORE_BASE_RESOLVER_H_
 #define MYBUILD_CLI_STORE_BASE_RESOLVER_H_
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -19,6 +21,10 @@ class StoreBaseResolver : public planner::BaseImageResolver {
   StoreBaseResolver(const cache::BlobStore& blobs, const image::ImageStore& images)
       : blobs_(blobs), images_(images) {}
 
+  // Gets a normalised reference that is not in the store into it and returns its manifest digest.
+  using Puller = std::function<StatusOr<Digest>(const std::string& normalized)>;
+  void SetPuller(Puller puller) { puller_ = std::move(puller); }
+
   StatusOr<planner::ImageConfig> Resolve(const std::string& reference, const planner::Platform& platform) override;
 
   // Resolves (and pins) a reference that is not a stage base, e.g. COPY --from=IMAGE.
@@ -34,6 +40,7 @@ class StoreBaseResolver : public planner::BaseImageResolver {
   const image::ImageStore& images_;
   std::map<std::string, planner::PinnedImage> pinned_;
   std::map<std::string, image::StoredImage> stored_;
+  Puller puller_;
 };
 
 }  // namespace mybuild::cli

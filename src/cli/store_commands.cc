@@ -47,6 +47,8 @@ StatusOr<std::optional<int64_t>> SourceDateEpochFromEnv() {
   return std::optional<int64_t>(epoch);
 }
 
+}  // namespace
+
 // Unpacks the layers of the stored images `manifests` into the chain snapshots a build on the same root
 // looks for (worker/image_unpack.h), with the snapshotter a build with `--snapshotter CHOICE` uses and
 // in this process's build scratch directory, so that the first build from them need not unpack: images
@@ -69,6 +71,8 @@ void AddSnapshotterOption(CLI::App& command, std::string& choice) {
   command.add_option("--snapshotter", choice, "Snapshotter to unpack into, as for build: auto, overlay or native")
       ->check(CLI::IsMember({"auto", "overlay", "native"}));
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------------------
 // import
