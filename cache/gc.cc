@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <iterator>
 #include <optional>
 
 
@@ -64,19 +62,6 @@ Status SweepIngest(const BlobStore& store, bool dry_run, GcReport& report) {
     report.Add(GcReport::Kind::kIngest, file.path.string(), file.size);
   }
   return Status::Ok();
-}
-
-std::string HumanSize(uint64_t bytes) {
-  static const char* const kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-  double size = static_cast<double>(bytes);
-  size_t unit = 0;
-  while (size >= 1000.0 && unit + 1 < std::size(kUnits)) {
-    size /= 1000.0;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g%s", size, kUnits[unit]);
-  return text;
 }
 
 }  // namespace mybuild::cache

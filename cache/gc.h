@@ -87,9 +87,6 @@ Status SweepBlobs(const BlobStore& store, const LiveSet& live, bool dry_run, GcR
 // Deletes (unless `dry_run`) every ingest file. Only under the exclusive GC lock: then no writer runs.
 Status SweepIngest(const BlobStore& store, bool dry_run, GcReport& report);
 
-// Sizes as docker prints them (go-units HumanSize): decimal units, 4 significant digits, "123.4MB", "0B".
-std::string HumanSize(uint64_t bytes);
-
 }  // namespace mybuild::cache
 
 #endif  // MYBUILD_CACHE_GC_H_

@@ -80,7 +80,9 @@ Status Sweep(const PruneTargets& targets, const cache::LiveSet& live, const Prun
              cache::GcReport& report) {
   const std::filesystem::path tmp = targets.root / "tmp";
   if (!policy.dry_run) {
-    for (int i = RemoveStaleScratch(tmp); i > 0; --i) report.Add(Kind::kScratch, (tmp / "build-*").string(), 0);
+    std::vector<std::filesystem::path> removed;
+    RemoveStaleScratch(tmp, &removed);
+    for (const std::filesystem::path& dir : removed) report.Add(Kind::kScratch, dir.string(), 0);
   }
   SweepDirectories(tmp, "import-", Kind::kScratch, policy.dry_run, report);
   if (policy.all && !policy.keep_seconds) {

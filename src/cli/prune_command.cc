@@ -13,6 +13,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/prune.h"
 #include "src/cli/store_access.h"
+#include "src/cli/store_format.h"
 #include "src/planner/go_duration.h"
 #include "src/solver/cache_index.h"
 
@@ -85,7 +86,7 @@ void PrintReport(const cache::GcReport& report, bool dry_run) {
               (count == 1 ? "" : "s");
   }
   std::cout << (dry_run ? "Would remove: " : "Removed: ") << (counts.empty() ? "nothing" : counts) << "\n";
-  std::cout << (dry_run ? "Total reclaimable space: " : "Total reclaimed space: ") << cache::HumanSize(report.Bytes())
+  std::cout << (dry_run ? "Total reclaimable space: " : "Total reclaimed space: ") << HumanSize(report.Bytes(), 4)
             << "\n";
 }
 

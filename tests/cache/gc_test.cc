@@ -46,14 +46,6 @@ TEST_CASE("gc: SweepIngest removes every ingest file, fresh ones included") {
   CHECK(std::filesystem::is_empty(dir.path() / "ingest"));
 }
 
-TEST_CASE("gc: sizes print as docker prints them") {
-  CHECK(HumanSize(0) == "0B");
-  CHECK(HumanSize(999) == "999B");
-  CHECK(HumanSize(1000) == "1kB");
-  CHECK(HumanSize(123456789) == "123.5MB");
-  CHECK(HumanSize(2500000000ull) == "2.5GB");
-}
-
 TEST_CASE("gc: the GC lock is shared among commands and exclusive for prune") {
   TempDir dir = *TempDir::Create();
   FileLock build = *AcquireGcLock(dir.path(), FileLock::Mode::kShared, nullptr);

@@ -4,6 +4,7 @@
 # and, with SOURCE_DATE_EPOCH, gives the same digest); a prune started beside a running build waits for it.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/solver.bash"
+source "$(dirname "$MYBUILD_E2E_LIB")/run.bash"
 cd "$E2E_WORK"
 export SOURCE_DATE_EPOCH=1700000000
 import_busybox base:latest
@@ -23,7 +24,7 @@ has_blob() { [ -f "$MYBUILD_ROOT/blobs/sha256/${1#sha256:}" ]; }
 oci_layers() { skopeo inspect --raw "oci-archive:$1" | jq -r '.layers[].digest'; }
 require_tool skopeo
 
-mkdir -p one two three
+mkdir -p one two three killed
 printf 'FROM base:latest\nRUN echo one >/one.txt\nRUN echo more >>/one.txt\n' >one/Dockerfile
 printf 'FROM base:latest\nRUN echo two >/two.txt\n' >two/Dockerfile
 printf 'FROM base:latest\nRUN sleep 2 && echo three >/three.txt\n' >three/Dockerfile
@@ -111,6 +112,40 @@ assert_all_cached three-again.json "the concurrent build's cache survived the pr
 assert_eq "$three" "$three_again" "and its image is the same"
 "$MYBUILD" save three:1 -o three.tar || fail "save of the concurrent build's image"
 pass "the concurrent build's image is usable"
+
+# A build started while a prune holds the GC lock waits for it (flock(1) stands in for a long prune).
+require_tool flock
+flock -x "$MYBUILD_ROOT/gc.lock" sleep 2 &
+locker=$!
+sleep 0.3
+start=$(date +%s%N)
+"$MYBUILD" --log-level info build --progress plain -t two:1 two >/dev/null 2>waiting.log || { cat waiting.log >&2; fail "build during prune"; }
+waited_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+wait "$locker"
+assert_contains "$(cat waiting.log)" "waiting for a running prune" "a build says it waits for a running prune"
+[ "$waited_ms" -ge 1000 ] || fail "the build did not wait for the prune's lock (${waited_ms} ms)"
+pass "the build waited ${waited_ms} ms for the prune"
+
+# What a killed build leaves (an active snapshot, its scratch directory with mounts) goes.
+printf 'FROM base:latest\nRUN sleep 30\n' >killed/Dockerfile
+build_json killed.json killed >/dev/null &
+killed_pid=$!
+for _ in $(seq 100); do
+  grep -q 'sleep 30' <<<"$(steps_in running killed.json 2>/dev/null)" && break
+  sleep 0.1
+done
+mybuild_pid=$(pgrep -P "$killed_pid" -x mybuild || echo "$killed_pid")
+kill -KILL "$mybuild_pid" 2>/dev/null || true
+wait "$killed_pid" 2>/dev/null || true
+active=$(jq -r '.snapshots | to_entries[] | select(.value.kind != "committed") | .key' "$MYBUILD_ROOT"/snapshots/*/metadata.json)
+[ -n "$active" ] || fail "the killed build left no active snapshot (the test needs one)"
+[ -n "$(find "$MYBUILD_ROOT/tmp" -mindepth 1 -maxdepth 1 -name 'build-*')" ] || fail "the killed build left no scratch directory"
+out=$("$MYBUILD" prune)
+echo "$out"
+assert_contains "$out" "snapshot " "prune removes the killed build's snapshots"
+assert_root_clean "after prune, nothing of the killed build is left"
+[ -z "$(find "$MYBUILD_ROOT/tmp" -mindepth 1 -maxdepth 1 -name 'build-*')" ] || fail "a scratch directory is left"
+pass "the killed build's scratch directory is gone"
 
 # Bad flags are usage errors.
 set +e
