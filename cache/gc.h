@@ -1,7 +1,7 @@
 // Garbage collection of a state root (`mybuild prune`): the lock, the live set and the generic sweep of
 // the blob store. Marking (which needs to read manifests and step results) lives with those types in
-// src/worker/gc_roots.h; sweeping snapshots in snapshotter/snapshot_gc.h; the order of the phases in
-// src/cli/prune_command.cc.
+// src/worker/gc_roots.h; sweeping snapshots in snapshotter/snapshot_gc.h; the phases, in this order, in
+// src/cli/prune.cc; the command and its flags in src/cli/prune_command.cc.
 //
 // Roots of reachability, and what each reaches:
 //   - every tag in the image store (ROOT/images.json): its manifest blob; an index reaches its child
@@ -18,7 +18,8 @@
 // digests of context files) holds no references and is left alone.
 //
 // Order and crash safety. Records are deleted before data: `prune --all` / `--keep-duration` first
-// delete the cache records they drop, then mark from the tags and records that remain, then sweep. A prune
+// delete the cache records they drop (and every prune those that cannot serve a hit: unreadable, or
+// naming a blob that is gone), then mark from the tags and records that remain, then sweep. A prune
 // killed after deleting a record leaves data that nothing reaches, which the next prune deletes; the other
 // order (data first) could leave a record naming a missing blob, which a cache hit would then fail on.
 // Within the sweep, snapshots go before blobs (a surviving record whose snapshot is gone is still usable:

@@ -14,20 +14,28 @@ namespace {
 
 using Kind = cache::GcReport::Kind;
 
-// Phase 1: deletes the cache records the policy drops and those that are not records (unreadable, a
-// temp file left by a crash, a result that does not decode); returns the results of those that stay.
-// Records go before any data they reach (cache/gc.h).
-StatusOr<std::vector<solver::StepResult>> DropRecords(const solver::FileCacheIndex& index, const PrunePolicy& policy,
+// Whether a record can serve a cache hit: its result decodes and every layer blob it names is there (a
+// store damaged behind our back may have lost one; a hit on such a record would fail the build).
+bool Usable(const solver::StepResult& result, const cache::BlobStore& blobs) {
+  cache::LiveSet reached;
+  if (!worker::MarkStepResult(result, reached).ok()) return false;
+  for (const Digest& blob : reached.blobs) {
+    if (!blobs.Has(blob)) return false;
+  }
+  return true;
+}
+
+// Phase 1: deletes the cache records the policy drops and those that are not usable records (unreadable,
+// a temp file left by a crash, a result that does not decode or names a missing blob); returns the
+// results of those that stay. Records go before any data they reach (cache/gc.h).
+StatusOr<std::vector<solver::StepResult>> DropRecords(const PruneTargets& targets, const PrunePolicy& policy,
                                                       cache::GcReport& report) {
+  const solver::FileCacheIndex& index = *targets.index;
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   MB_ASSIGN_OR_RETURN(std::vector<solver::CacheRecordFile> files, index.List());
   std::vector<solver::StepResult> kept;
   for (const solver::CacheRecordFile& file : files) {
-    bool drop = !file.result;
-    if (!drop) {
-      cache::LiveSet probe;
-      drop = !worker::MarkStepResult(*file.result, probe).ok();
-    }
+    bool drop = !file.result || !Usable(*file.result, *targets.blobs);
     if (!drop && policy.keep_seconds) {
       drop = now - file.last_used > *policy.keep_seconds;  // last used: the file's mtime (cache_index.h)
     } else if (!drop) {
@@ -102,7 +110,7 @@ Status Sweep(const PruneTargets& targets, const cache::LiveSet& live, const Prun
 }  // namespace
 
 Status Prune(const PruneTargets& targets, const PrunePolicy& policy, cache::GcReport& report) {
-  MB_ASSIGN_OR_RETURN(std::vector<solver::StepResult> records, DropRecords(*targets.index, policy, report));
+  MB_ASSIGN_OR_RETURN(std::vector<solver::StepResult> records, DropRecords(targets, policy, report));
   MB_ASSIGN_OR_RETURN(cache::LiveSet live, Mark(targets, records));
   return Sweep(targets, live, policy, report);
 }

@@ -288,6 +288,16 @@ TEST_CASE("prune: ingest leftovers, stale import dirs and broken cache records g
   CHECK(root.HasRecord(root.r_key));
 }
 
+TEST_CASE("prune: a cache record naming a blob that is gone is dropped, with what only it reached") {
+  Root root;
+  REQUIRE(root.blobs().Delete(root.r_layer.blob).ok());  // the store was damaged behind our back
+  cache::GcReport report = root.MustPrune();
+  CHECK(report.Count(Kind::kCacheRecord) == 1);
+  CHECK_FALSE(root.HasRecord(root.r_key));
+  CHECK(root.SnapshotSet().count("step-r") == 0);
+  CHECK(root.BlobSet().count(root.base.blob) == 1);
+}
+
 TEST_CASE("prune: a tag whose manifest is not a manifest stops the prune before any data goes") {
   Root root;
   REQUIRE(root.images().Untag("b:1").ok());
