@@ -128,14 +128,13 @@ pass "the build waited ${waited_ms} ms for the prune"
 
 # What a killed build leaves (an active snapshot, its scratch directory with mounts) goes.
 printf 'FROM base:latest\nRUN sleep 30\n' >killed/Dockerfile
-build_json killed.json killed >/dev/null &
-killed_pid=$!
+"$MYBUILD" build --progress rawjson killed >/dev/null 2>killed.json &
+killed_pid=$!  # mybuild itself: a simple command in the background is exec'd in the forked child
 for _ in $(seq 100); do
   grep -q 'sleep 30' <<<"$(steps_in running killed.json 2>/dev/null)" && break
   sleep 0.1
 done
-mybuild_pid=$(pgrep -P "$killed_pid" -x mybuild || echo "$killed_pid")
-kill -KILL "$mybuild_pid" 2>/dev/null || true
+kill -KILL "$killed_pid" 2>/dev/null || true
 wait "$killed_pid" 2>/dev/null || true
 active=$(jq -r '.snapshots | to_entries[] | select(.value.kind != "committed") | .key' "$MYBUILD_ROOT"/snapshots/*/metadata.json)
 [ -n "$active" ] || fail "the killed build left no active snapshot (the test needs one)"
