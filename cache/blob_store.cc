@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <system_error>
@@ -35,6 +36,23 @@ Status MakeDirectory(const std::filesystem::path& path, mode_t mode) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return ErrnoError("lstat " + path.string());
   if (!S_ISDIR(st.st_mode)) return FailedPrecondition(path.string() + " exists but is not a directory");
+  return Status::Ok();
+}
+
+// Calls `visit(name, stat)` for every regular file directly in `dir` (not following symlinks).
+template <typename Visit>
+Status ForEachRegularFile(const std::filesystem::path& dir, Visit visit) {
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+  if (!dir_fd) return ErrnoError("open " + dir.string());
+  DIR* stream = ::fdopendir(dir_fd.get());
+  if (!stream) return ErrnoError("fdopendir " + dir.string());
+  const int fd = dir_fd.Release();  // now owned by `stream`
+  while (dirent* entry = ::readdir(stream)) {
+    struct stat st {};
+    if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+    visit(std::string(entry->d_name), st);
+  }
+  ::closedir(stream);
   return Status::Ok();
 }
 
@@ -250,31 +268,40 @@ Status BlobStore::Delete(const Digest& digest) const {
   return Status::Ok();
 }
 
+StatusOr<std::vector<BlobInfo>> BlobStore::List() const {
+  std::vector<BlobInfo> out;
+  MB_RETURN_IF_ERROR(ForEachRegularFile(root_ / "blobs" / "sha256", [&](const std::string& name, const struct stat& st) {
+    if (name.size() == 64 && name.find_first_not_of("0123456789abcdef") == std::string::npos) {
+      out.push_back(BlobInfo{Digest::FromHex(name), static_cast<uint64_t>(st.st_size)});
+    }
+  }));
+  std::sort(out.begin(), out.end(), [](const BlobInfo& a, const BlobInfo& b) { return a.digest < b.digest; });
+  return out;
+}
+
+StatusOr<std::vector<BlobStore::IngestFile>> BlobStore::ListIngest(int64_t min_age_seconds) const {
+  const std::filesystem::path dir = root_ / "ingest";
+  const int64_t now = static_cast<int64_t>(::time(nullptr));
+  std::vector<IngestFile> out;
+  MB_RETURN_IF_ERROR(ForEachRegularFile(dir, [&](const std::string& name, const struct stat& st) {
+    if (now - static_cast<int64_t>(st.st_mtime) >= min_age_seconds) {
+      out.push_back(IngestFile{dir / name, static_cast<uint64_t>(st.st_size)});
+    }
+  }));
+  std::sort(out.begin(), out.end(), [](const IngestFile& a, const IngestFile& b) { return a.path < b.path; });
+  return out;
+}
+
 StatusOr<size_t> BlobStore::RemoveStaleIngest(int64_t min_age_seconds) const {
-  std::filesystem::path dir = root_ / "ingest";
-  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
-  if (!dir_fd) return ErrnoError("open " + dir.string());
-  DIR* stream = ::fdopendir(dir_fd.get());
-  if (!stream) return ErrnoError("fdopendir " + dir.string());
-  int fd = dir_fd.Release();  // now owned by `stream`
+  MB_ASSIGN_OR_RETURN(std::vector<IngestFile> stale, ListIngest(min_age_seconds));
   size_t removed = 0;
-  int64_t now = static_cast<int64_t>(::time(nullptr));
-  Status status;
-  while (dirent* entry = ::readdir(stream)) {
-    std::string_view name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    struct stat st {};
-    if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    if (!S_ISREG(st.st_mode) || now - static_cast<int64_t>(st.st_mtime) < min_age_seconds) continue;
-    if (::unlinkat(fd, entry->d_name, 0) == 0) {
+  for (const IngestFile& file : stale) {
+    if (::unlink(file.path.c_str()) == 0) {
       ++removed;
     } else if (errno != ENOENT) {
-      status = ErrnoError("unlink " + (dir / entry->d_name).string());
-      break;
+      return ErrnoError("unlink " + file.path.string());
     }
   }
-  ::closedir(stream);
-  if (!status.ok()) return status;
   return removed;
 }
 

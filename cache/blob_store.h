@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/base/digest.h"
 #include "src/base/status.h"
@@ -97,8 +98,20 @@ class BlobStore {
   // Removes a blob (for GC). Absent is success.
   Status Delete(const Digest& digest) const;
 
+  // Every committed blob with its size (for GC), sorted by digest. Names that are not 64 lowercase hex
+  // digits are not blobs and are skipped.
+  StatusOr<std::vector<BlobInfo>> List() const;
+
+  // An ingest file: ROOT/ingest/<name>, `size` bytes.
+  struct IngestFile {
+    std::filesystem::path path;
+    uint64_t size = 0;
+  };
+  // Ingest files not modified for `min_age_seconds`, sorted by path.
+  StatusOr<std::vector<IngestFile>> ListIngest(int64_t min_age_seconds) const;
   // Deletes ingest files not modified for `min_age_seconds` (left by killed writers). Live writers keep
-  // their files recent, so a generous age (an hour) never races with them. Returns how many were removed.
+  // their files recent, so a generous age (an hour) never races with them; under the exclusive GC lock
+  // (gc.h) no writer runs and every ingest file is a leftover (age 0). Returns how many were removed.
   StatusOr<size_t> RemoveStaleIngest(int64_t min_age_seconds) const;
 
   // ROOT/blobs/sha256/<hex>.

@@ -198,11 +198,15 @@ class FsSnapshotter : public Snapshotter {
     MB_ASSIGN_OR_RETURN(Metadata md, Load());
     auto it = md.snapshots.find(key);
     if (it == md.snapshots.end()) return NotFound(fmt::format("snapshot \"{}\" does not exist", key));
-    SnapshotInfo info{key, it->second.kind, it->second.parent, FsDir(it->second.id)};
-    if (!overlay_ && it->second.kind == SnapshotKind::kView && !it->second.parent.empty()) {
-      info.dir = FsDir(md.snapshots.at(it->second.parent).id);
-    }
-    return info;
+    return InfoOf(md, key, it->second);
+  }
+
+  StatusOr<std::vector<SnapshotInfo>> List() override {
+    MB_ASSIGN_OR_RETURN(UniqueFd lock, Lock());
+    MB_ASSIGN_OR_RETURN(Metadata md, Load());
+    std::vector<SnapshotInfo> out;
+    for (const auto& [key, record] : md.snapshots) out.push_back(InfoOf(md, key, record));
+    return out;
   }
 
   StatusOr<std::vector<LayerEntry>> Diff(const std::string& key) override {
@@ -307,6 +311,15 @@ class FsSnapshotter : public Snapshotter {
     if (!dir) return ErrnoError("open snapshots dir");
     for (uint64_t id : ids) MB_RETURN_IF_ERROR(RemoveAllAt(dir.get(), std::to_string(id)));
     return Status::Ok();
+  }
+
+  SnapshotInfo InfoOf(const Metadata& md, const std::string& key, const Record& record) const {
+    SnapshotInfo info{key, record.kind, record.parent, FsDir(record.id)};
+    if (!overlay_ && record.kind == SnapshotKind::kView && !record.parent.empty()) {
+      auto parent = md.snapshots.find(record.parent);
+      if (parent != md.snapshots.end()) info.dir = FsDir(parent->second.id);
+    }
+    return info;
   }
 
   std::filesystem::path IdDir(uint64_t id) const { return root_ / "snapshots" / std::to_string(id); }
@@ -460,6 +473,12 @@ StatusOr<std::unique_ptr<Snapshotter>> NewOverlaySnapshotter(const std::filesyst
 
 StatusOr<std::unique_ptr<Snapshotter>> NewNativeSnapshotter(const std::filesystem::path& root) {
   auto s = std::make_unique<FsSnapshotter>(root, false);
+  MB_RETURN_IF_ERROR(s->Init());
+  return std::unique_ptr<Snapshotter>(std::move(s));
+}
+
+StatusOr<std::unique_ptr<Snapshotter>> OpenSnapshotterForCleanup(const std::filesystem::path& root, bool overlay) {
+  auto s = std::make_unique<FsSnapshotter>(root, overlay);
   MB_RETURN_IF_ERROR(s->Init());
   return std::unique_ptr<Snapshotter>(std::move(s));
 }

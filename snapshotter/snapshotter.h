@@ -6,6 +6,7 @@
 //   Mounts(key)          → the mounts of an active snapshot or view, again.
 //   Commit(name, key)    → the active snapshot `key` becomes the committed snapshot `name` (key is gone).
 //   Remove(key)          → deletes a snapshot that is no snapshot's parent.
+//   List()               → every snapshot (for garbage collection, snapshot_gc.h).
 //   Diff(key)            → the changes of an active or committed snapshot against its parent, as layer
 //                          entries (see diff.h); the content sources stay valid until the snapshot is removed.
 // Keys and names are any non-empty strings up to 512 bytes; they are never used as file names.
@@ -55,6 +56,8 @@ class Snapshotter {
   virtual Status Commit(const std::string& name, const std::string& key) = 0;
   virtual Status Remove(const std::string& key) = 0;
   virtual StatusOr<SnapshotInfo> Stat(const std::string& key) = 0;
+  // Every snapshot, sorted by key.
+  virtual StatusOr<std::vector<SnapshotInfo>> List() = 0;
   virtual StatusOr<std::vector<LayerEntry>> Diff(const std::string& key) = 0;
   // Removes snapshot directories that no metadata names (left by a crash).
   virtual Status Cleanup() = 0;
@@ -70,6 +73,9 @@ StatusOr<ScopedMount> MountSnapshot(Snapshotter& snapshotter, const std::string&
 StatusOr<std::unique_ptr<Snapshotter>> NewOverlaySnapshotter(const std::filesystem::path& root);
 // Copying: every snapshot is a full tree; mounts are bind mounts. Works everywhere.
 StatusOr<std::unique_ptr<Snapshotter>> NewNativeSnapshotter(const std::filesystem::path& root);
+// An existing snapshot root of either kind, opened to list and remove snapshots (garbage collection)
+// without probing whether overlayfs can be mounted here; Mounts() of an overlay root may not work.
+StatusOr<std::unique_ptr<Snapshotter>> OpenSnapshotterForCleanup(const std::filesystem::path& root, bool overlay);
 
 }  // namespace mybuild::snapshotter
 

@@ -13,6 +13,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/global_options.h"
 #include "src/cli/parse_command.h"
+#include "src/cli/prune_command.h"
 #include "src/cli/registry_commands.h"
 #include "src/cli/store_commands.h"
 
@@ -70,6 +71,7 @@ int Main(int argc, char** argv) {
   AddParseCommand(app, global, run);
   AddStoreCommands(app, global, run);
   AddRegistryCommands(app, global, run);
+  AddPruneCommand(app, global, run);
 
   std::vector<std::string> args = WithDefaultSubcommand(app, argc, argv);
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector

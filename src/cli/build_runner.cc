@@ -320,6 +320,8 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
 
   const std::filesystem::path root = ResolveRoot(global);
   MB_RETURN_IF_ERROR(MakePrivateDir(root));
+  // Held until the build is over, so that `mybuild prune` neither runs beside it nor deletes its results.
+  MB_ASSIGN_OR_RETURN(cache::FileLock in_use, LockStateRoot(root, cache::FileLock::Mode::kShared));
   MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
   MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
   StoreBaseResolver resolver(blobs, images);

@@ -62,7 +62,7 @@ std::vector<std::string> MountPoints(const std::string& mountinfo) {
   return out;
 }
 
-int RemoveStaleScratch(const std::filesystem::path& tmp_dir) {
+int RemoveStaleScratch(const std::filesystem::path& tmp_dir, std::vector<std::filesystem::path>* removed_dirs) {
   std::error_code error;
   std::filesystem::directory_iterator it(tmp_dir, error);
   if (error) return 0;
@@ -90,6 +90,7 @@ int RemoveStaleScratch(const std::filesystem::path& tmp_dir) {
       continue;
     }
     ++removed;
+    if (removed_dirs != nullptr) removed_dirs->push_back(entry.path());
   }
   return removed;
 }

@@ -19,8 +19,9 @@ namespace mybuild::cli {
 std::vector<std::string> MountPoints(const std::string& mountinfo);
 
 // Removes ROOT/tmp/build-<pid> directories of processes that no longer exist; best effort (a failure
-// is logged, never fatal). Returns how many directories were removed.
-int RemoveStaleScratch(const std::filesystem::path& tmp_dir);
+// is logged, never fatal). Returns how many directories were removed, and their paths in `removed` when
+// given.
+int RemoveStaleScratch(const std::filesystem::path& tmp_dir, std::vector<std::filesystem::path>* removed = nullptr);
 
 }  // namespace mybuild::cli
 

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <iostream>
 #include <set>
 #include <system_error>
 
+#include "cache/gc.h"
 #include "src/base/logging.h"
 #include "src/cli/stale_scratch.h"
 #include "src/image/reference.h"
@@ -26,7 +28,18 @@ constexpr size_t kMinIdPrefix = 4;
 
 }  // namespace
 
-StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global) {
+StatusOr<cache::FileLock> LockStateRoot(const std::filesystem::path& root, cache::FileLock::Mode mode) {
+  // A command waits for a prune quietly (info); prune says on stderr why it does not start.
+  return cache::AcquireGcLock(root, mode, [&] {
+    if (mode == cache::FileLock::Mode::kShared) {
+      spdlog::info("waiting for a running prune of {} to finish", root.string());
+    } else {
+      std::cerr << "waiting for running builds and store commands on " << root.string() << " to finish\n";
+    }
+  });
+}
+
+StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global, cache::FileLock::Mode mode) {
   const std::filesystem::path root = ResolveRoot(global);
   if (root.has_parent_path()) {
     std::error_code error;
@@ -37,9 +50,10 @@ StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global) {
     }
   }
   if (::mkdir(root.c_str(), 0700) != 0 && errno != EEXIST) return ErrnoError("mkdir " + root.string());
+  MB_ASSIGN_OR_RETURN(cache::FileLock in_use, LockStateRoot(root, mode));
   MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
   MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
-  return LocalStore{root, std::move(blobs), std::move(images)};
+  return LocalStore{std::move(in_use), root, std::move(blobs), std::move(images)};
 }
 
 Status MakePrivateDir(const std::filesystem::path& dir) {

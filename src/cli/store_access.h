@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cache/blob_store.h"
+#include "cache/file_lock.h"
 #include "snapshotter/snapshotter.h"
 #include "src/base/digest.h"
 #include "src/base/status.h"
@@ -20,16 +21,23 @@
 
 namespace mybuild::cli {
 
-// The blob store and the tag store of one state root.
+// The blob store and the tag store of one state root, with the root's GC lock held (first, so that it
+// is released last).
 struct LocalStore {
+  cache::FileLock in_use;
   std::filesystem::path root;
   cache::BlobStore blobs;
   image::ImageStore images;
 };
 
 // Opens (creating when missing: the root itself mode 0700, its parents 0755) the state root chosen by
-// ResolveRoot(global).
-StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global);
+// ResolveRoot(global), holding its GC lock in `mode`: shared for every command but prune (cache/gc.h).
+StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global,
+                                    cache::FileLock::Mode mode = cache::FileLock::Mode::kShared);
+
+// Takes the GC lock of the existing state root `root` (cache/gc.h): shared for a command that uses the
+// root, waiting for a running prune; exclusive for prune, waiting for every running command.
+StatusOr<cache::FileLock> LockStateRoot(const std::filesystem::path& root, cache::FileLock::Mode mode);
 
 // Creates `dir` (and its parents) and sets its mode to 0700.
 Status MakePrivateDir(const std::filesystem::path& dir);

@@ -7,7 +7,7 @@
 
 namespace mybuild::cli {
 
-std::string HumanSize(uint64_t bytes) {
+std::string HumanSize(uint64_t bytes, int significant_digits) {
   static const char* const kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
   double size = static_cast<double>(bytes);
   size_t unit = 0;
@@ -16,7 +16,7 @@ std::string HumanSize(uint64_t bytes) {
     ++unit;
   }
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.3g%s", size, kUnits[unit]);
+  std::snprintf(buffer, sizeof(buffer), "%.*g%s", significant_digits, size, kUnits[unit]);
   return buffer;
 }
 

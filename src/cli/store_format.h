@@ -13,8 +13,8 @@
 namespace mybuild::cli {
 
 // Decimal units with three significant digits, as `docker images` shows sizes: "0B", "999B", "1.23kB",
-// "4.27MB", "12.3GB".
-std::string HumanSize(uint64_t bytes);
+// "4.27MB", "12.3GB". `docker builder prune` prints its total with four ("123.5MB").
+std::string HumanSize(uint64_t bytes, int significant_digits = 3);
 
 // How long ago, as docker says it ("Less than a second", "5 seconds", "About a minute", "3 hours",
 // "2 weeks", ...), without the trailing " ago". Negative durations count as zero.

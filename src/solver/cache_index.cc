@@ -1,10 +1,13 @@
 #include "src/solver/cache_index.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <ctime>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +18,29 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 constexpr uint64_t kMaxRecordBytes = 1 << 20;
+
+struct ParsedRecord {
+  StepResult result;
+  int64_t created = 0;
+};
+
+// The record in `text` when it is one (schema version, the key `key`, a string result); else nullopt.
+std::optional<ParsedRecord> ParseRecord(const std::string& text, const Digest& key) {
+  nlohmann::json record = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!record.is_object()) return std::nullopt;
+  auto version = record.find("schemaVersion");
+  auto stored_key = record.find("key");
+  auto result = record.find("result");
+  if (version == record.end() || !version->is_number_integer() || version->get<int>() != kSchemaVersion ||
+      stored_key == record.end() || !stored_key->is_string() || stored_key->get<std::string>() != key.ToString() ||
+      result == record.end() || !result->is_string()) {
+    return std::nullopt;
+  }
+  ParsedRecord parsed{StepResult{result->get<std::string>()}, 0};
+  auto created = record.find("created");
+  if (created != record.end() && created->is_number_integer()) parsed.created = created->get<int64_t>();
+  return parsed;
+}
 
 }  // namespace
 
@@ -42,17 +68,52 @@ StatusOr<std::optional<StepResult>> FileCacheIndex::Lookup(const Digest& key) {
         return text.status().WithContext("reading cache record");
     }
   }
-  nlohmann::json record = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object()) return std::optional<StepResult>();
-  auto version = record.find("schemaVersion");
-  auto stored_key = record.find("key");
-  auto result = record.find("result");
-  if (version == record.end() || !version->is_number_integer() || version->get<int>() != kSchemaVersion ||
-      stored_key == record.end() || !stored_key->is_string() || stored_key->get<std::string>() != key.ToString() ||
-      result == record.end() || !result->is_string()) {
-    return std::optional<StepResult>();
+  std::optional<ParsedRecord> record = ParseRecord(*text, key);
+  if (!record) return std::optional<StepResult>();
+  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // last used: now (see the header)
+  return std::optional<StepResult>(std::move(record->result));
+}
+
+StatusOr<std::vector<CacheRecordFile>> FileCacheIndex::List() const {
+  std::vector<CacheRecordFile> out;
+  std::error_code error;
+  for (const std::filesystem::directory_entry& entry : std::filesystem::directory_iterator(dir_, error)) {
+    CacheRecordFile file;
+    file.file_name = entry.path().filename().string();
+    struct stat st {};
+    if (::lstat(entry.path().c_str(), &st) != 0) continue;
+    file.last_used = static_cast<int64_t>(st.st_mtime);
+    file.size = static_cast<uint64_t>(st.st_size);
+    const std::string& name = file.file_name;
+    const bool record_name = name.size() == 64 + 5 && name.compare(64, 5, ".json") == 0 &&
+                             name.find_first_not_of("0123456789abcdef") == 64;
+    if (record_name && S_ISREG(st.st_mode)) {
+      const Digest key = Digest::FromHex(name.substr(0, 64));
+      StatusOr<std::string> text = ReadFile(entry.path(), kMaxRecordBytes);
+      std::optional<ParsedRecord> record = text.ok() ? ParseRecord(*text, key) : std::nullopt;
+      if (record) {
+        file.key = key;
+        file.result = std::move(record->result);
+        file.created = record->created;
+      }
+    }
+    out.push_back(std::move(file));
   }
-  return std::optional<StepResult>(StepResult{result->get<std::string>()});
+  if (error) return Status(StatusCode::kIo, "list " + dir_.string() + ": " + error.message());
+  std::sort(out.begin(), out.end(),
+            [](const CacheRecordFile& a, const CacheRecordFile& b) { return a.file_name < b.file_name; });
+  return out;
+}
+
+Status FileCacheIndex::RemoveFile(const std::string& file_name) const {
+  if (file_name.empty() || file_name == "." || file_name == ".." || file_name.find('/') != std::string::npos) {
+    return InvalidArgument("not a file of the cache index: \"" + file_name + "\"");
+  }
+  const std::filesystem::path path = dir_ / file_name;
+  std::error_code error;
+  std::filesystem::remove_all(path, error);  // a directory in the way goes too; symlinks are not followed
+  if (error) return Status(StatusCode::kIo, "remove " + path.string() + ": " + error.message());
+  return Status::Ok();
 }
 
 Status FileCacheIndex::Record(const Digest& key, const StepResult& result) {

@@ -5,6 +5,13 @@
 namespace mybuild::cli {
 namespace {
 
+TEST_CASE("HumanSize with four significant digits prints the prune total as docker builder prune does") {
+  CHECK(HumanSize(0, 4) == "0B");
+  CHECK(HumanSize(1000, 4) == "1kB");
+  CHECK(HumanSize(123456789, 4) == "123.5MB");
+  CHECK(HumanSize(2500000000ull, 4) == "2.5GB");
+}
+
 TEST_CASE("HumanSize uses decimal units with three significant digits like docker") {
   CHECK(HumanSize(0) == "0B");
   CHECK(HumanSize(999) == "999B");
