@@ -1,9 +1,13 @@
 #include "src/cli/build_cache.h"
 
 #include <algorithm>
+#include <iostream>
 #include <map>
 
 #include <spdlog/spdlog.h>
+
+#include "src/cli/registry_access.h"
+#include "src/worker/cache_layout.h"
 
 namespace mybuild::cli {
 namespace {
@@ -29,20 +33,44 @@ StatusOr<std::map<Digest, worker::SnapshotResult>> RecordsOf(const solver::Solve
   return records;
 }
 
+RegistryAccess AccessFor(const CacheLocation& location) {
+  RegistryAccess access;
+  access.insecure = location.insecure;
+  const std::string ref = location.ref;
+  access.log = [ref](const std::string& line) { spdlog::debug("cache {}: {}", ref, line); };
+  return access;
+}
+
+StatusOr<worker::ImportedCache> ImportCache(const CacheLocation& location, const cache::BlobStore& blobs) {
+  if (location.type == CacheLocation::Type::kRegistry) {
+    return ImportRegistryCache(blobs, location.ref, AccessFor(location));
+  }
+  MB_ASSIGN_OR_RETURN(worker::CacheLayout layout, worker::ReadCacheLayout(location.path));
+  return worker::ImportFromLayout(std::move(layout), location.path, blobs);
+}
+
+Status ExportCache(const CacheLocation& location, const cache::BlobStore& blobs,
+                   std::span<const worker::CacheRecord> records) {
+  if (location.type == CacheLocation::Type::kLocal) return worker::WriteCacheLayout(location.path, blobs, records);
+  MB_ASSIGN_OR_RETURN(worker::StoredCache stored, worker::StoreCacheManifest(blobs, records));
+  return PushToReference(blobs, stored.manifest, location.ref, AccessFor(location)).status();
+}
+
 }  // namespace
 
-std::vector<worker::CacheLayout> ImportCaches(const std::vector<CacheImportSpec>& specs) {
-  std::vector<worker::CacheLayout> layouts;
+std::vector<worker::ImportedCache> ImportCaches(const std::vector<CacheImportSpec>& specs,
+                                                const cache::BlobStore& blobs) {
+  std::vector<worker::ImportedCache> caches;
   for (const CacheImportSpec& spec : specs) {
-    StatusOr<worker::CacheLayout> layout = worker::ReadCacheLayout(spec.src);
-    if (!layout.ok()) {
-      spdlog::warn("--cache-from {}: {} (building without it)", spec.src.string(), layout.status().ToString());
+    StatusOr<worker::ImportedCache> cache = ImportCache(spec.location, blobs);
+    if (!cache.ok()) {
+      spdlog::warn("--cache-from {}: {} (building without it)", spec.location.ToString(), cache.status().ToString());
       continue;
     }
-    spdlog::info("--cache-from {}: {} cached steps", spec.src.string(), layout->records.size());
-    layouts.push_back(std::move(*layout));
+    spdlog::info("--cache-from {}: {} cached steps", spec.location.ToString(), cache->records.size());
+    caches.push_back(std::move(*cache));
   }
-  return layouts;
+  return caches;
 }
 
 Status ExportCaches(const std::vector<CacheExportSpec>& specs, const solver::SolveResult& solved,
@@ -54,14 +82,14 @@ Status ExportCaches(const std::vector<CacheExportSpec>& specs, const solver::Sol
     for (const auto& [key, result] : records) {
       if (spec.every_step || IsPrefixOf(result.layers, target.layers)) selected.push_back({key, result});
     }
-    Status written = worker::WriteCacheLayout(spec.dest, blobs, selected);
+    Status written = ExportCache(spec.location, blobs, selected);
     if (!written.ok()) {
-      written = written.WithContext("exporting the cache to " + spec.dest.string());
+      written = written.WithContext("exporting the cache to " + spec.location.ToString());
       if (!spec.ignore_error) return written;
       spdlog::warn("{}", written.ToString());
       continue;
     }
-    spdlog::info("--cache-to {}: {} cached steps", spec.dest.string(), selected.size());
+    std::cerr << "exported " << selected.size() << " cached steps to " << spec.location.ToString() << "\n";
   }
   return Status::Ok();
 }

@@ -1,5 +1,5 @@
-// `--cache-from` and `--cache-to` of a build: caches read from directories before the solve, and the
-// build's cache records written to directories after it (worker/cache_layout.h).
+// `--cache-from` and `--cache-to` of a build: caches read from directories and registries before the
+// solve, and the build's cache records written to them after it (worker/cache_layout.h).
 #ifndef MYBUILD_CLI_BUILD_CACHE_H_
 #define MYBUILD_CLI_BUILD_CACHE_H_
 
@@ -9,14 +9,16 @@
 #include "src/cli/cache_spec.h"
 #include "src/solver/cache_index.h"
 #include "src/solver/solver.h"
-#include "src/worker/cache_layout.h"
+#include "src/worker/imported_cache_index.h"
 #include "src/worker/step_result.h"
 
 namespace mybuild::cli {
 
-// The caches that can be read; one that cannot (missing directory, not a cache) is a warning and is
-// left out, as buildx does: the build goes on without it.
-std::vector<worker::CacheLayout> ImportCaches(const std::vector<CacheImportSpec>& specs);
+// The caches that can be read, their layers to be fetched into `blobs` on a hit. One that cannot be read
+// (missing directory, unreachable registry, not a cache) is a warning and is left out, as buildx does:
+// the build goes on without it.
+std::vector<worker::ImportedCache> ImportCaches(const std::vector<CacheImportSpec>& specs,
+                                                const cache::BlobStore& blobs);
 
 // Writes the records of `solved` that `index` holds (the cacheable steps that ran or were cached) to
 // every destination: with mode=min only those whose layers are a prefix of the built image's `target`

@@ -340,7 +340,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
                       worker::Worker::Create(deps, worker_options, ReadDockerignore(request)));
 
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
-  worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from));
+  worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
   StatusOr<solver::SolveResult> solved = SolveGraph(planned.lowered, *worker, cache_index, options);
   stat_cache->Save().IgnoreError();
   MB_RETURN_IF_ERROR(solved.status());

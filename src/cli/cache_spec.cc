@@ -3,35 +3,12 @@
 #include <map>
 
 #include "src/cli/csv_fields.h"
+#include "src/image/reference.h"
 
 namespace mybuild::cli {
 namespace {
 
-// The fields of a type=local spec, with `path_key` (src or dest) required and `type` removed.
-StatusOr<std::map<std::string, std::string>> LocalFields(const std::string& text, const char* flag,
-                                                         const char* path_key) {
-  if (text.find('=') == std::string::npos) {
-    return Unimplemented(std::string(flag) + " " + text +
-                         ": caches in registries are not supported; use type=local," + path_key + "=DIR");
-  }
-  MB_ASSIGN_OR_RETURN(auto fields, ParseCsvFields(text, std::string(flag) + " value"));
-  const std::string type = fields.count("type") ? fields["type"] : "registry";
-  if (type != "local") {
-    return Unimplemented(std::string(flag) + " type=" + type + " is not supported; use type=local," + path_key +
-                         "=DIR");
-  }
-  fields.erase("type");
-  if (fields[path_key].empty()) {
-    return InvalidArgument(std::string(flag) + " \"" + text + "\" needs " + path_key + "=DIR");
-  }
-  return fields;
-}
-
-Status RejectUnknown(const std::map<std::string, std::string>& fields, const char* flag, const std::string& text) {
-  if (fields.empty()) return Status::Ok();
-  return InvalidArgument("unknown " + std::string(flag) + " option \"" + fields.begin()->first + "\" in \"" + text +
-                         "\"");
-}
+using Fields = std::map<std::string, std::string>;
 
 StatusOr<bool> ParseBool(const std::string& value, const std::string& what) {
   if (value == "true") return true;
@@ -39,25 +16,64 @@ StatusOr<bool> ParseBool(const std::string& value, const std::string& what) {
   return InvalidArgument(what + "=" + value + ": expected true or false");
 }
 
+// The location fields of a spec (type, `path_key` or ref, registry.insecure), removed from `fields`.
+StatusOr<CacheLocation> TakeLocation(Fields& fields, const std::string& flag, const char* path_key,
+                                     const std::string& text) {
+  const std::string type = fields.count("type") ? fields["type"] : "registry";
+  fields.erase("type");
+  CacheLocation location;
+  if (type == "local") {
+    location.path = fields[path_key];
+    fields.erase(path_key);
+    if (location.path.empty()) return InvalidArgument(flag + " \"" + text + "\" needs " + path_key + "=DIR");
+    return location;
+  }
+  if (type != "registry") {
+    return Unimplemented(flag + " type=" + type + " is not supported; use type=local or type=registry");
+  }
+  location.type = CacheLocation::Type::kRegistry;
+  if (fields["ref"].empty()) return InvalidArgument(flag + " \"" + text + "\" needs ref=NAME[:TAG]");
+  StatusOr<std::string> ref = image::NormalizeReference(fields["ref"]);
+  if (!ref.ok()) return ref.status().WithContext(flag + " ref");
+  location.ref = *ref;
+  fields.erase("ref");
+  if (fields.count("registry.insecure")) {
+    MB_ASSIGN_OR_RETURN(location.insecure, ParseBool(fields["registry.insecure"], "registry.insecure"));
+    fields.erase("registry.insecure");
+  }
+  return location;
+}
+
+// A bare value is an image reference: type=registry,ref=VALUE (as buildx reads it).
+StatusOr<Fields> FieldsOf(const std::string& text, const std::string& flag) {
+  if (text.find('=') == std::string::npos) return Fields{{"type", "registry"}, {"ref", text}};
+  return ParseCsvFields(text, flag + " value");
+}
+
+Status RejectUnknown(const Fields& fields, const std::string& flag, const std::string& text) {
+  if (fields.empty()) return Status::Ok();
+  return InvalidArgument("unknown " + flag + " option \"" + fields.begin()->first + "\" in \"" + text + "\"");
+}
+
 }  // namespace
 
 StatusOr<CacheImportSpec> ParseCacheFrom(const std::string& text) {
-  MB_ASSIGN_OR_RETURN(auto fields, LocalFields(text, "--cache-from", "src"));
+  const std::string flag = "--cache-from";
+  MB_ASSIGN_OR_RETURN(Fields fields, FieldsOf(text, flag));
   CacheImportSpec spec;
-  spec.src = fields["src"];
-  fields.erase("src");
-  MB_RETURN_IF_ERROR(RejectUnknown(fields, "--cache-from", text));
+  MB_ASSIGN_OR_RETURN(spec.location, TakeLocation(fields, flag, "src", text));
+  MB_RETURN_IF_ERROR(RejectUnknown(fields, flag, text));
   return spec;
 }
 
 StatusOr<CacheExportSpec> ParseCacheTo(const std::string& text) {
-  MB_ASSIGN_OR_RETURN(auto fields, LocalFields(text, "--cache-to", "dest"));
+  const std::string flag = "--cache-to";
+  MB_ASSIGN_OR_RETURN(Fields fields, FieldsOf(text, flag));
   CacheExportSpec spec;
-  spec.dest = fields["dest"];
-  fields.erase("dest");
+  MB_ASSIGN_OR_RETURN(spec.location, TakeLocation(fields, flag, "dest", text));
   if (fields.count("mode")) {
     const std::string mode = fields["mode"];
-    if (mode != "min" && mode != "max") return InvalidArgument("--cache-to mode=" + mode + ": expected min or max");
+    if (mode != "min" && mode != "max") return InvalidArgument(flag + " mode=" + mode + ": expected min or max");
     spec.every_step = mode == "max";
     fields.erase("mode");
   }
@@ -65,10 +81,10 @@ StatusOr<CacheExportSpec> ParseCacheTo(const std::string& text) {
     MB_ASSIGN_OR_RETURN(spec.ignore_error, ParseBool(fields["ignore-error"], "ignore-error"));
     fields.erase("ignore-error");
   }
-  // Layout choices BuildKit offers that the directory format makes moot.
+  // Layout choices BuildKit offers that mybuild's one artifact format makes moot.
   fields.erase("oci-mediatypes");
   fields.erase("image-manifest");
-  MB_RETURN_IF_ERROR(RejectUnknown(fields, "--cache-to", text));
+  MB_RETURN_IF_ERROR(RejectUnknown(fields, flag, text));
   return spec;
 }
 

@@ -2,7 +2,10 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <mutex>
 
+#include "src/image/manifest.h"
 #include "src/image/reference.h"
 #include "src/planner/platform.h"
 #include "src/registry/authenticator.h"
@@ -76,6 +79,36 @@ StatusOr<registry::PushedImage> PushToReference(const cache::BlobStore& blobs, c
       registry::PushImage(*connection->client, blobs, manifest, parsed.tag, access.log, mount_from);
   if (!pushed.ok()) return pushed.status().WithContext("push " + parsed.ToString());
   return pushed;
+}
+
+StatusOr<worker::ImportedCache> ImportRegistryCache(const cache::BlobStore& blobs, const std::string& reference,
+                                                    const RegistryAccess& access) {
+  MB_ASSIGN_OR_RETURN(image::Reference parsed, image::ParseReference(reference));
+  MB_ASSIGN_OR_RETURN(std::shared_ptr<Connection> connection, Connect(parsed, access, /*push=*/false));
+  MB_ASSIGN_OR_RETURN(registry::FetchedManifest fetched,
+                      connection->client->GetManifest(parsed.digest ? parsed.digest->ToString() : parsed.tag));
+  if (!image::IsManifestMediaType(fetched.media_type)) {
+    return InvalidArgument(parsed.ToString() + " is not a mybuild cache (a " + fetched.media_type + ")");
+  }
+  MB_ASSIGN_OR_RETURN(image::Manifest manifest, image::ParseManifest(fetched.bytes));
+  if (manifest.config.media_type != worker::kCacheRecordsMediaType) {
+    return InvalidArgument(parsed.ToString() + " is not a mybuild cache (its config is a " +
+                           manifest.config.media_type + ")");
+  }
+  if (manifest.config.size < 0 || static_cast<uint64_t>(manifest.config.size) > image::kMaxJsonBytes) {
+    return ResourceExhausted(parsed.ToString() + ": cache records of " + std::to_string(manifest.config.size) +
+                             " bytes");
+  }
+  MB_RETURN_IF_ERROR(connection->client->FetchBlob(manifest.config, blobs).status());
+  MB_RETURN_IF_ERROR(blobs.Put(fetched.bytes, fetched.digest).status());
+  MB_ASSIGN_OR_RETURN(auto records, worker::LoadCacheRecords(blobs, fetched.digest));
+  auto transfer = std::make_shared<std::mutex>();
+  return worker::ImportedCache{
+      parsed.ToString(), std::move(records), [connection, transfer, &blobs](const worker::LayerRef& layer) {
+        std::lock_guard<std::mutex> lock(*transfer);
+        image::Descriptor descriptor{layer.media_type, layer.digest, static_cast<int64_t>(layer.size), {}, {}, {}};
+        return connection->client->FetchBlob(descriptor, blobs).status();
+      }};
 }
 
 StatusOr<Digest> PullForBuild(const cache::BlobStore& blobs, image::ImageStore& images, const std::string& name) {

@@ -14,6 +14,7 @@
 #include "src/image/image_store.h"
 #include "src/registry/pull.h"
 #include "src/registry/push.h"
+#include "src/worker/imported_cache_index.h"
 
 namespace mybuild::cli {
 
@@ -31,6 +32,12 @@ StatusOr<registry::PulledImage> PullReference(const cache::BlobStore& blobs, con
 // Pushes the stored manifest `manifest` (and its blobs) to the registry as `name` (NAME[:TAG]).
 StatusOr<registry::PushedImage> PushToReference(const cache::BlobStore& blobs, const Digest& manifest,
                                                 const std::string& name, const RegistryAccess& access);
+
+// A build cache kept in a registry (`--cache-from type=registry,ref=…`, worker/cache_layout.h): its
+// manifest and records are fetched into `blobs` now (verified); its layers when a step hits, through a
+// connection kept open (one transfer at a time). kInvalidArgument when `reference` is not a mybuild cache.
+StatusOr<worker::ImportedCache> ImportRegistryCache(const cache::BlobStore& blobs, const std::string& reference,
+                                                    const RegistryAccess& access);
 
 // For FROM (and COPY --from) of an image not in the store: pulls `name` (normalised), tags it in
 // `images` and returns its manifest digest. Progress goes to stderr. A pulled image is only a base: it

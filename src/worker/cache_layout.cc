@@ -55,30 +55,54 @@ StatusOr<std::map<Digest, SnapshotResult>> ParseRecords(std::string_view text) {
 
 }  // namespace
 
-Status WriteCacheLayout(const std::filesystem::path& dir, const cache::BlobStore& blobs,
-                        std::span<const CacheRecord> records) {
-  MB_ASSIGN_OR_RETURN(cache::BlobStore out, cache::BlobStore::Open(dir));
+StatusOr<StoredCache> StoreCacheManifest(const cache::BlobStore& blobs, std::span<const CacheRecord> records) {
+  StoredCache stored;
   image::Manifest manifest;
   std::set<Digest> seen;
   for (const CacheRecord& record : records) {
     for (const LayerRef& layer : record.result.layers) {
       if (!seen.insert(layer.digest).second) continue;
-      Status copied = out.CopyFrom(blobs, layer.digest);
-      if (!copied.ok()) return copied.WithContext("exporting layer " + layer.digest.ToString());
+      if (!blobs.Has(layer.digest)) return NotFound("cached layer " + layer.digest.ToString() + " is not in the store");
       manifest.layers.push_back(
           image::Descriptor{layer.media_type, layer.digest, static_cast<int64_t>(layer.size), {}, {}, {}});
+      stored.layers.push_back(layer.digest);
     }
   }
-  const std::string records_json = SerializeRecords(records);
-  MB_ASSIGN_OR_RETURN(cache::BlobInfo config, out.Put(records_json));
+  MB_ASSIGN_OR_RETURN(cache::BlobInfo config, blobs.Put(SerializeRecords(records)));
+  stored.records = config.digest;
   manifest.config = image::Descriptor{std::string(kCacheRecordsMediaType), config.digest,
                                       static_cast<int64_t>(config.size), {}, {}, {}};
-  const std::string manifest_json = image::Serialize(manifest);
-  MB_ASSIGN_OR_RETURN(cache::BlobInfo stored, out.Put(manifest_json));
+  MB_ASSIGN_OR_RETURN(cache::BlobInfo written, blobs.Put(image::Serialize(manifest)));
+  stored.manifest = written.digest;
+  return stored;
+}
 
+StatusOr<std::map<Digest, SnapshotResult>> LoadCacheRecords(const cache::BlobStore& blobs, const Digest& manifest) {
+  MB_ASSIGN_OR_RETURN(std::string manifest_text, blobs.ReadAll(manifest, image::kMaxJsonBytes));
+  MB_ASSIGN_OR_RETURN(image::Manifest parsed, image::ParseManifest(manifest_text));
+  if (parsed.config.media_type != kCacheRecordsMediaType) {
+    return InvalidArgument("manifest " + manifest.ToString() + " is not a mybuild cache (config media type \"" +
+                           parsed.config.media_type + "\")");
+  }
+  MB_ASSIGN_OR_RETURN(std::string records_text, blobs.ReadAll(parsed.config.digest, image::kMaxJsonBytes));
+  return ParseRecords(records_text);
+}
+
+Status WriteCacheLayout(const std::filesystem::path& dir, const cache::BlobStore& blobs,
+                        std::span<const CacheRecord> records) {
+  MB_ASSIGN_OR_RETURN(StoredCache stored, StoreCacheManifest(blobs, records));
+  MB_ASSIGN_OR_RETURN(cache::BlobStore out, cache::BlobStore::Open(dir));
+  std::vector<Digest> copies = stored.layers;
+  copies.push_back(stored.records);
+  copies.push_back(stored.manifest);
+  for (const Digest& digest : copies) {
+    Status copied = out.CopyFrom(blobs, digest);
+    if (!copied.ok()) return copied.WithContext("exporting blob " + digest.ToString());
+  }
+  MB_ASSIGN_OR_RETURN(uint64_t manifest_size, out.Size(stored.manifest));
   image::Index index;
-  index.manifests.push_back(image::Descriptor{std::string(image::media_type::kOciManifest), stored.digest,
-                                              static_cast<int64_t>(stored.size),
+  index.manifests.push_back(image::Descriptor{std::string(image::media_type::kOciManifest), stored.manifest,
+                                              static_cast<int64_t>(manifest_size),
                                               {{std::string(image::kRefNameAnnotation), std::string(kCacheRefName)}},
                                               {}, {}});
   MB_RETURN_IF_ERROR(WriteFileAtomically(dir / "oci-layout", kOciLayout));
@@ -100,14 +124,7 @@ StatusOr<CacheLayout> ReadCacheLayout(const std::filesystem::path& dir) {
     return NotFound((dir / "index.json").string() + " names no \"" + std::string(kCacheRefName) + "\" manifest");
   }
   MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::OpenExisting(dir));
-  MB_ASSIGN_OR_RETURN(std::string manifest_text, blobs.ReadAll(entry->digest, image::kMaxJsonBytes));
-  MB_ASSIGN_OR_RETURN(image::Manifest manifest, image::ParseManifest(manifest_text));
-  if (manifest.config.media_type != kCacheRecordsMediaType) {
-    return InvalidArgument("the manifest in " + dir.string() + " is not a mybuild cache (config media type \"" +
-                           manifest.config.media_type + "\")");
-  }
-  MB_ASSIGN_OR_RETURN(std::string records_text, blobs.ReadAll(manifest.config.digest, image::kMaxJsonBytes));
-  MB_ASSIGN_OR_RETURN(auto records, ParseRecords(records_text));
+  MB_ASSIGN_OR_RETURN(auto records, LoadCacheRecords(blobs, entry->digest));
   return CacheLayout{std::move(blobs), std::move(records)};
 }
 

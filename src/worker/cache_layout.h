@@ -21,6 +21,7 @@
 #include <map>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "cache/blob_store.h"
 #include "src/base/digest.h"
@@ -36,6 +37,22 @@ struct CacheRecord {
   Digest key;
   SnapshotResult result;
 };
+
+// The cache artifact of `records` as stored in a blob store: its manifest, its records blob and its
+// layers (in manifest order).
+struct StoredCache {
+  Digest manifest;
+  Digest records;
+  std::vector<Digest> layers;
+};
+
+// Stores the records blob and the manifest of `records` in `blobs`, which holds their layers already
+// (e.g. the root's store, before the artifact is pushed to a registry).
+StatusOr<StoredCache> StoreCacheManifest(const cache::BlobStore& blobs, std::span<const CacheRecord> records);
+
+// Reads a cache manifest and its records from `blobs` (each ≤ 4 MiB and verified); kInvalidArgument when
+// the manifest is not a mybuild cache.
+StatusOr<std::map<Digest, SnapshotResult>> LoadCacheRecords(const cache::BlobStore& blobs, const Digest& manifest);
 
 // Writes `records` (their layer blobs copied from `blobs`) as the cache in `dir`, creating it if needed.
 Status WriteCacheLayout(const std::filesystem::path& dir, const cache::BlobStore& blobs,

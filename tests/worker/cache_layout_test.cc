@@ -14,7 +14,8 @@ namespace {
 
 LayerRef StoreLayer(const cache::BlobStore& blobs, const std::string& bytes) {
   cache::BlobInfo info = *blobs.Put(bytes);
-  return LayerRef{info.digest, Digest::Of("diff " + bytes), "application/vnd.oci.image.layer.v1.tar+gzip", info.size};
+  // Uncompressed: the diff_id is the blob's own digest.
+  return LayerRef{info.digest, info.digest, "application/vnd.oci.image.layer.v1.tar", info.size};
 }
 
 struct Fixture {
@@ -28,6 +29,20 @@ struct Fixture {
       {key_b, SnapshotResult{"step-b", {base, step}, 0, 1700000002}},
       {key_a, SnapshotResult{"step-a", {base}, 0, 1700000001}},
   };
+};
+
+// A root (blob store + index) importing the cache written in `cache`.
+struct Importer {
+  Importer(const Fixture& f, const std::filesystem::path& cache)
+      : root(*cache::BlobStore::Open(f.dir.path() / "root")), index(local, root, Imports(cache, root)) {}
+  static std::vector<ImportedCache> Imports(const std::filesystem::path& cache, const cache::BlobStore& root) {
+    std::vector<ImportedCache> imported;
+    imported.push_back(ImportFromLayout(*ReadCacheLayout(cache), cache, root));
+    return imported;
+  }
+  cache::BlobStore root;
+  solver::InMemoryCacheIndex local;
+  ImportedCacheIndex index;
 };
 
 TEST_CASE("cache layout: written records read back portable, with their blobs") {
@@ -69,11 +84,10 @@ TEST_CASE("imported cache index: local records first, imported hits copied in an
   Fixture f;
   const std::filesystem::path cache = f.dir.path() / "cache";
   REQUIRE(WriteCacheLayout(cache, f.built, f.records).ok());
-  cache::BlobStore root = *cache::BlobStore::Open(f.dir.path() / "root");
-  solver::InMemoryCacheIndex local;
-  std::vector<CacheLayout> imported;
-  imported.push_back(*ReadCacheLayout(cache));
-  ImportedCacheIndex index(local, root, std::move(imported));
+  Importer importer(f, cache);
+  cache::BlobStore& root = importer.root;
+  solver::InMemoryCacheIndex& local = importer.local;
+  ImportedCacheIndex& index = importer.index;
 
   CHECK_FALSE(index.Lookup(Digest::Of("unknown"))->has_value());
   StatusOr<std::optional<solver::StepResult>> hit = index.Lookup(f.key_b);
@@ -92,20 +106,32 @@ TEST_CASE("imported cache index: local records first, imported hits copied in an
   CHECK(DecodeResult(**index.Lookup(f.key_a))->layers == std::vector<LayerRef>{f.base});
 }
 
+TEST_CASE("imported cache index: a record claiming another diff_id is a miss") {
+  Fixture f;
+  f.records[0].result.layers[1].diff_id = f.base.diff_id;  // would reuse the base's unpacked snapshot
+  const std::filesystem::path cache = f.dir.path() / "cache";
+  REQUIRE(WriteCacheLayout(cache, f.built, f.records).ok());
+  Importer importer(f, cache);
+  cache::BlobStore& root = importer.root;
+  solver::InMemoryCacheIndex& local = importer.local;
+  ImportedCacheIndex& index = importer.index;
+  CHECK_FALSE(index.Lookup(f.key_b)->has_value());
+  CHECK(local.size() == 0);
+  CHECK(index.Lookup(f.key_a)->has_value());  // the base layer's own claim is right
+}
+
 TEST_CASE("imported cache index: a damaged layer makes a miss and copies nothing") {
   Fixture f;
   const std::filesystem::path cache = f.dir.path() / "cache";
   REQUIRE(WriteCacheLayout(cache, f.built, f.records).ok());
-  CacheLayout layout = *ReadCacheLayout(cache);
-  const std::filesystem::path step_blob = layout.blobs.BlobPath(f.step.digest);
+  const std::filesystem::path step_blob = cache / "blobs" / "sha256" / f.step.digest.hex();
   std::filesystem::permissions(step_blob, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
   REQUIRE(WriteFileAtomically(step_blob, "step layeR").ok());
 
-  cache::BlobStore root = *cache::BlobStore::Open(f.dir.path() / "root");
-  solver::InMemoryCacheIndex local;
-  std::vector<CacheLayout> imported;
-  imported.push_back(std::move(layout));
-  ImportedCacheIndex index(local, root, std::move(imported));
+  Importer importer(f, cache);
+  cache::BlobStore& root = importer.root;
+  solver::InMemoryCacheIndex& local = importer.local;
+  ImportedCacheIndex& index = importer.index;
   StatusOr<std::optional<solver::StepResult>> hit = index.Lookup(f.key_b);
   REQUIRE(hit.ok());
   CHECK_FALSE(hit->has_value());
