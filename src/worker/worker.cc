@@ -19,6 +19,7 @@
 #include "src/image/snapshot_layer.h"
 #include "src/worker/image_unpack.h"
 #include "src/worker/mounted_snapshot.h"
+#include "src/worker/run_secrets.h"
 #include "src/worker/step_result.h"
 
 namespace mybuild::worker {
@@ -459,7 +460,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
       }
       case graph::MountType::kSecret:
       case graph::MountType::kSsh:
-        if (mount.required) return Unimplemented("RUN --mount=type=secret/ssh is not supported yet");
+        MB_RETURN_IF_ERROR(AddSecretMount(mount, options_.run_secrets, spec));
         continue;
     }
     spec.extra_mounts.push_back(std::move(out));
