@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -400,7 +401,9 @@ Status ValidateExecSpec(const ExecSpec& spec) {
                                std::to_string(kMaxFileMountBytes) + " bytes");
       }
       if (mount.file_mode > 07777) {
-        return InvalidArgument("file mode " + std::to_string(mount.file_mode) + " for " + target + " is not a mode");
+        char mode[16];
+        std::snprintf(mode, sizeof mode, "%o", mount.file_mode);
+        return InvalidArgument("file mode " + std::string(mode) + " for " + target + " is not a mode (07777 at most)");
       }
       if (mount.file_uid == kInvalidId || mount.file_gid == kInvalidId) {
         return InvalidArgument("uid/gid 4294967295 of the file mounted at " + target + " is not a valid id");

@@ -37,18 +37,31 @@ assert_eq "$(printf 'skipped\nunset')" "$(cat "$rootfs/optional")" "a secret not
 [ ! -e "$rootfs/run" ] && [ ! -e "$rootfs/etc/app" ] || fail "mount targets created for secrets are not in the image"
 pass "mount targets created for secrets (/run/secrets, /etc/app) are not in the image"
 
-# The bytes occur nowhere in the output: not in the archive, not in any (decompressed) blob.
-if grep -a -F -q "$marker" "$E2E_WORK/sec.tar"; then fail "the secret's bytes are in the OCI archive"; fi
-for blob in "$(oci_dir sec)"/blobs/sha256/*; do
-  if gzip -t "$blob" 2>/dev/null; then gzip -dc "$blob" >blob.raw; else cp "$blob" blob.raw; fi
-  if grep -a -F -q "$marker" blob.raw; then fail "the secret's bytes are in blob $(basename "$blob")"; fi
-done
-pass "the secret's bytes occur in no blob (layers, config with its history, manifest) of the output"
-for layer in $(layer_blobs sec | tail -n 5); do
-  names=$(tar -tzf "$layer")
-  if grep -Eq '^(\./)?(run|etc/app)(/|$)' <<<"$names"; then fail "a RUN layer has a secret mount point: $names"; fi
-done
-pass "no RUN layer holds /run, /run/secrets or /etc/app (created only as mount points)"
+# assert_no_secret TAG WHAT: the bytes occur nowhere in the output (not in the archive, not in any
+# decompressed blob: layers, config with its history, manifest) and no RUN layer holds a mount point.
+assert_no_secret() {
+  local tag=$1 blob layer names
+  if grep -a -F -q "$marker" "$E2E_WORK/$tag.tar"; then fail "$2: the secret's bytes are in the OCI archive"; fi
+  for blob in "$(oci_dir "$tag")"/blobs/sha256/*; do
+    if gzip -t "$blob" 2>/dev/null; then gzip -dc "$blob" >blob.raw; else cp "$blob" blob.raw; fi
+    if grep -a -F -q "$marker" blob.raw; then fail "$2: the secret's bytes are in blob $(basename "$blob")"; fi
+  done
+  pass "$2: the secret's bytes occur in no blob (layers, config with its history, manifest)"
+  for layer in $(layer_blobs "$tag" | tail -n 5); do
+    names=$(tar -tzf "$layer")
+    if grep -Eq '^(\./)?(run|etc/app)(/|$)' <<<"$names"; then fail "$2: a RUN layer has a mount point: $names"; fi
+  done
+  pass "$2: no RUN layer holds /run, /run/secrets or /etc/app (created only as mount points)"
+}
+assert_no_secret sec "overlay snapshots"
+# The copying snapshotter, in its own root (a root keeps one snapshotter).
+(
+  export MYBUILD_ROOT="$E2E_WORK/root-native"
+  import_busybox run-base:latest
+  build_oci sec-native "$ctx" --secret id=tok,src=secret.txt --snapshotter native >/dev/null
+  assert_eq "$(sha secret.txt)" "$(cat "$(unpack sec-native)/rootfs/tok.sha")" "copying snapshots: RUN reads the secret"
+  assert_no_secret sec-native "copying snapshots"
+)
 if grep -a -F -q "$marker" "$E2E_WORK/sec.log"; then fail "the secret's bytes are in the build log"; fi
 pass "the secret's bytes are not in the build log"
 assert_root_clean "no mount or active snapshot is left after a build with secrets"
