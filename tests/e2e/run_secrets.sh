@@ -82,6 +82,7 @@ log=$(cat "$E2E_WORK/failed.log")
 assert_contains "$log" "required.Dockerfile:2:1" "a missing required secret is reported at its RUN (line:column)"
 assert_contains "$log" 'secret "missing" is required' "the error names the secret"
 assert_contains "$log" "--secret id=missing,src=FILE" "the error says how to provide it"
+assert_root_clean "a failed build with a missing secret leaves the root clean"
 
 # Flag errors name the flag.
 build_fails --secret src=secret.txt "$ctx"
