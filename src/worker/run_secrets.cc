@@ -48,7 +48,8 @@ Status AddSecret(const graph::Mount& mount, const RunSecrets& secrets, executor:
   return Status::Ok();
 }
 
-Status AddSsh(const graph::Mount& mount, const RunSecrets& secrets, executor::ExecSpec& spec) {
+Status AddSsh(const graph::Mount& mount, const RunSecrets& secrets, const SshSocketFor& socket_for,
+              executor::ExecSpec& spec) {
   // Like BuildKit, whether or not the agent was given (the variable is part of what the RUN sees).
   if (!HasEnv(spec.env, "SSH_AUTH_SOCK")) SetEnv(spec.env, "SSH_AUTH_SOCK", mount.target);
   const std::string id = mount.secret_id.empty() ? "default" : mount.secret_id;
@@ -61,10 +62,10 @@ Status AddSsh(const graph::Mount& mount, const RunSecrets& secrets, executor::Ex
   }
   executor::Mount out;
   out.type = executor::Mount::Type::kBind;
-  out.source = found->second;
+  MB_ASSIGN_OR_RETURN(out.source, socket_for(mount, found->second));
   out.target = mount.target;
   // Always read-only, even for `rw`: connect() works through a read-only bind, and a writable one would let
-  // the RUN chmod or chown the host's socket.
+  // the RUN chmod or chown the socket.
   out.read_only = true;
   spec.extra_mounts.push_back(std::move(out));
   return Status::Ok();
@@ -72,9 +73,10 @@ Status AddSsh(const graph::Mount& mount, const RunSecrets& secrets, executor::Ex
 
 }  // namespace
 
-Status AddSecretMount(const graph::Mount& mount, const RunSecrets& secrets, executor::ExecSpec& spec) {
+Status AddSecretMount(const graph::Mount& mount, const RunSecrets& secrets, const SshSocketFor& socket_for,
+                      executor::ExecSpec& spec) {
   if (mount.type == graph::MountType::kSecret) return AddSecret(mount, secrets, spec);
-  if (mount.type == graph::MountType::kSsh) return AddSsh(mount, secrets, spec);
+  if (mount.type == graph::MountType::kSsh) return AddSsh(mount, secrets, socket_for, spec);
   return Status::Ok();
 }
 

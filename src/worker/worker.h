@@ -12,7 +12,8 @@
 //                        pending layers into chain snapshots "layer-<chainID>", as for image layers
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
 //                        (minus the executor's mount targets) written as one layer; RUN --mount=type=secret
-//                        and type=ssh take what WorkerOptions::run_secrets holds (run_secrets.h)
+//                        and type=ssh take what WorkerOptions::run_secrets holds (run_secrets.h; each ssh
+//                        mount gets its own relay socket, ssh_forwarder.h)
 // Every step's result (step_result.h) lists the whole layer chain, so the exporter needs only the
 // target's. Snapshots of steps are named "step-<cache key hex>"; a cached step is reused when its layer
 // blobs exist (CanReuse), and its snapshot, if gone, is made again from them when needed.

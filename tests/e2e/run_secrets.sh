@@ -100,12 +100,17 @@ agent_pid=$!
 trap 'kill "$agent_pid" 2>/dev/null || true; cleanup_e2e' EXIT
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 [ -S "$sock" ] || fail "the test agent socket did not appear"
-build_oci ssh "$ctx" -f "$ctx/ssh.Dockerfile" --ssh "default=$sock" >/dev/null
-assert_eq "/run/buildkit/ssh_agent.0" "$(cat "$(unpack ssh)/rootfs/ssh-sock")" \
-  "--ssh default=SOCKET: the socket is in the RUN and SSH_AUTH_SOCK names it"
+build_oci ssh "$ctx" -f "$ctx/ssh.Dockerfile" --ssh "default=$sock" --ssh "other=$sock" >/dev/null
+ssh_root=$(unpack ssh)/rootfs
+assert_eq "/run/buildkit/ssh_agent.0" "$(cat "$ssh_root/ssh-sock")" \
+  "--ssh default=SOCKET: a socket is in the RUN and SSH_AUTH_SOCK names it"
+assert_eq "600 0:0" "$(cat "$ssh_root/ssh-stat")" "the RUN's agent socket is 0600 root:root by default (not the host's)"
+assert_eq "660 1000:50" "$(cat "$ssh_root/ssh-stat-custom")" "uid, gid and mode of an ssh mount are honoured"
+assert_eq "/tmp/agent.sock" "$(cat "$ssh_root/ssh-sock-custom")" "SSH_AUTH_SOCK names the first ssh mount's target"
 if grep -Eq '^(\./)?run(/|$)' <<<"$(last_layer_names ssh)"; then fail "the ssh mount point is in the layer"; fi
 pass "the ssh mount point is not in the layer"
-SSH_AUTH_SOCK="$sock" build_oci ssh-env "$ctx" -f "$ctx/ssh.Dockerfile" --ssh default --no-cache >/dev/null
+SSH_AUTH_SOCK="$sock" build_oci ssh-env "$ctx" -f "$ctx/ssh.Dockerfile" --ssh default --ssh "other=$sock" \
+  --no-cache >/dev/null
 pass "--ssh default uses \$SSH_AUTH_SOCK"
 # (--no-cache: like BuildKit, a cached step does not look for its secrets or agents again.)
 build_fails -f "$ctx/ssh.Dockerfile" --no-cache "$ctx"

@@ -25,6 +25,13 @@ graph::Mount Ssh(const std::string& target) {
   return mount;
 }
 
+// Stands in for the worker's SshForwarder: the relay socket for an agent at A is "/relay" + A.
+SshSocketFor FakeSockets() {
+  return [](const graph::Mount& mount, const std::filesystem::path& agent) -> StatusOr<std::filesystem::path> {
+    return std::filesystem::path("/relay" + agent.string());
+  };
+}
+
 RunSecrets Given() {
   RunSecrets secrets;
   secrets.secrets["tok"] = "s3cr3t";
@@ -38,7 +45,7 @@ TEST_CASE("a given secret becomes a read-only file mount with its mode and owner
   mount.mode = 0440;
   mount.uid = 1000;
   mount.gid = 50;
-  REQUIRE(AddSecretMount(mount, Given(), spec).ok());
+  REQUIRE(AddSecretMount(mount, Given(), FakeSockets(), spec).ok());
   REQUIRE(spec.extra_mounts.size() == 1);
   const executor::Mount& out = spec.extra_mounts[0];
   CHECK(out.type == executor::Mount::Type::kFile);
@@ -56,34 +63,34 @@ TEST_CASE("secret env=: the variable only (no target) or both, replacing an exis
   spec.env = {"PATH=/bin", "TOKEN=old"};
   graph::Mount env_only = Secret("tok", "");
   env_only.env = "TOKEN";
-  REQUIRE(AddSecretMount(env_only, Given(), spec).ok());
+  REQUIRE(AddSecretMount(env_only, Given(), FakeSockets(), spec).ok());
   CHECK(spec.extra_mounts.empty());
   CHECK(spec.env == std::vector<std::string>{"PATH=/bin", "TOKEN=s3cr3t"});
 
   executor::ExecSpec both;
   graph::Mount with_target = Secret("tok", "/run/secrets/tok");
   with_target.env = "TOKEN";
-  REQUIRE(AddSecretMount(with_target, Given(), both).ok());
+  REQUIRE(AddSecretMount(with_target, Given(), FakeSockets(), both).ok());
   CHECK(both.extra_mounts.size() == 1);
   CHECK(both.env == std::vector<std::string>{"TOKEN=s3cr3t"});
 
   RunSecrets nul;
   nul.secrets["tok"] = std::string("a\0b", 3);
   executor::ExecSpec refused;
-  CHECK(AddSecretMount(env_only, nul, refused).code() == StatusCode::kInvalidArgument);
+  CHECK(AddSecretMount(env_only, nul, FakeSockets(), refused).code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("a secret that was not given: skipped, or an error naming the id and the flag when required") {
   executor::ExecSpec spec;
   graph::Mount optional = Secret("other", "/run/secrets/other");
   optional.env = "OTHER";
-  REQUIRE(AddSecretMount(optional, Given(), spec).ok());
+  REQUIRE(AddSecretMount(optional, Given(), FakeSockets(), spec).ok());
   CHECK(spec.extra_mounts.empty());
   CHECK(spec.env.empty());
 
   graph::Mount required = optional;
   required.required = true;
-  Status status = AddSecretMount(required, Given(), spec);
+  Status status = AddSecretMount(required, Given(), FakeSockets(), spec);
   CHECK(status.code() == StatusCode::kFailedPrecondition);
   CHECK(status.message().find("secret \"other\" is required") != std::string::npos);
   CHECK(status.message().find("--secret id=other,src=FILE") != std::string::npos);
@@ -91,28 +98,28 @@ TEST_CASE("a secret that was not given: skipped, or an error naming the id and t
 
 TEST_CASE("ssh: the agent socket is bound at the target and SSH_AUTH_SOCK points at the first ssh mount") {
   executor::ExecSpec spec;
-  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.0"), Given(), spec).ok());
-  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.1"), Given(), spec).ok());
+  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.0"), Given(), FakeSockets(), spec).ok());
+  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.1"), Given(), FakeSockets(), spec).ok());
   REQUIRE(spec.extra_mounts.size() == 2);
   CHECK(spec.extra_mounts[0].type == executor::Mount::Type::kBind);
-  CHECK(spec.extra_mounts[0].source == "/tmp/agent.sock");
+  CHECK(spec.extra_mounts[0].source == "/relay/tmp/agent.sock");  // the relay, never the agent's own socket
   CHECK(spec.extra_mounts[0].target == "/run/buildkit/ssh_agent.0");
   CHECK(spec.extra_mounts[0].read_only);
   CHECK(spec.env == std::vector<std::string>{"SSH_AUTH_SOCK=/run/buildkit/ssh_agent.0"});
 
   executor::ExecSpec preset;
   preset.env = {"SSH_AUTH_SOCK=/mine"};
-  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.0"), Given(), preset).ok());
+  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.0"), Given(), FakeSockets(), preset).ok());
   CHECK(preset.env == std::vector<std::string>{"SSH_AUTH_SOCK=/mine"});
 }
 
 TEST_CASE("ssh without --ssh: skipped, or an error naming the id and the flag when required") {
   executor::ExecSpec spec;
-  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.0"), RunSecrets{}, spec).ok());
+  REQUIRE(AddSecretMount(Ssh("/run/buildkit/ssh_agent.0"), RunSecrets{}, FakeSockets(), spec).ok());
   CHECK(spec.extra_mounts.empty());
   graph::Mount required = Ssh("/run/buildkit/ssh_agent.0");
   required.required = true;
-  Status status = AddSecretMount(required, RunSecrets{}, spec);
+  Status status = AddSecretMount(required, RunSecrets{}, FakeSockets(), spec);
   CHECK(status.code() == StatusCode::kFailedPrecondition);
   CHECK(status.message().find("ssh agent \"default\" is required") != std::string::npos);
   CHECK(status.message().find("--ssh default") != std::string::npos);
@@ -123,7 +130,7 @@ TEST_CASE("other mount types are left alone") {
   graph::Mount cache;
   cache.type = graph::MountType::kCache;
   cache.target = "/c";
-  REQUIRE(AddSecretMount(cache, Given(), spec).ok());
+  REQUIRE(AddSecretMount(cache, Given(), FakeSockets(), spec).ok());
   CHECK(spec.extra_mounts.empty());
 }
 
