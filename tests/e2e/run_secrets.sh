@@ -2,7 +2,8 @@
 # RUN --mount=type=secret and type=ssh with --secret and --ssh: the secret reaches the RUN (file with its
 # mode and owner, or env var) and nowhere else (not in any layer, the config, the history or the log; no
 # mount-point stubs in the layer); a missing required secret or agent is an error with the Dockerfile
-# location; changing a secret's content keeps the step cached; an agent socket is bound and SSH_AUTH_SOCK set.
+# location; changing a secret's content keeps the step cached; an ssh mount is a relay socket with the
+# mount's mode and owner, SSH_AUTH_SOCK names it, and a static client in the RUN reaches the (python3) agent.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/run.bash"
 source "$(dirname "$MYBUILD_E2E_LIB")/solver.bash"
@@ -91,11 +92,14 @@ assert_contains "$(cat "$E2E_WORK/failed.log")" '--secret "src=secret.txt": id=I
 
 # ssh: a real listening unix socket (python3) bound into the RUN, SSH_AUTH_SOCK pointing at it.
 sock="$E2E_WORK/agent.sock"
-python3 -c 'import socket, sys, time
+python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
-s.listen(1)
-time.sleep(600)' "$sock" &
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"agent:" + c.recv(256))
+    c.close()' "$sock" &
 agent_pid=$!
 trap 'kill "$agent_pid" 2>/dev/null || true; cleanup_e2e' EXIT
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
@@ -120,3 +124,47 @@ assert_contains "$log" "--ssh default" "the error says how to provide the agent"
 printf 'not a key\n' >id_test
 build_fails -f "$ctx/ssh.Dockerfile" --ssh "default=$E2E_WORK/id_test" "$ctx"
 assert_contains "$(cat "$E2E_WORK/failed.log")" "forwarding key files is not supported" "key files are refused"
+
+# A real round trip through the relay, as root and as a user the mount's uid lets in, with a static unix
+# socket client built here (busybox has none).
+if command -v cc >/dev/null && printf '#include <sys/socket.h>\nint main(void){return 0;}\n' >probe.c &&
+  cc -static -o probe probe.c 2>/dev/null; then
+  mkdir -p client
+  cat >client/uc.c <<'CEOF'
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+int main(int argc, char** argv) {
+  struct sockaddr_un address = {0};
+  address.sun_family = AF_UNIX;
+  strncpy(address.sun_path, argv[1], sizeof address.sun_path - 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  if (connect(fd, (struct sockaddr*)&address, sizeof address) < 0) { perror("connect"); return 1; }
+  if (write(fd, argv[2], strlen(argv[2])) < 0) return 1;
+  char buffer[256];
+  ssize_t n = read(fd, buffer, sizeof buffer);
+  if (n <= 0) return 2;
+  fwrite(buffer, 1, (size_t)n, stdout);
+  return 0;
+}
+CEOF
+  cc -static -O2 -o client/uc client/uc.c
+  cat >client/Dockerfile <<'CEOF'
+FROM run-base:latest
+COPY uc /uc
+RUN --mount=type=ssh,required /uc "$SSH_AUTH_SOCK" root >/root-reply
+USER 1000:1000
+RUN --mount=type=ssh,required,uid=1000 /uc "$SSH_AUTH_SOCK" user >/tmp/user-reply
+RUN --mount=type=ssh,required if /uc "$SSH_AUTH_SOCK" x 2>/tmp/default-user-error; then echo connected; else echo refused; fi >/tmp/default-user
+CEOF
+  build_oci relay client --ssh "default=$sock" >/dev/null
+  relay_root=$(unpack relay)/rootfs
+  assert_eq "agent:root" "$(cat "$relay_root/root-reply")" "a RUN talks to the agent through its relay socket"
+  assert_eq "agent:user" "$(cat "$relay_root/tmp/user-reply")" "a non-root RUN reaches the agent with uid= on the mount"
+  assert_eq "refused" "$(cat "$relay_root/tmp/default-user")" "without uid= the socket is root's 0600: a user is refused"
+  assert_contains "$(cat "$relay_root/tmp/default-user-error")" "Permission denied" "the refusal is the socket's permission"
+else
+  echo "skipped (part): no static C compiler to build a unix socket client for the relay round trip"
+fi
