@@ -22,9 +22,14 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
   command->add_flag("--no-cache", options->no_cache, "Do not use cache when building the image");
   command->add_option("--no-cache-filter", options->no_cache_filter, "Do not cache the named stages (repeatable)")
       ->delimiter(',');
-  command->add_option("--secret", options->secrets, "Secret to expose to the build (id=ID,src=PATH|env=VAR)");
-  command->add_option("--cache-from", options->cache_from, "Cache to import (type=local,src=DIR or type=registry,ref=NAME)");
-  command->add_option("--cache-to", options->cache_to, "Cache to export (type=local,dest=DIR or type=registry,ref=NAME; mode=min|max)");
+  command->add_option("--secret", options->secrets,
+                      "Secret to expose to RUN --mount=type=secret (id=ID[,src=PATH|env=VAR][,type=file|env])");
+  command->add_option("--ssh", options->ssh,
+                      "SSH agent socket to expose to RUN --mount=type=ssh (default|ID[=SOCKET]; default: $SSH_AUTH_SOCK)");
+  command->add_option("--cache-from", options->cache_from,
+                      "Cache to import (type=local,src=DIR or type=registry,ref=NAME)");
+  command->add_option("--cache-to", options->cache_to,
+                      "Cache to export (type=local,dest=DIR or type=registry,ref=NAME; mode=min|max)");
   command->add_option("--iidfile", options->iidfile, "Write the image ID to a file");
   command->add_option("--metadata-file", options->metadata_file, "Write build result metadata to a file");
   command->add_option("--network", options->network, "Networking mode for RUN instructions (default|host|none)");

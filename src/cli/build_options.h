@@ -18,7 +18,8 @@ struct BuildOptions {
   bool push = false;                     // --push (shorthand for -o type=registry)
   bool no_cache = false;
   std::vector<std::string> no_cache_filter;
-  std::vector<std::string> secrets;      // --secret id=…,src=…
+  std::vector<std::string> secrets;      // --secret id=…,src=… (secret_flags.h)
+  std::vector<std::string> ssh;          // --ssh default|ID[=SOCKET]
   std::vector<std::string> cache_from;
   std::vector<std::string> cache_to;
   std::string iidfile;

@@ -19,6 +19,7 @@
 #include "src/cli/image_config_conversion.h"
 #include "src/cli/output_spec.h"
 #include "src/cli/registry_access.h"
+#include "src/cli/secret_flags.h"
 #include "src/cli/store_access.h"
 #include "src/cli/store_base_resolver.h"
 #include "src/executor/namespace_executor.h"
@@ -115,6 +116,7 @@ struct BuildRequest {
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
   std::vector<CacheImportSpec> cache_from;
   std::vector<CacheExportSpec> cache_to;
+  worker::RunSecrets run_secrets;  // --secret, --ssh
 };
 
 StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
@@ -130,6 +132,7 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
     spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
   }
   MB_RETURN_IF_ERROR(frontend::ValidateInstructions(request.dockerfile));
+  MB_ASSIGN_OR_RETURN(request.run_secrets, LoadRunSecrets(options.secrets, options.ssh, ProcessEnvironment()));
   for (const std::string& text : options.outputs) {
     MB_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputSpec(text));
     request.outputs.push_back(std::move(output));
@@ -191,6 +194,7 @@ worker::WorkerOptions MakeWorkerOptions(const BuildRequest& request, const std::
   worker_options.context_dir = request.context;
   worker_options.scratch_dir = scratch / "work";
   worker_options.cache_mounts_dir = root / "cache-mounts";
+  worker_options.run_secrets = request.run_secrets;
   worker_options.layer_options.source_date_epoch = request.epoch;
   // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
   if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";

@@ -29,14 +29,26 @@
 namespace mybuild::executor {
 
 // An extra mount for the step (RUN --mount). Targets are absolute paths inside the container.
+//  - kBind: a host path the program owns (cache dir, context, a unix socket …) bound at the target;
+//  - kTmpfs: an empty tmpfs;
+//  - kFile: a read-only file holding `contents`, with `file_mode` and owner `file_uid`:`file_gid`, made on a
+//    tmpfs that exists only in the step's mount namespace (RUN --mount=type=secret): the bytes are never
+//    written to a disk, the rootfs or the host's mount table.
 struct Mount {
-  enum class Type { kBind, kTmpfs };
+  enum class Type { kBind, kTmpfs, kFile };
   Type type = Type::kBind;
-  std::filesystem::path source;  // kBind: a host path the program owns (cache dir, secret file, ...)
+  std::filesystem::path source;  // kBind: the host path
   std::string target;            // absolute, inside the container
   bool read_only = false;
   uint64_t tmpfs_size_bytes = 0;  // kTmpfs: 0 = the kernel default
+  std::string contents;           // kFile (at most kMaxFileMountBytes)
+  uint32_t file_mode = 0400;      // kFile: permission bits (07777 at most)
+  uint32_t file_uid = 0;
+  uint32_t file_gid = 0;
 };
+
+// The largest kFile mount (BuildKit's limit for a secret is 500 KiB).
+inline constexpr size_t kMaxFileMountBytes = 500 * 1024;
 
 struct ExecSpec {
   enum class Network { kHost, kNone };

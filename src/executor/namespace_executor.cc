@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -95,6 +96,9 @@ struct PreparedStep {
   std::string hostname_file;
   std::vector<std::string> mount_targets;  // container paths of the extra mounts
   std::vector<std::string> tmpfs_options;
+  std::string files_dir;                // kFile mounts: where init mounts their tmpfs (in its namespace)
+  std::string files_tmpfs_options;
+  std::vector<std::string> file_names;
   std::vector<PlanMount> mounts;
   std::vector<int> mount_tree_fds;
   SandboxPlan plan;
@@ -144,6 +148,8 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
 
   step.mount_targets.reserve(spec.extra_mounts.size());
   step.tmpfs_options.reserve(spec.extra_mounts.size());
+  step.file_names.reserve(spec.extra_mounts.size());
+  uint64_t file_bytes = 0;
   for (const Mount& mount : spec.extra_mounts) {
     MB_ASSIGN_OR_RETURN(std::string target, ContainerPath(mount.target, "a mount target", false));
     step.mount_targets.push_back(std::move(target));
@@ -155,6 +161,18 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
       step.tmpfs_options.push_back(mount.tmpfs_size_bytes == 0 ? "mode=1777"
                                                               : "mode=1777,size=" + std::to_string(mount.tmpfs_size_bytes));
       plan_mount.tmpfs_options = step.tmpfs_options.back().c_str();
+    } else if (mount.type == Mount::Type::kFile) {
+      plan_mount.is_file = true;
+      plan_mount.target_is_dir = false;
+      plan_mount.read_only = true;
+      plan_mount.contents = mount.contents.data();
+      plan_mount.content_size = mount.contents.size();
+      plan_mount.file_mode = static_cast<mode_t>(mount.file_mode);
+      plan_mount.file_uid = mount.file_uid;
+      plan_mount.file_gid = mount.file_gid;
+      step.file_names.push_back(std::to_string(step.file_names.size()));
+      plan_mount.file_name = step.file_names.back().c_str();
+      file_bytes += mount.contents.size() + 4096;  // tmpfs counts whole pages
     } else {
       plan_mount.source = mount.source.c_str();
       plan_mount.target_is_dir = std::filesystem::is_directory(mount.source);
@@ -162,6 +180,11 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
     step.mounts.push_back(plan_mount);
   }
   step.mount_tree_fds.assign(step.mounts.size(), -1);
+  if (!step.file_names.empty()) {
+    step.files_dir = (step.state->path() / "files").string();
+    if (mkdir(step.files_dir.c_str(), 0700) < 0) return ErrnoError("mkdir " + step.files_dir);
+    step.files_tmpfs_options = "mode=0700,size=" + std::to_string(file_bytes + 4096);
+  }
 
   SandboxPlan& plan = step.plan;
   plan.rootfs = step.rootfs.c_str();
@@ -178,6 +201,8 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   plan.resolv_conf = spec.resolv_conf ? step.resolv_conf.c_str() : nullptr;
   plan.hosts = spec.hosts ? step.hosts.c_str() : nullptr;
   plan.hostname_file = step.hostname_file.c_str();
+  plan.files_dir = step.files_dir.empty() ? nullptr : step.files_dir.c_str();
+  plan.files_tmpfs_options = step.files_tmpfs_options.c_str();
   plan.mounts = step.mounts.data();
   plan.mount_count = step.mounts.size();
   plan.mount_tree_fds = step.mount_tree_fds.data();
@@ -370,6 +395,20 @@ Status ValidateExecSpec(const ExecSpec& spec) {
   for (const Mount& mount : spec.extra_mounts) {
     MB_ASSIGN_OR_RETURN(std::string target, ContainerPath(mount.target, "a mount target", false));
     if (target == "/") return InvalidArgument("a mount target must not be the container's root");
+    if (mount.type == Mount::Type::kFile) {
+      if (mount.contents.size() > kMaxFileMountBytes) {
+        return InvalidArgument("the file mounted at " + target + " is larger than " +
+                               std::to_string(kMaxFileMountBytes) + " bytes");
+      }
+      if (mount.file_mode > 07777) {
+        char mode[16];
+        std::snprintf(mode, sizeof mode, "%o", mount.file_mode);
+        return InvalidArgument("file mode " + std::string(mode) + " for " + target + " is not a mode (07777 at most)");
+      }
+      if (mount.file_uid == kInvalidId || mount.file_gid == kInvalidId) {
+        return InvalidArgument("uid/gid 4294967295 of the file mounted at " + target + " is not a valid id");
+      }
+    }
     if (mount.type == Mount::Type::kBind) {
       struct stat st;
       if (mount.source.empty() || stat(mount.source.c_str(), &st) < 0) {

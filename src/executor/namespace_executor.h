@@ -20,8 +20,9 @@ namespace mybuild::executor {
 
 class NamespaceExecutor : public Executor {
  public:
-  // state_dir holds per-step temp directories (mode 0700) for the resolv.conf/hosts files; it must
-  // exist. Empty = $TMPDIR or /tmp.
+  // state_dir holds per-step temp directories (mode 0700) for the resolv.conf/hosts files and the
+  // (always empty, on the host) mount point of the step's tmpfs for kFile mounts; it must exist.
+  // Empty = $TMPDIR or /tmp.
   explicit NamespaceExecutor(std::filesystem::path state_dir = {}) : state_dir_(std::move(state_dir)) {}
 
   // Thread-safe: steps may run concurrently.

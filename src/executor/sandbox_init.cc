@@ -281,10 +281,48 @@ class SandboxInit {
     if (plan_.resolv_conf != nullptr) resolv_fd_ = CloneTree(plan_.resolv_conf, false, true);
     if (plan_.hosts != nullptr) hosts_fd_ = CloneTree(plan_.hosts, false, true);
     if (plan_.hostname_file != nullptr) hostname_fd_ = CloneTree(plan_.hostname_file, false, true);
+    MakeFiles();
     for (size_t i = 0; i < plan_.mount_count; ++i) {
       const PlanMount& mount = plan_.mounts[i];
-      plan_.mount_tree_fds[i] = mount.is_tmpfs ? -1 : CloneTree(mount.source, true, mount.read_only);
+      if (mount.is_tmpfs || mount.is_file) continue;
+      plan_.mount_tree_fds[i] = CloneTree(mount.source, true, mount.read_only);
     }
+  }
+
+  // File mounts (secrets): written on a tmpfs mounted over files_dir in this namespace only (the mounts
+  // are private by now, so the host never sees it), each file cloned into its own read-only bind tree to
+  // attach at its target later. pivot_root then detaches the tmpfs from view; the clones keep it alive
+  // until the namespace ends. Nothing is written to a disk.
+  void MakeFiles() {
+    if (plan_.files_dir == nullptr) return;
+    const SetupStep step = SetupStep::kCloneHostMounts;
+    if (SysMount("tmpfs", plan_.files_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, plan_.files_tmpfs_options) < 0) {
+      Fail(step, "mount(tmpfs)", plan_.files_dir);
+    }
+    int dir = open(plan_.files_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir < 0) Fail(step, "open", plan_.files_dir);
+    for (size_t i = 0; i < plan_.mount_count; ++i) {
+      const PlanMount& mount = plan_.mounts[i];
+      if (!mount.is_file) continue;
+      int fd = openat(dir, mount.file_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0) Fail(step, "openat", mount.file_name);
+      size_t done = 0;
+      while (done < mount.content_size) {
+        ssize_t n = write(fd, mount.contents + done, mount.content_size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) Fail(step, "write", mount.target);
+        done += static_cast<size_t>(n);
+      }
+      // chown before chmod: chown clears the set-id bits that chmod may have to set.
+      if (fchown(fd, mount.file_uid, mount.file_gid) < 0) Fail(step, "fchown", mount.target);
+      if (fchmod(fd, mount.file_mode) < 0) Fail(step, "fchmod", mount.target);
+      close(fd);
+      int tree = SysOpenTree(dir, mount.file_name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+      if (tree < 0) Fail(step, "open_tree", mount.target);
+      if (SysMountSetattr(tree, "", AT_EMPTY_PATH, kReadOnlyAttrs) < 0) Fail(step, "mount_setattr", mount.target);
+      plan_.mount_tree_fds[i] = tree;
+    }
+    close(dir);
   }
 
   void BindRootfs() {

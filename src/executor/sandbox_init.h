@@ -18,11 +18,18 @@ namespace mybuild::executor {
 
 struct PlanMount {
   bool is_tmpfs = false;
+  bool is_file = false;          // a file made on the step's private tmpfs (SandboxPlan::files_dir)
   const char* source = nullptr;  // bind: host path
   const char* target = nullptr;  // absolute container path
   bool target_is_dir = true;     // bind: what to create when the target is missing
   bool read_only = false;
   const char* tmpfs_options = nullptr;  // tmpfs: mount data, e.g. "size=1048576"
+  const char* contents = nullptr;       // file: its bytes
+  size_t content_size = 0;
+  mode_t file_mode = 0400;
+  uid_t file_uid = 0;
+  gid_t file_gid = 0;
+  const char* file_name = nullptr;      // file: its name in files_dir
 };
 
 // The standard device nodes bound from the host into the fresh /dev.
@@ -48,6 +55,10 @@ struct SandboxPlan {
   const char* resolv_conf = nullptr;  // host file to bind over /etc/resolv.conf, or null
   const char* hosts = nullptr;        // host file to bind over /etc/hosts, or null
   const char* hostname_file = nullptr;  // host file to bind over /etc/hostname, or null
+  // When a mount is_file: an empty host directory (inside the step's 0700 state directory) over which
+  // init mounts a tmpfs with these options, in its own mount namespace only, to make the files on.
+  const char* files_dir = nullptr;
+  const char* files_tmpfs_options = nullptr;
   const PlanMount* mounts = nullptr;
   size_t mount_count = 0;
   int* mount_tree_fds = nullptr;  // scratch array of mount_count entries, filled by the child

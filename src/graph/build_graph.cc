@@ -24,7 +24,9 @@ std::optional<std::string> CheckOpInputs(const Op& op, size_t input_count) {
         return "mount at " + mount.target + " names input " + std::to_string(*mount.source) + " of " +
                std::to_string(input_count);
       }
-      if (mount.target.empty()) return "a mount needs a target path";
+      // A secret exposed only as an environment variable (env=VAR) is the one mount without a path.
+      const bool env_only_secret = mount.type == MountType::kSecret && !mount.env.empty();
+      if (mount.target.empty() && !env_only_secret) return "a mount needs a target path";
     }
     return std::nullopt;
   }

@@ -117,6 +117,9 @@ void Encode(Encoder& e, const Mount& m) {
   if (m.type == MountType::kFile) {  // only for file mounts, so other definitions keep their digests
     e.Str("contents", m.contents);
   }
+  if (!m.env.empty()) {  // only when set, so definitions written before secret env= keep their digests
+    e.Str("env", m.env);
+  }
 }
 
 void Encode(Encoder& e, const ExecOp& op) {

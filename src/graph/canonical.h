@@ -8,7 +8,9 @@
 //   opt    u8 0 (absent) | u8 1 then the value
 //   field  str(field name) then the value
 //   struct str(type tag) then its fields, in the order written in canonical.cc (that order is part of
-//          the format: reordering or renaming a field changes every digest; bump kCanonicalVersion)
+//          the format: reordering or renaming a field changes every digest; bump kCanonicalVersion).
+//          Two mount fields come last and only when they apply, so that older definitions keep their
+//          digests: "contents" for file mounts, "env" when a secret sets it.
 // Type tags: "source.scratch", "source.image", "source.local", "exec", "mount", "file", "file.copy",
 // "file.mkdir", "file.mkfile", "platform". Fields marked "NOT hashed" in ops.h/build_graph.h are left out.
 //

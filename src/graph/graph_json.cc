@@ -76,13 +76,15 @@ json ToJson(const SourceOp& op) {
 }
 
 json ToJson(const Mount& m) {
-  return {{"type", MountTypeName(m.type)},   {"target", m.target},
-          {"source", OptionalToJson(m.source)}, {"source_path", m.source_path},
-          {"readonly", m.readonly},           {"cache_id", m.cache_id},
-          {"sharing", SharingName(m.sharing)}, {"secret_id", m.secret_id},
-          {"required", m.required},           {"mode", OptionalToJson(m.mode)},
-          {"uid", OptionalToJson(m.uid)},     {"gid", OptionalToJson(m.gid)},
-          {"size_bytes", m.size_bytes}};
+  json out = {{"type", MountTypeName(m.type)},      {"target", m.target},
+              {"source", OptionalToJson(m.source)}, {"source_path", m.source_path},
+              {"readonly", m.readonly},             {"cache_id", m.cache_id},
+              {"sharing", SharingName(m.sharing)},  {"secret_id", m.secret_id},
+              {"required", m.required},             {"mode", OptionalToJson(m.mode)},
+              {"uid", OptionalToJson(m.uid)},       {"gid", OptionalToJson(m.gid)},
+              {"size_bytes", m.size_bytes}};
+  if (!m.env.empty()) out["env"] = m.env;  // only when set, like its canonical form
+  return out;
 }
 
 json ToJson(const ExecOp& op) {

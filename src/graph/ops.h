@@ -88,6 +88,8 @@ struct Mount {
   std::optional<uint32_t> gid;
   uint64_t size_bytes = 0;             // tmpfs: size limit, 0 = default
   std::string contents;                // file: a read-only file with these bytes (a RUN heredoc script)
+  std::string env;                     // secret: also (or, without a target, only) expose it as this
+                                       // environment variable of the RUN
   bool operator==(const Mount&) const = default;
 };
 

@@ -168,6 +168,7 @@ class Lowering {
       lowered.mode = mount.mode;
       lowered.uid = mount.uid;
       lowered.gid = mount.gid;
+      if (mount.type == MountType::kSecret) lowered.env = mount.env;
       lowered.size_bytes = mount.size_bytes > 0 ? static_cast<uint64_t>(mount.size_bytes) : 0;
       bool has_source = mount.type == MountType::kBind || (mount.type == MountType::kCache && mount.from_given);
       if (has_source) {

@@ -19,6 +19,8 @@
 #include "src/image/snapshot_layer.h"
 #include "src/worker/image_unpack.h"
 #include "src/worker/mounted_snapshot.h"
+#include "src/worker/run_secrets.h"
+#include "src/worker/ssh_forwarder.h"
 #include "src/worker/step_result.h"
 
 namespace mybuild::worker {
@@ -397,6 +399,16 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   std::vector<MountedSnapshot> views;
   views.reserve(op.mounts.size());
   std::optional<TempDir> files_dir;
+  // RUN --mount=type=ssh: a relay per mount with the mount's owner and mode, alive until the RUN ends.
+  std::vector<std::unique_ptr<SshForwarder>> forwarders;
+  SshSocketFor socket_for = [&](const graph::Mount& mount,
+                                const std::filesystem::path& agent) -> StatusOr<std::filesystem::path> {
+    MB_ASSIGN_OR_RETURN(std::unique_ptr<SshForwarder> forwarder,
+                        SshForwarder::Start(agent, options_.scratch_dir, mount.uid.value_or(0), mount.gid.value_or(0),
+                                            mount.mode.value_or(0600)));
+    forwarders.push_back(std::move(forwarder));
+    return forwarders.back()->socket_path();
+  };
   for (const graph::Mount& mount : op.mounts) {
     executor::Mount out;
     out.target = mount.target;
@@ -454,7 +466,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
       }
       case graph::MountType::kSecret:
       case graph::MountType::kSsh:
-        if (mount.required) return Unimplemented("RUN --mount=type=secret/ssh is not supported yet");
+        MB_RETURN_IF_ERROR(AddSecretMount(mount, options_.run_secrets, socket_for, spec));
         continue;
     }
     spec.extra_mounts.push_back(std::move(out));
@@ -466,6 +478,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
     log.Write(std::string(line) + "\n");
   });
   MB_ASSIGN_OR_RETURN(executor::ExecResult exec, deps_.executor->Run(spec, sink, cancel));
+  forwarders.clear();  // the RUN is over: its ssh connections end
   if (!exec.success()) {
     std::string how = exec.signal != 0 ? "was killed by signal " + std::to_string(exec.signal)
                                        : "exited with code " + std::to_string(exec.exit_code);

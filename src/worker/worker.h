@@ -11,7 +11,9 @@
 //                        (SnapshotResult::pending): the first step that needs the filesystem unpacks the
 //                        pending layers into chain snapshots "layer-<chainID>", as for image layers
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
-//                        (minus the executor's mount targets) written as one layer
+//                        (minus the executor's mount targets) written as one layer; RUN --mount=type=secret
+//                        and type=ssh take what WorkerOptions::run_secrets holds (run_secrets.h; each ssh
+//                        mount gets its own relay socket, ssh_forwarder.h)
 // Every step's result (step_result.h) lists the whole layer chain, so the exporter needs only the
 // target's. Snapshots of steps are named "step-<cache key hex>"; a cached step is reused when its layer
 // blobs exist (CanReuse), and its snapshot, if gone, is made again from them when needed.
@@ -19,7 +21,8 @@
 // Cache keys (on top of the definition digest and the inputs' keys, see solver::CombineCacheKey):
 // COPY/ADD from the context add the content digest of exactly the selected sources (.dockerignore and
 // --exclude applied, stat cache consulted); ADD <url> without --checksum is never cached; image sources
-// are pinned by their manifest digest in the definition and are not cache candidates themselves.
+// are pinned by their manifest digest in the definition and are not cache candidates themselves. A secret's
+// content and an agent's socket are never in a key (only the mount spec is, in the definition).
 #ifndef MYBUILD_WORKER_WORKER_H_
 #define MYBUILD_WORKER_WORKER_H_
 
@@ -38,6 +41,7 @@
 #include "src/image/layer_writer.h"
 #include "src/solver/step_runner.h"
 #include "src/worker/mounted_snapshot.h"
+#include "src/worker/run_secrets.h"
 #include "src/worker/step_result.h"
 
 namespace mybuild::worker {
@@ -54,6 +58,7 @@ struct WorkerOptions {
   // its snapshot is made from the layer only when a later step needs the filesystem. Off: every COPY is
   // written into a snapshot and diffed (the same layer bytes, more disk writes).
   bool stream_copies = true;
+  RunSecrets run_secrets;  // --secret and --ssh: what RUN --mount=type=secret|ssh can use (run_secrets.h)
 };
 
 // The side effects the worker uses; all must outlive it.

@@ -38,14 +38,46 @@ ExecSpec Shell(const std::filesystem::path& rootfs, const std::string& script) {
   return spec;
 }
 
+// The names in a directory (unsorted: the tests compare against a single entry).
+std::vector<std::string> EntriesOf(const std::filesystem::path& dir) {
+  std::vector<std::string> entries;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) entries.push_back(entry.path().filename().string());
+  return entries;
+}
+
+Mount BindMount(const std::filesystem::path& source, const std::string& target, bool read_only) {
+  Mount mount;
+  mount.type = Mount::Type::kBind;
+  mount.source = source;
+  mount.target = target;
+  mount.read_only = read_only;
+  return mount;
+}
+
+Mount TmpfsMount(const std::string& target, uint64_t size_bytes) {
+  Mount mount;
+  mount.type = Mount::Type::kTmpfs;
+  mount.target = target;
+  mount.tmpfs_size_bytes = size_bytes;
+  return mount;
+}
+
+Mount FileMount(const std::string& target, const std::string& contents) {
+  Mount mount;
+  mount.type = Mount::Type::kFile;
+  mount.target = target;
+  mount.contents = contents;
+  return mount;
+}
+
 struct Run {
   StatusOr<ExecResult> result = Internal("not run");
   CollectingSink sink;
 };
 
-std::unique_ptr<Run> RunSpec(const ExecSpec& spec) {
+std::unique_ptr<Run> RunSpec(const ExecSpec& spec, const std::filesystem::path& state_dir = {}) {
   auto run = std::make_unique<Run>();
-  NamespaceExecutor executor;
+  NamespaceExecutor executor(state_dir);
   CancelToken cancel;
   run->result = executor.Run(spec, run->sink, cancel);
   return run;
@@ -415,9 +447,9 @@ TEST_CASE("resolv.conf, hosts and extra mounts are mounted and their stubs remov
   spec.resolv_conf = "nameserver 192.0.2.1\n";
   spec.hosts = "127.0.0.1 localhost\n";
   spec.extra_mounts = {
-      {Mount::Type::kBind, cache->path(), "/cache", false, 0},
-      {Mount::Type::kBind, source->path(), "/src", true, 0},
-      {Mount::Type::kTmpfs, {}, "/scratch/", false, 1 << 20},
+      BindMount(cache->path(), "/cache", false),
+      BindMount(source->path(), "/src", true),
+      TmpfsMount("/scratch/", 1 << 20),
   };
   auto run = RunSpec(spec);
   REQUIRE_MESSAGE(run->result.ok(), run->result.status().ToString());
@@ -429,11 +461,53 @@ TEST_CASE("resolv.conf, hosts and extra mounts are mounted and their stubs remov
         std::vector<std::string>{"/cache", "/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/scratch", "/src",
                                  "/sys"});
   // The rootfs had only /bin: every stub the step created is gone again.
-  std::vector<std::string> entries;
-  for (const auto& entry : std::filesystem::directory_iterator(rootfs->path())) {
-    entries.push_back(entry.path().filename().string());
-  }
-  CHECK(entries == std::vector<std::string>{"bin"});
+  CHECK(EntriesOf(rootfs->path()) == std::vector<std::string>{"bin"});
+}
+
+TEST_CASE("a file mount (secret) has its mode and owner, is read-only, and leaves nothing behind") {
+  REQUIRE_SANDBOX();
+  auto rootfs = BusyboxRootfs::Create();
+  REQUIRE(rootfs);
+  auto state = TempDir::Create({}, "mybuild-exec-state-");
+  REQUIRE(state.ok());
+  const std::string host_mounts = HostMountsUnder(state->path());
+  ExecSpec spec = Shell(rootfs->path(),
+                        "cat /run/secrets/tok; echo; stat -c '%a %u:%g' /run/secrets/tok /deep/er/key; "
+                        "cat /deep/er/key; echo; "
+                        "if echo x > /run/secrets/tok 2>/dev/null; then echo secret-writable; fi; "
+                        "grep -c ' /run/secrets/tok ' /proc/self/mountinfo");
+  Mount secret = FileMount("/run/secrets/tok", "s3cr3t");
+  Mount key = FileMount("/deep/er/key", std::string("a\0b", 3));
+  key.file_mode = 0440;
+  key.file_uid = 1000;
+  key.file_gid = 50;
+  spec.extra_mounts = {secret, key};
+  auto run = RunSpec(spec, state->path());
+  const StatusOr<ExecResult>& result = run->result;
+  REQUIRE_MESSAGE(result.ok(), result.status().ToString());
+  CHECK(result->exit_code == 0);
+  CHECK(run->sink.Text(OutputStream::kStdout) ==
+        "s3cr3t\n400 0:0\n440 1000:50\n" + std::string("a\0b", 3) + "\n1\n");
+  CHECK(run->sink.Text(OutputStream::kStderr).find("/run/secrets/tok: Read-only file system") != std::string::npos);
+  // Every stub is gone (the rootfs had only /bin), the host never saw the tmpfs, no state is left.
+  CHECK(EntriesOf(rootfs->path()) == std::vector<std::string>{"bin"});
+  CHECK(HostMountsUnder(state->path()) == host_mounts);
+  CHECK(std::filesystem::is_empty(state->path()));
+  CHECK(std::find(result->mount_targets.begin(), result->mount_targets.end(), "/run/secrets/tok") !=
+        result->mount_targets.end());
+}
+
+TEST_CASE("a bad file mount is refused before anything starts") {
+  auto rootfs = TempDir::Create({}, "mybuild-exec-bad-");
+  REQUIRE(rootfs.ok());
+  ExecSpec spec = Shell(rootfs->path(), "true");
+  Mount big = FileMount("/run/secrets/big", std::string(kMaxFileMountBytes + 1, 'x'));
+  spec.extra_mounts = {big};
+  CHECK(ValidateExecSpec(spec).code() == StatusCode::kInvalidArgument);
+  Mount mode = FileMount("/run/secrets/m", "x");
+  mode.file_mode = 010000;
+  spec.extra_mounts = {mode};
+  CHECK(ValidateExecSpec(spec).code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("a stub the command wrote into is kept") {
@@ -513,7 +587,7 @@ TEST_CASE("bad specs are refused before anything starts") {
   bad.env = {"NOEQUALS"};
   CHECK(ValidateExecSpec(bad).code() == StatusCode::kInvalidArgument);
   bad = spec;
-  bad.extra_mounts = {{Mount::Type::kTmpfs, {}, "/a/../../b", false, 0}};
+  bad.extra_mounts = {TmpfsMount("/a/../../b", 0)};
   CHECK(ValidateExecSpec(bad).code() == StatusCode::kInvalidArgument);
   bad = spec;
   bad.rootfs = rootfs->path() / "missing";

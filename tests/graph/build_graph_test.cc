@@ -189,6 +189,44 @@ TEST_CASE("a hashed field changes the digest, a name or location does not") {
   }
 }
 
+TEST_CASE("every field of a secret or ssh mount spec is hashed, and a mount without env keeps its bytes") {
+  // The secret's content is never in the definition (the worker reads it at run time); its spec is.
+  Mount secret;
+  secret.type = MountType::kSecret;
+  secret.target = "/run/secrets/tok";
+  secret.secret_id = "tok";
+  secret.readonly = true;
+  secret.mode = 0400;
+  auto digest_with = [&](auto change) {
+    Mount m = secret;
+    change(m);
+    ExecOp exec = Run("make");
+    exec.mounts = {m};
+    return DefinitionDigest(exec, {});
+  };
+  const Digest plain = digest_with([](Mount&) {});
+  CHECK(digest_with([](Mount& m) { m.secret_id = "other"; }) != plain);
+  CHECK(digest_with([](Mount& m) { m.target = "/run/secrets/other"; }) != plain);
+  CHECK(digest_with([](Mount& m) { m.env = "TOKEN"; }) != plain);
+  CHECK(digest_with([](Mount& m) { m.required = true; }) != plain);
+  CHECK(digest_with([](Mount& m) { m.mode = 0440; }) != plain);
+  CHECK(digest_with([](Mount& m) { m.uid = 1000; }) != plain);
+  CHECK(digest_with([](Mount& m) { m.gid = 1000; }) != plain);
+  CHECK(digest_with([](Mount& m) { m.type = MountType::kSsh; }) != plain);
+  // env is written only when set: the canonical bytes of a mount without it do not mention it.
+  ExecOp exec = Run("make");
+  exec.mounts = {secret};
+  const std::string env_field("\x03\0\0\0\0\0\0\0env", 11);  // str("env"): the field name as encoded
+  auto count_env_fields = [&](const std::string& bytes) {
+    size_t count = 0;
+    for (size_t at = bytes.find(env_field); at != std::string::npos; at = bytes.find(env_field, at + 1)) ++count;
+    return count;
+  };
+  CHECK(count_env_fields(CanonicalOp(exec)) == 1);  // the RUN's own env only
+  exec.mounts[0].env = "TOKEN";
+  CHECK(count_env_fields(CanonicalOp(exec)) == 2);
+}
+
 TEST_CASE("file and source fields are hashed") {
   const Digest copy_digest = DefinitionDigest(CopyFromContext("/src/"), {});
   auto copy_with = [](auto change) {
@@ -281,7 +319,15 @@ TEST_CASE("the builder refuses malformed steps with their location") {
   CHECK(!builder.Add(bad_mount, {base}, "mount slot out of range").ok());
   FileOp bad_copy = CopyFromContext("/x");  // names slot 1
   CHECK(!builder.Add(bad_copy, {base}, "copy slot out of range").ok());
+  ExecOp no_target = Run("x");
+  Mount secret;
+  secret.type = MountType::kSecret;
+  secret.secret_id = "tok";
+  no_target.mounts.push_back(secret);
+  CHECK(!builder.Add(no_target, {base}, "secret without target or env").ok());
   CHECK(builder.size() == 1);
+  no_target.mounts[0].env = "TOKEN";  // a secret exposed only as a variable needs no path
+  CHECK(builder.Add(no_target, {base}, "secret as env only").ok());
 }
 
 TEST_CASE("closure is the needed subgraph in topological order") {

@@ -86,3 +86,38 @@ TEST_CASE("planner: a one-stage build names steps without a stage") {
 
 }  // namespace
 }  // namespace mybuild::planner
+
+namespace mybuild::planner {
+namespace {
+
+TEST_CASE("planner: secret and ssh mounts keep their whole spec in the graph (env included)") {
+  BuildPlan plan = testing::MustPlan(
+      "FROM scratch\n"
+      "RUN --mount=type=secret,id=tok,env=TOKEN,required,mode=0440,uid=1000,gid=50 "
+      "--mount=type=secret,id=npm,env=NPM --mount=type=ssh,required [\"/x\"]\n");
+  StatusOr<LoweredGraph> lowered = LowerToGraph(plan, {}, {});
+  REQUIRE_MESSAGE(lowered.ok(), lowered.status().ToString());
+  const graph::ExecOp* exec = nullptr;
+  for (const graph::Vertex& vertex : lowered->graph.vertices()) {
+    if (auto* op = std::get_if<graph::ExecOp>(&vertex.op)) exec = op;
+  }
+  REQUIRE(exec != nullptr);
+  REQUIRE(exec->mounts.size() == 3);
+  const graph::Mount& tok = exec->mounts[0];
+  CHECK(tok.type == graph::MountType::kSecret);
+  CHECK(tok.secret_id == "tok");
+  CHECK(tok.target.empty());  // env= without a target: only the variable, no file
+  CHECK(tok.env == "TOKEN");
+  CHECK(tok.required);
+  CHECK(tok.mode == 0440u);
+  CHECK(tok.uid == 1000u);
+  CHECK(tok.gid == 50u);
+  CHECK(exec->mounts[1].env == "NPM");
+  CHECK(exec->mounts[2].type == graph::MountType::kSsh);
+  CHECK(exec->mounts[2].secret_id == "default");
+  CHECK(exec->mounts[2].target == "/run/buildkit/ssh_agent.0");
+  CHECK(exec->mounts[2].required);
+}
+
+}  // namespace
+}  // namespace mybuild::planner

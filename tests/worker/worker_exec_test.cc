@@ -39,7 +39,7 @@ struct Fixture {
   NoFetcher fetcher;
   std::unique_ptr<Worker> worker;
 
-  Fixture() {
+  explicit Fixture(RunSecrets secrets = {}) {
     auto t = TempDir::Create({}, "worker-exec-test-");
     REQUIRE(t.ok());
     tmp = std::move(t).value();
@@ -63,13 +63,14 @@ struct Fixture {
     options.context_dir = tmp.path() / "context";
     options.scratch_dir = tmp.path() / "scratch";
     options.cache_mounts_dir = tmp.path() / "cache-mounts";
+    options.run_secrets = std::move(secrets);
     auto w = Worker::Create(WorkerDeps{&*blobs, snapshots.get(), &executor, &fetcher, nullptr}, options, "");
     REQUIRE_MESSAGE(w.ok(), w.status().ToString());
     worker = std::move(w).value();
   }
 
-  // Runs `op` on "base"; returns the environment the executor was given.
-  std::vector<std::string> RunEnv(graph::ExecOp op) {
+  // Runs `op` on "base".
+  StatusOr<solver::StepResult> RunStep(graph::ExecOp op) {
     graph::Vertex parent;
     parent.op = graph::SourceOp{};
     graph::Vertex step;
@@ -82,11 +83,17 @@ struct Fixture {
     solver::QuietProgress progress;
     solver::StepLog log(progress, step.digest, step.name, solver::Clock::now());
     solver::CancelToken cancel;
-    auto result = worker->Run(step, inputs, cancel, log);
+    return worker->Run(step, inputs, cancel, log);
+  }
+
+  // Runs `op` on "base"; returns the spec the executor was given.
+  executor::ExecSpec RunSpec(graph::ExecOp op) {
+    auto result = RunStep(std::move(op));
     REQUIRE_MESSAGE(result.ok(), result.status().ToString());
     REQUIRE(executor.runs().size() == 1);
-    return executor.runs()[0].env;
+    return executor.runs()[0];
   }
+  std::vector<std::string> RunEnv(graph::ExecOp op) { return RunSpec(std::move(op)).env; }
 };
 
 bool Has(const std::vector<std::string>& env, const std::string& entry) {
@@ -124,6 +131,44 @@ TEST_CASE("RUN gets HOME from the user's passwd entry, / without one, and keeps 
     std::vector<std::string> env = f.RunEnv(op);
     CHECK(Has(env, "HOME=/elsewhere"));
     CHECK(std::count_if(env.begin(), env.end(), [](const std::string& e) { return e.starts_with("HOME="); }) == 1);
+  }
+}
+
+TEST_CASE("RUN --mount=type=secret reaches the executor as a file mount and a variable, never in the op") {
+  if (::geteuid() != 0) MYBUILD_SKIP("mounting snapshots needs root");
+  RunSecrets secrets;
+  secrets.secrets["tok"] = "s3cr3t";
+  graph::ExecOp op;
+  op.args = {"/bin/sh", "-c", "true"};
+  graph::Mount mount;
+  mount.type = graph::MountType::kSecret;
+  mount.secret_id = "tok";
+  mount.target = "/run/secrets/tok";
+  mount.env = "TOKEN";
+  mount.mode = 0400;
+  op.mounts = {mount};
+  {
+    Fixture f(secrets);
+    executor::ExecSpec spec = f.RunSpec(op);
+    REQUIRE(spec.extra_mounts.size() == 1);
+    CHECK(spec.extra_mounts[0].type == executor::Mount::Type::kFile);
+    CHECK(spec.extra_mounts[0].contents == "s3cr3t");
+    CHECK(Has(spec.env, "TOKEN=s3cr3t"));
+  }
+  {
+    Fixture f;  // no --secret: an optional mount is skipped and the RUN still runs
+    executor::ExecSpec spec = f.RunSpec(op);
+    CHECK(spec.extra_mounts.empty());
+    CHECK_FALSE(Has(spec.env, "TOKEN=s3cr3t"));
+  }
+  {
+    Fixture f;
+    op.mounts[0].required = true;
+    auto result = f.RunStep(op);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.status().code() == StatusCode::kFailedPrecondition);
+    CHECK(result.status().message().find("secret \"tok\" is required") != std::string::npos);
+    CHECK(f.executor.runs().empty());
   }
 }
 
