@@ -112,7 +112,6 @@ TEST_CASE("imported cache index: a record claiming another diff_id is a miss") {
   const std::filesystem::path cache = f.dir.path() / "cache";
   REQUIRE(WriteCacheLayout(cache, f.built, f.records).ok());
   Importer importer(f, cache);
-  cache::BlobStore& root = importer.root;
   solver::InMemoryCacheIndex& local = importer.local;
   ImportedCacheIndex& index = importer.index;
   CHECK_FALSE(index.Lookup(f.key_b)->has_value());
