@@ -214,12 +214,12 @@ class Lowering {
       graph::CopyAction action = BaseCopyAction(copy, chmod);
       action.source = 1;
       action.paths = paths;
-      file.actions.push_back(std::move(action));
+      file.actions.emplace_back(std::in_place_type<graph::CopyAction>, std::move(action));
     }
     for (const std::string& url : urls) {
       graph::CopyAction action = BaseCopyAction(copy, chmod);
       action.url = url;
-      file.actions.push_back(std::move(action));
+      file.actions.emplace_back(std::in_place_type<graph::CopyAction>, std::move(action));
     }
     for (const InlineSource& inline_source : copy.inline_sources) {
       graph::MkfileAction mkfile;
