@@ -104,6 +104,52 @@ struct PreparedStep {
   SandboxPlan plan;
 };
 
+// The extra mounts of `spec` as the sandbox's init applies them. The strings they point to live in
+// `step` (its vectors are reserved first, so the pointers stay valid); file mounts get a tmpfs of their
+// own, sized for their contents, mounted by init in the step's mount namespace.
+Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
+  step.mount_targets.reserve(spec.extra_mounts.size());
+  step.tmpfs_options.reserve(spec.extra_mounts.size());
+  step.file_names.reserve(spec.extra_mounts.size());
+  uint64_t file_bytes = 0;
+  for (const Mount& mount : spec.extra_mounts) {
+    MB_ASSIGN_OR_RETURN(std::string target, ContainerPath(mount.target, "a mount target", false));
+    step.mount_targets.push_back(std::move(target));
+    PlanMount plan_mount;
+    plan_mount.is_tmpfs = mount.type == Mount::Type::kTmpfs;
+    plan_mount.target = step.mount_targets.back().c_str();
+    plan_mount.read_only = mount.read_only;
+    if (plan_mount.is_tmpfs) {
+      step.tmpfs_options.push_back(mount.tmpfs_size_bytes == 0 ? "mode=1777"
+                                                              : "mode=1777,size=" + std::to_string(mount.tmpfs_size_bytes));
+      plan_mount.tmpfs_options = step.tmpfs_options.back().c_str();
+    } else if (mount.type == Mount::Type::kFile) {
+      plan_mount.is_file = true;
+      plan_mount.target_is_dir = false;
+      plan_mount.read_only = true;
+      plan_mount.contents = mount.contents.data();
+      plan_mount.content_size = mount.contents.size();
+      plan_mount.file_mode = static_cast<mode_t>(mount.file_mode);
+      plan_mount.file_uid = mount.file_uid;
+      plan_mount.file_gid = mount.file_gid;
+      step.file_names.push_back(std::to_string(step.file_names.size()));
+      plan_mount.file_name = step.file_names.back().c_str();
+      file_bytes += mount.contents.size() + 4096;  // tmpfs counts whole pages
+    } else {
+      plan_mount.source = mount.source.c_str();
+      plan_mount.target_is_dir = std::filesystem::is_directory(mount.source);
+    }
+    step.mounts.push_back(plan_mount);
+  }
+  step.mount_tree_fds.assign(step.mounts.size(), -1);
+  if (!step.file_names.empty()) {
+    step.files_dir = (step.state->path() / "files").string();
+    if (mkdir(step.files_dir.c_str(), 0700) < 0) return ErrnoError("mkdir " + step.files_dir);
+    step.files_tmpfs_options = "mode=0700,size=" + std::to_string(file_bytes + 4096);
+  }
+  return Status::Ok();
+}
+
 Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, PreparedStep& step) {
   std::error_code ignored;
   step.rootfs = std::filesystem::absolute(spec.rootfs, ignored).lexically_normal().string();
@@ -146,45 +192,7 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
     }
   }
 
-  step.mount_targets.reserve(spec.extra_mounts.size());
-  step.tmpfs_options.reserve(spec.extra_mounts.size());
-  step.file_names.reserve(spec.extra_mounts.size());
-  uint64_t file_bytes = 0;
-  for (const Mount& mount : spec.extra_mounts) {
-    MB_ASSIGN_OR_RETURN(std::string target, ContainerPath(mount.target, "a mount target", false));
-    step.mount_targets.push_back(std::move(target));
-    PlanMount plan_mount;
-    plan_mount.is_tmpfs = mount.type == Mount::Type::kTmpfs;
-    plan_mount.target = step.mount_targets.back().c_str();
-    plan_mount.read_only = mount.read_only;
-    if (plan_mount.is_tmpfs) {
-      step.tmpfs_options.push_back(mount.tmpfs_size_bytes == 0 ? "mode=1777"
-                                                              : "mode=1777,size=" + std::to_string(mount.tmpfs_size_bytes));
-      plan_mount.tmpfs_options = step.tmpfs_options.back().c_str();
-    } else if (mount.type == Mount::Type::kFile) {
-      plan_mount.is_file = true;
-      plan_mount.target_is_dir = false;
-      plan_mount.read_only = true;
-      plan_mount.contents = mount.contents.data();
-      plan_mount.content_size = mount.contents.size();
-      plan_mount.file_mode = static_cast<mode_t>(mount.file_mode);
-      plan_mount.file_uid = mount.file_uid;
-      plan_mount.file_gid = mount.file_gid;
-      step.file_names.push_back(std::to_string(step.file_names.size()));
-      plan_mount.file_name = step.file_names.back().c_str();
-      file_bytes += mount.contents.size() + 4096;  // tmpfs counts whole pages
-    } else {
-      plan_mount.source = mount.source.c_str();
-      plan_mount.target_is_dir = std::filesystem::is_directory(mount.source);
-    }
-    step.mounts.push_back(plan_mount);
-  }
-  step.mount_tree_fds.assign(step.mounts.size(), -1);
-  if (!step.file_names.empty()) {
-    step.files_dir = (step.state->path() / "files").string();
-    if (mkdir(step.files_dir.c_str(), 0700) < 0) return ErrnoError("mkdir " + step.files_dir);
-    step.files_tmpfs_options = "mode=0700,size=" + std::to_string(file_bytes + 4096);
-  }
+  MB_RETURN_IF_ERROR(PrepareMounts(spec, step));
 
   SandboxPlan& plan = step.plan;
   plan.rootfs = step.rootfs.c_str();
