@@ -9,14 +9,33 @@
 namespace mybuild::cache {
 
 std::filesystem::path GcLockPath(const std::filesystem::path& root) { return root / "gc.lock"; }
+std::filesystem::path GcGatePath(const std::filesystem::path& root) { return root / "gc.gate"; }
+
+namespace {
+
+// Takes `path` in `mode`; when that has to wait, calls `before_waiting` first (once per acquisition).
+StatusOr<FileLock> AcquireAnnounced(const std::filesystem::path& path, FileLock::Mode mode,
+                                    const std::function<void()>& before_waiting, bool& announced) {
+  MB_ASSIGN_OR_RETURN(std::optional<FileLock> lock, FileLock::TryAcquire(path, mode));
+  if (lock) return std::move(*lock);
+  if (before_waiting && !announced) before_waiting();
+  announced = true;
+  return FileLock::Acquire(path, mode);
+}
+
+}  // namespace
 
 StatusOr<FileLock> AcquireGcLock(const std::filesystem::path& root, FileLock::Mode mode,
                                  const std::function<void()>& before_waiting) {
-  const std::filesystem::path path = GcLockPath(root);
-  MB_ASSIGN_OR_RETURN(std::optional<FileLock> lock, FileLock::TryAcquire(path, mode));
-  if (lock) return std::move(*lock);
-  if (before_waiting) before_waiting();
-  return FileLock::Acquire(path, mode);
+  bool announced = false;
+  if (mode == FileLock::Mode::kShared) {
+    // Through the gate (closed while a prune waits), then the lock; the gate is left at once.
+    MB_ASSIGN_OR_RETURN(FileLock gate, AcquireAnnounced(GcGatePath(root), mode, before_waiting, announced));
+    return AcquireAnnounced(GcLockPath(root), mode, before_waiting, announced);
+  }
+  // The gate stays closed until the lock is held: commands that start meanwhile wait for this prune.
+  MB_ASSIGN_OR_RETURN(FileLock gate, FileLock::Acquire(GcGatePath(root), mode));
+  return AcquireAnnounced(GcLockPath(root), mode, before_waiting, announced);
 }
 
 size_t GcReport::Count(Kind kind) const {

@@ -31,7 +31,11 @@
 // Locking: ROOT/gc.lock (cache::FileLock). Every command that writes to or reads from the root's stores
 // (build, import, load, tag, rmi, save, images, inspect, and pull/push) holds it shared for its whole
 // duration; prune holds it exclusive, so it waits for running commands, and commands started meanwhile
-// wait for it.
+// wait for it. flock lets new shared holders in while an exclusive one waits, so a steady stream of
+// builds would keep a prune waiting for ever; ROOT/gc.gate prevents that: a command passes the gate
+// (shared, for an instant) before it takes gc.lock, and a prune holds the gate exclusive while it waits
+// for gc.lock. A process must therefore never take the GC lock twice (the second take would wait at the
+// gate for a prune that waits for the first).
 #ifndef MYBUILD_CACHE_GC_H_
 #define MYBUILD_CACHE_GC_H_
 
@@ -49,8 +53,9 @@
 
 namespace mybuild::cache {
 
-// ROOT/gc.lock.
+// ROOT/gc.lock and ROOT/gc.gate.
 std::filesystem::path GcLockPath(const std::filesystem::path& root);
+std::filesystem::path GcGatePath(const std::filesystem::path& root);
 
 // Takes the GC lock of `root` in `mode`, blocking until it is held; when another process holds a
 // conflicting lock, calls `before_waiting` first (to tell the user why nothing happens).

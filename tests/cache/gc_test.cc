@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -64,6 +65,31 @@ TEST_CASE("gc: the GC lock is shared among commands and exclusive for prune") {
   build = FileLock();
   other_build = FileLock();
   CHECK(pruned.get());
+}
+
+TEST_CASE("gc: a waiting prune goes before commands that start after it") {
+  TempDir dir = *TempDir::Create();
+  FileLock running = *AcquireGcLock(dir.path(), FileLock::Mode::kShared, nullptr);
+  std::atomic<bool> prune_done{false};
+  std::future<bool> pruned = std::async(std::launch::async, [&] {
+    StatusOr<FileLock> lock = AcquireGcLock(dir.path(), FileLock::Mode::kExclusive, nullptr);
+    prune_done = true;
+    return lock.ok();
+  });
+  // The prune has closed the gate once a shared take of the gate would wait.
+  while (FileLock::TryAcquire(GcGatePath(dir.path()), FileLock::Mode::kShared)->has_value()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::promise<void> waiting;
+  std::future<void> announced = waiting.get_future();
+  std::future<bool> later = std::async(std::launch::async, [&] {
+    StatusOr<FileLock> lock = AcquireGcLock(dir.path(), FileLock::Mode::kShared, [&] { waiting.set_value(); });
+    return lock.ok() && prune_done.load();  // only after the prune had the lock
+  });
+  announced.wait();  // the later command waits (and says so) although the running one holds it shared
+  running = FileLock();
+  CHECK(pruned.get());
+  CHECK(later.get());
 }
 
 }  // namespace
