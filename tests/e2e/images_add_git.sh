@@ -9,7 +9,6 @@ source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/images.bash"
 source "$(dirname "$MYBUILD_E2E_LIB")/solver.bash"
 require_tool git
-require_tool python3
 export SOURCE_DATE_EPOCH=1700000000
 
 # git for the test's own repository only: no user or system configuration, fixed identities and dates.
@@ -45,15 +44,8 @@ mkdir -p "$srv"
 git init -q --bare -b main "$srv/repo.git"
 publish
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$srv" "$port" >"$E2E_WORK/http.log" 2>&1 &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; cleanup_e2e' EXIT
-for _ in $(seq 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
-url=http://127.0.0.1:$port/repo.git
+serve_http "$srv"
+url=http://127.0.0.1:$HTTP_PORT/repo.git
 main1=$(git -C "$work" rev-parse main)
 tag1=$(git -C "$work" rev-parse 'v1^{commit}')
 
