@@ -1,43 +1,33 @@
 #include <doctest/doctest.h>
 
+#include <utility>
+
 #include "src/fileops/git_source.h"
 #include "src/fileops/url_fetcher.h"
 
 namespace mybuild::fileops {
 namespace {
 
-TEST_CASE("git sources: remote, #ref and #ref:subdir") {
-  auto plain = ParseGitSource("https://host/owner/repo.git");
-  REQUIRE(plain.ok());
-  CHECK(*plain == GitSource{"https://host/owner/repo.git", "", ""});
-
-  auto tag = ParseGitSource("http://127.0.0.1:8000/repo.git#v1.2.3");
-  REQUIRE(tag.ok());
-  CHECK(*tag == GitSource{"http://127.0.0.1:8000/repo.git", "v1.2.3", ""});
-
-  auto sub = ParseGitSource("https://host/repo.git#feature/x:docs/guide/");
-  REQUIRE(sub.ok());
-  CHECK(*sub == GitSource{"https://host/repo.git", "feature/x", "docs/guide"});
-
-  auto head_sub = ParseGitSource("https://host/repo.git#:/./sub//dir");
-  REQUIRE(head_sub.ok());
-  CHECK(*head_sub == GitSource{"https://host/repo.git", "", "sub/dir"});
-
-  auto full = ParseGitSource("https://host/repo.git#refs/heads/main:.");
-  REQUIRE(full.ok());
-  CHECK(*full == GitSource{"https://host/repo.git", "refs/heads/main", ""});
-}
-
-TEST_CASE("git sources: scp-like, ssh and git URLs keep their colons in the remote") {
-  auto scp = ParseGitSource("git@github.com:moby/buildkit.git#v0.10.1:frontend");
-  REQUIRE(scp.ok());
-  CHECK(*scp == GitSource{"git@github.com:moby/buildkit.git", "v0.10.1", "frontend"});
-  auto ssh = ParseGitSource("ssh://git@host:2222/srv/repo.git#main");
-  REQUIRE(ssh.ok());
-  CHECK(*ssh == GitSource{"ssh://git@host:2222/srv/repo.git", "main", ""});
-  auto git = ParseGitSource("git://host/repo");
-  REQUIRE(git.ok());
-  CHECK(git->remote == "git://host/repo");
+TEST_CASE("git sources: remote, #ref and #ref:subdir, scp-like, ssh and git URLs") {
+  const std::pair<const char*, GitSource> cases[] = {
+      {"https://host/owner/repo.git", {"https://host/owner/repo.git", "", ""}},
+      {"http://127.0.0.1:8000/repo.git#v1.2.3", {"http://127.0.0.1:8000/repo.git", "v1.2.3", ""}},
+      {"https://host/repo.git#feature/x:docs/guide/", {"https://host/repo.git", "feature/x", "docs/guide"}},
+      {"https://host/repo.git#:/./sub//dir", {"https://host/repo.git", "", "sub/dir"}},
+      {"https://host/repo.git#refs/heads/main:.", {"https://host/repo.git", "refs/heads/main", ""}},
+      // The colons of scp-like and ssh remotes stay in the remote; only the fragment's colon splits.
+      {"git@github.com:moby/buildkit.git#v0.10.1:frontend", {"git@github.com:moby/buildkit.git", "v0.10.1", "frontend"}},
+      {"ssh://git@host:2222/srv/repo.git#main", {"ssh://git@host:2222/srv/repo.git", "main", ""}},
+      {"git://host/repo", {"git://host/repo", "", ""}},
+  };
+  for (const auto& [text, expected] : cases) {
+    CAPTURE(text);
+    auto parsed = ParseGitSource(text);
+    REQUIRE_MESSAGE(parsed.ok(), parsed.status().ToString());
+    CHECK(parsed->remote == expected.remote);
+    CHECK(parsed->ref == expected.ref);
+    CHECK(parsed->subdir == expected.subdir);
+  }
 }
 
 TEST_CASE("git sources: refs and subdirs that could become options or leave the checkout are refused") {
