@@ -250,12 +250,14 @@ Status CopyGitSource(CopyContext& ctx, const CopyEnvironment& env, const std::st
   if (!resolved) {
     MB_ASSIGN_OR_RETURN(resolved, ResolveGitSource(*env.git, source, ctx.spec.git_checksum));
   }
+  const std::string what = Quote(url);
+  // The destination first: a copy that cannot land fetches nothing.
+  MB_RETURN_IF_ERROR(EnsureDirectory(ctx, dest, what));
   MB_ASSIGN_OR_RETURN(TempDir work, TempDir::Create(env.scratch_dir, "git-checkout-"));
   const std::filesystem::path tree = work.path() / "tree";
   if (::mkdir(tree.c_str(), 0700) != 0) return ErrnoError("mkdir " + tree.string());
   MB_ASSIGN_OR_RETURN(GitCheckout checkout, env.git->Checkout(source, *resolved, tree, ctx.spec.keep_git_dir));
   MB_ASSIGN_OR_RETURN(RootFs root, RootFs::Open(tree));
-  const std::string what = Quote(url);
   if (!source.subdir.empty()) {
     StatusOr<struct stat> st = root.Lstat(source.subdir);
     if (!st.ok() || !S_ISDIR(st->st_mode)) {
@@ -263,7 +265,6 @@ Status CopyGitSource(CopyContext& ctx, const CopyEnvironment& env, const std::st
                       " at " + resolved->commit);
     }
   }
-  MB_RETURN_IF_ERROR(EnsureDirectory(ctx, dest, what));
   ctx.git_mtime = Timestamp{checkout.commit_time, 0};
   CopyVisitor visitor(ctx, dest);
   Status walked = WalkSource(root, source.subdir, nullptr, visitor);
