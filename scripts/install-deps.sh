@@ -9,6 +9,7 @@ build_packages=(
   libarchive-dev libssl-dev libtbb-dev libspdlog-dev libfmt-dev doctest-dev
   nlohmann-json3-dev libcli11-dev libzstd-dev zlib1g-dev libcurl4-openssl-dev libseccomp-dev
   busybox-static  # the base image of `make demo`
+  git  # at run time: ADD <git repository> runs the host's git
 )
 test_packages=(busybox-static skopeo umoci runc jq zstd xz-utils bzip2 python3 debootstrap)  # debootstrap: tests/e2e/run_debian.sh; zstd xz-utils bzip2 python3: tests/e2e/images_*.sh; python3: run_secrets.sh
 test_packages+=(docker-registry openssl)  # tests/e2e/registry_*.sh: a real registry on 127.0.0.1 (no service started)

@@ -23,6 +23,7 @@
 #include "src/cli/store_access.h"
 #include "src/cli/store_base_resolver.h"
 #include "src/executor/namespace_executor.h"
+#include "src/fileops/host_git_client.h"
 #include "src/frontend/parser.h"
 #include "src/frontend/validate.h"
 #include "src/image/image_store.h"
@@ -337,9 +338,10 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
   executor::NamespaceExecutor executor(scratch.path());
   fileops::CurlFetcher fetcher;
+  fileops::HostGitClient git(scratch.path());
   std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(root / "statcache");
   const worker::WorkerOptions worker_options = MakeWorkerOptions(request, root, scratch.path());
-  worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get()};
+  worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get(), &git};
   MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
                       worker::Worker::Create(deps, worker_options, ReadDockerignore(request)));
 

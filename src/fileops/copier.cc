@@ -14,9 +14,11 @@
 #include "src/fileops/archive_probe.h"
 #include "src/fileops/chmod_spec.h"
 #include "src/fileops/copy_destination.h"
+#include "src/fileops/git_source.h"
 #include "src/fileops/path_match.h"
 #include "src/fileops/source_selection.h"
 #include "src/fileops/source_walker.h"
+#include "src/base/temp_dir.h"
 
 namespace mybuild::fileops {
 namespace {
@@ -92,12 +94,16 @@ struct CopyContext {
   CopyStats stats;
   // Hardlinks within this COPY: (device, inode) of a source file -> the destination path first written.
   std::map<std::pair<dev_t, ino_t>, std::string> written_inodes;
+  // While a git checkout is copied: its files are the host's (owned 0:0 unless --chown) and every mtime
+  // is the commit's time.
+  std::optional<Timestamp> git_mtime;
 
   Ownership OwnerFor(const struct stat& st) const {
     if (chown) return Ownership{chown->uid, chown->gid};
-    if (spec.root_kind == SourceRootKind::kStage) return Ownership{st.st_uid, st.st_gid};
+    if (spec.root_kind == SourceRootKind::kStage && !git_mtime) return Ownership{st.st_uid, st.st_gid};
     return Ownership{0, 0};
   }
+  Timestamp MtimeFor(const struct stat& st) const { return git_mtime ? *git_mtime : MtimeOf(st); }
   Ownership CreatedDirOwner() const {
     return chown ? Ownership{chown->uid, chown->gid} : Ownership{0, 0};
   }
@@ -147,7 +153,7 @@ class CopyVisitor : public SourceVisitor {
       MB_ASSIGN_OR_RETURN(UniqueFd content, entry.OpenContent());
       Ownership owner = ctx_.OwnerFor(st);
       MB_ASSIGN_OR_RETURN(UniqueFd out, dest.WriteFile(path, content.get(), ctx_.ModeFor(st.st_mode, false), owner));
-      MB_RETURN_IF_ERROR(SetFdMtime(out.get(), MtimeOf(st), path));
+      MB_RETURN_IF_ERROR(SetFdMtime(out.get(), ctx_.MtimeFor(st), path));
       if (st.st_nlink > 1) ctx_.written_inodes[key] = path;
       ++ctx_.stats.files;
       ctx_.stats.bytes += static_cast<uint64_t>(st.st_size);
@@ -157,7 +163,7 @@ class CopyVisitor : public SourceVisitor {
       MB_RETURN_IF_ERROR(dest.Symlink(entry.link_target, path));
       Ownership owner = ctx_.OwnerFor(st);
       MB_RETURN_IF_ERROR(dest.Chown(path, owner.uid, owner.gid));
-      MB_RETURN_IF_ERROR(dest.SetMtime(path, MtimeOf(st)));
+      MB_RETURN_IF_ERROR(dest.SetMtime(path, ctx_.MtimeFor(st)));
       ++ctx_.stats.symlinks;
       return Status::Ok();
     }
@@ -173,7 +179,7 @@ class CopyVisitor : public SourceVisitor {
 
   Status LeaveDirectory(const SourceEntry& entry) override {
     if (entry.rel.empty()) return Status::Ok();
-    return ctx_.dest.SetMtime(JoinPath(target_, entry.rel), MtimeOf(entry.st));
+    return ctx_.dest.SetMtime(JoinPath(target_, entry.rel), ctx_.MtimeFor(entry.st));
   }
 
  private:
@@ -182,7 +188,7 @@ class CopyVisitor : public SourceVisitor {
     // chown before chmod: chown clears setuid/setgid bits.
     MB_RETURN_IF_ERROR(ctx_.dest.Chown(path, owner.uid, owner.gid));
     MB_RETURN_IF_ERROR(ctx_.dest.Chmod(path, ctx_.ModeFor(st.st_mode, S_ISDIR(st.st_mode))));
-    if (set_mtime) MB_RETURN_IF_ERROR(ctx_.dest.SetMtime(path, MtimeOf(st)));
+    if (set_mtime) MB_RETURN_IF_ERROR(ctx_.dest.SetMtime(path, ctx_.MtimeFor(st)));
     return Status::Ok();
   }
 
@@ -223,6 +229,49 @@ Status ExtractInto(CopyContext& ctx, const std::string& dest_dir, int fd, const 
   return Status::Ok();
 }
 
+// Makes `dir` (absolute in the destination) a directory, unless it already is one.
+Status EnsureDirectory(CopyContext& ctx, const std::string& dir, const std::string& what) {
+  MB_ASSIGN_OR_RETURN(std::optional<struct stat> existing, StatDest(ctx.dest, dir, true));
+  if (existing && !S_ISDIR(existing->st_mode)) {
+    return FailedPrecondition("cannot copy directory " + what + " to non-directory " + Quote(dir));
+  }
+  if (!existing) {
+    MB_ASSIGN_OR_RETURN(UniqueFd unused, ctx.dest.MkdirAll(dir, 0755, ctx.CreatedDirOwner()));
+  }
+  return Status::Ok();
+}
+
+// ADD <git repository>: the commit's tree checked out on the host, then copied from there through the
+// confined walk like any other directory source.
+Status CopyGitSource(CopyContext& ctx, const CopyEnvironment& env, const std::string& url, const std::string& dest) {
+  if (env.git == nullptr) return Unavailable("ADD " + url + ": no git client configured");
+  MB_ASSIGN_OR_RETURN(GitSource source, ParseGitSource(url));
+  std::optional<ResolvedGitRef> resolved = ctx.spec.git_pinned;
+  if (!resolved) {
+    MB_ASSIGN_OR_RETURN(resolved, ResolveGitSource(*env.git, source, ctx.spec.git_checksum));
+  }
+  const std::string what = Quote(url);
+  // The destination first: a copy that cannot land fetches nothing.
+  MB_RETURN_IF_ERROR(EnsureDirectory(ctx, dest, what));
+  MB_ASSIGN_OR_RETURN(TempDir work, TempDir::Create(env.scratch_dir, "git-checkout-"));
+  const std::filesystem::path tree = work.path() / "tree";
+  if (::mkdir(tree.c_str(), 0700) != 0) return ErrnoError("mkdir " + tree.string());
+  MB_ASSIGN_OR_RETURN(GitCheckout checkout, env.git->Checkout(source, *resolved, tree, ctx.spec.keep_git_dir));
+  MB_ASSIGN_OR_RETURN(RootFs root, RootFs::Open(tree));
+  if (!source.subdir.empty()) {
+    StatusOr<struct stat> st = root.Lstat(source.subdir);
+    if (!st.ok() || !S_ISDIR(st->st_mode)) {
+      return NotFound("subdirectory \"" + source.subdir + "\" not found in git repository " + source.remote +
+                      " at " + resolved->commit);
+    }
+  }
+  ctx.git_mtime = Timestamp{checkout.commit_time, 0};
+  CopyVisitor visitor(ctx, dest);
+  Status walked = WalkSource(root, source.subdir, nullptr, visitor);
+  ctx.git_mtime.reset();
+  return walked;
+}
+
 }  // namespace
 
 StatusOr<std::optional<Owner>> ResolveChown(const CopySpec& spec, const snapshotter::RootFs& dest) {
@@ -251,7 +300,7 @@ StatusOr<CopyStats> ExecuteCopy(const CopySpec& spec, const CopyEnvironment& env
   if (spec.sources.empty()) return InvalidArgument(std::string(instruction) + " needs at least one source", spec.location);
   if (spec.dest.empty()) return InvalidArgument(std::string(instruction) + " needs a destination", spec.location);
 
-  CopyContext ctx{spec, *env.dest, {}, {}, {}, {}};
+  CopyContext ctx{spec, *env.dest, {}, {}, {}, {}, {}};
   if (!spec.chmod.empty()) {
     StatusOr<ChmodSpec> chmod = ChmodSpec::Parse(spec.chmod);
     if (!chmod.ok()) return chmod.status().WithLocation(spec.location);
@@ -337,8 +386,8 @@ StatusOr<CopyStats> ExecuteCopy(const CopySpec& spec, const CopyEnvironment& env
       return InvalidArgument("source can't be a URL for COPY: " + s.path + " (use ADD)", spec.location);
     }
     if (IsGitUrl(s.path)) {
-      return Status(StatusCode::kUnimplemented,
-                    "ADD of a git repository (" + s.path + ") is not supported by mybuild", spec.location);
+      MB_RETURN_IF_ERROR(CopyGitSource(ctx, env, s.path, dest).WithLocation(spec.location));
+      continue;
     }
     if (!IsHttpUrl(s.path)) {
       return InvalidArgument("unsupported ADD URL \"" + s.path + "\": expected http:// or https://", spec.location);

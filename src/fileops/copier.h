@@ -26,7 +26,12 @@
 //     extracted into dest (snapshotter::ExtractArchive, whiteouts not processed) unless unpack == false;
 //     http(s) URLs are downloaded (mode 0600, mtime from Last-Modified or 0, size-bounded, --checksum
 //     verified before anything is written to the rootfs) and extracted only with unpack == true.
-//     Git URLs are refused as kUnimplemented.
+//   - ADD <git repository> (git_source.h): the tree of the resolved commit (spec.git_pinned, else resolved
+//     through env.git and checked against spec.git_checksum) is checked out by env.git into a private
+//     directory under scratch_dir and copied like a directory source (its content, or SUBDIR's, into dest),
+//     through the same confined walk as the context; `.git` only with keep_git_dir. Owner 0:0 unless
+//     --chown, --chmod applied, every mtime the commit time (the same commit gives the same layer).
+//     Submodules are not checked out.
 #ifndef MYBUILD_FILEOPS_COPIER_H_
 #define MYBUILD_FILEOPS_COPIER_H_
 
@@ -37,6 +42,7 @@
 #include "snapshotter/rootfs.h"
 #include "src/base/status.h"
 #include "src/fileops/copy_spec.h"
+#include "src/fileops/git_client.h"
 #include "src/fileops/path_filter.h"
 #include "src/fileops/url_fetcher.h"
 
@@ -46,8 +52,9 @@ struct CopyEnvironment {
   const snapshotter::RootFs* source_root = nullptr;  // required when the spec has kPath sources
   const PathFilter* dockerignore = nullptr;          // the context's .dockerignore (context sources only)
   const snapshotter::RootFs* dest = nullptr;         // required
-  UrlFetcher* fetcher = nullptr;                     // required for kUrl sources
-  std::filesystem::path scratch_dir;                 // host dir for downloads ($TMPDIR when empty)
+  UrlFetcher* fetcher = nullptr;                     // required for http(s) kUrl sources
+  GitClient* git = nullptr;                          // required for git kUrl sources
+  std::filesystem::path scratch_dir;                 // host dir for downloads, checkouts ($TMPDIR when empty)
 };
 
 struct CopyStats {

@@ -12,7 +12,8 @@
 // CopySource::Heredoc(name, content) (after the path sources); dest, workdir, chown, link, parents,
 // excludes, is_add, unpack as they are; from.kind kContext → SourceRootKind::kContext, kStage/kImage →
 // kStage; chmod → octal text (e.g. fmt::format("{:o}", *chmod)) or chmod_symbolic; checksum →
-// Digest::Parse (when not empty); keep_git_dir has no use here (git sources are unsupported).
+// Digest::Parse (when not empty) — for a git source the commit id it names goes to git_checksum instead;
+// keep_git_dir as it is.
 #ifndef MYBUILD_FILEOPS_COPY_SPEC_H_
 #define MYBUILD_FILEOPS_COPY_SPEC_H_
 
@@ -23,13 +24,14 @@
 
 #include "src/base/digest.h"
 #include "src/base/source_location.h"
+#include "src/fileops/git_client.h"
 
 namespace mybuild::fileops {
 
 struct CopySource {
   enum class Kind {
     kPath,     // a file, directory or wildcard pattern under the source root
-    kUrl,      // ADD only: an http(s):// URL (git URLs are refused as unsupported)
+    kUrl,      // ADD only: an http(s):// URL, or a git repository (git_source.h)
     kHeredoc,  // COPY <<EOF /dest: `name` is the file name, `content` its bytes (mode 0644)
   };
   Kind kind = Kind::kPath;
@@ -80,6 +82,11 @@ struct CopySpec {
 
   bool is_add = false;
   std::optional<Digest> checksum;  // ADD --checksum=sha256:…, URL sources only
+  // ADD <git repository>: --checksum (the commit id or a prefix of it), --keep-git-dir, and the commit the
+  // worker resolved for the step's cache key (nullopt: resolved by ExecuteCopy itself).
+  std::string git_checksum;
+  bool keep_git_dir = false;
+  std::optional<ResolvedGitRef> git_pinned;
   // ADD --unpack: nullopt = default (local archives are unpacked, downloaded files are not).
   std::optional<bool> unpack;
   // Size bound for one downloaded file.

@@ -79,8 +79,9 @@ bool IsGitUrl(std::string_view text) {
   std::string lower = Lower(text);
   if (lower.rfind("git://", 0) == 0 || lower.rfind("git@", 0) == 0 || lower.rfind("ssh://", 0) == 0) return true;
   if (!IsHttpUrl(text)) return false;
-  std::string path = lower.substr(0, lower.find_first_of("?#"));
-  return path.size() > 4 && path.compare(path.size() - 4, 4, ".git") == 0;
+  // As the planner's IsGitSource: everything before the "#ref:subdir" fragment ends in ".git".
+  std::string_view path = text.substr(0, text.find('#'));
+  return path.size() > 4 && path.substr(path.size() - 4) == ".git";
 }
 
 std::string FileNameFromUrl(std::string_view url) {

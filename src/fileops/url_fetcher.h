@@ -41,7 +41,7 @@ std::string FileNameFromUrl(std::string_view url);
 // True for http:// and https:// URLs (case-insensitive scheme).
 bool IsHttpUrl(std::string_view text);
 // True for what BuildKit treats as a git source: git://, git@host:…, ssh://…, and http(s) URLs whose path
-// ends in ".git" (optionally followed by a #ref fragment).
+// ends in ".git" (optionally followed by a #ref[:subdir] fragment). http:// counts too, as in BuildKit.
 bool IsGitUrl(std::string_view text);
 
 }  // namespace mybuild::fileops

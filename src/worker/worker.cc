@@ -14,6 +14,7 @@
 #include "src/base/logging.h"
 #include "src/base/temp_dir.h"
 #include "src/fileops/copier.h"
+#include "src/fileops/git_source.h"
 #include "src/fileops/streamed_copy.h"
 #include "src/image/image_store.h"
 #include "src/image/snapshot_layer.h"
@@ -60,7 +61,10 @@ StatusOr<fileops::CopySpec> ToCopySpec(const graph::CopyAction& action, bool fro
   spec.parents = action.parents;
   spec.excludes = action.excludes;
   spec.is_add = action.add;
-  if (!action.checksum.empty()) {
+  if (fileops::IsGitUrl(action.url)) {
+    spec.git_checksum = action.checksum;  // a commit id, not a content digest
+    spec.keep_git_dir = action.keep_git_dir;
+  } else if (!action.checksum.empty()) {
     MB_ASSIGN_OR_RETURN(Digest checksum, Digest::Parse(action.checksum));
     spec.checksum = checksum;
   }
@@ -153,6 +157,20 @@ StatusOr<std::unique_ptr<Worker>> Worker::Create(WorkerDeps deps, WorkerOptions 
   return std::unique_ptr<Worker>(new Worker(deps, std::move(options), std::move(context), std::move(ignore)));
 }
 
+StatusOr<fileops::ResolvedGitRef> Worker::ResolveGit(const graph::CopyAction& copy) {
+  {
+    std::lock_guard<std::mutex> lock(git_mutex_);
+    if (auto it = git_resolved_.find(copy.url); it != git_resolved_.end()) return it->second;
+  }
+  if (deps_.git == nullptr) return Unavailable("ADD " + copy.url + ": no git client configured");
+  MB_ASSIGN_OR_RETURN(fileops::GitSource source, fileops::ParseGitSource(copy.url));
+  MB_ASSIGN_OR_RETURN(fileops::ResolvedGitRef resolved, fileops::ResolveGitSource(*deps_.git, source, copy.checksum));
+  spdlog::debug("git {} resolved to {}", copy.url, resolved.commit);
+  std::lock_guard<std::mutex> lock(git_mutex_);
+  // The first resolution wins: a step and its cache key always agree on the commit.
+  return git_resolved_.emplace(copy.url, resolved).first->second;
+}
+
 StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
                                                    std::span<const solver::StepInput> inputs) {
   if (SourceOf(vertex) != nullptr) {
@@ -170,7 +188,14 @@ StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
   for (const graph::FileAction& action : file->actions) {
     const graph::CopyAction* copy = std::get_if<graph::CopyAction>(&action);
     if (copy == nullptr) continue;
-    if (!copy->url.empty() && copy->checksum.empty()) cacheable = false;  // the URL's content is unknown
+    if (fileops::IsGitUrl(copy->url)) {
+      // The commit the ref names now is the content: a moved branch runs the step again.
+      StatusOr<fileops::ResolvedGitRef> resolved = ResolveGit(*copy);
+      if (!resolved.ok()) return resolved.status().WithLocation(vertex.location);
+      extra += "git:" + resolved->commit + ";";
+    } else if (!copy->url.empty() && copy->checksum.empty()) {
+      cacheable = false;  // the URL's content is unknown
+    }
     if (!copy->source || *copy->source >= inputs.size()) continue;
     if (!IsLocalSource(*inputs[*copy->source].vertex)) continue;  // a stage's key covers its content
     MB_ASSIGN_OR_RETURN(fileops::CopySpec spec, ToCopySpec(*copy, /*from_context=*/true, vertex.location));
@@ -340,6 +365,12 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
     const graph::CopyAction& copy = std::get<graph::CopyAction>(action);
     bool from_context = copy.source && IsLocalSource(*inputs[*copy.source].vertex);
     MB_ASSIGN_OR_RETURN(fileops::CopySpec spec, ToCopySpec(copy, from_context, vertex.location));
+    if (fileops::IsGitUrl(copy.url)) {
+      StatusOr<fileops::ResolvedGitRef> resolved = ResolveGit(copy);
+      if (!resolved.ok()) return resolved.status().WithLocation(vertex.location);
+      spec.git_pinned = *resolved;
+      env.git = deps_.git;
+    }
     std::optional<MountedSnapshot> source_view;
     std::optional<snapshotter::RootFs> source_root;
     if (copy.source && from_context) {

@@ -20,14 +20,18 @@
 //
 // Cache keys (on top of the definition digest and the inputs' keys, see solver::CombineCacheKey):
 // COPY/ADD from the context add the content digest of exactly the selected sources (.dockerignore and
-// --exclude applied, stat cache consulted); ADD <url> without --checksum is never cached; image sources
+// --exclude applied, stat cache consulted); ADD <url> without --checksum is never cached; ADD <git repository>
+// adds the commit its ref names now (`git ls-remote`, once per URL and build; that commit is then the
+// one checked out, and --checksum is checked against it before the key exists); image sources
 // are pinned by their manifest digest in the definition and are not cache candidates themselves. A secret's
 // content and an agent's socket are never in a key (only the mount spec is, in the definition).
 #ifndef MYBUILD_WORKER_WORKER_H_
 #define MYBUILD_WORKER_WORKER_H_
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -36,6 +40,7 @@
 #include "snapshotter/snapshotter.h"
 #include "src/executor/executor.h"
 #include "src/fileops/content_hash.h"
+#include "src/fileops/git_client.h"
 #include "src/fileops/path_filter.h"
 #include "src/fileops/url_fetcher.h"
 #include "src/image/layer_writer.h"
@@ -68,6 +73,7 @@ struct WorkerDeps {
   executor::Executor* executor = nullptr;
   fileops::UrlFetcher* fetcher = nullptr;
   fileops::StatCache* stat_cache = nullptr;  // optional
+  fileops::GitClient* git = nullptr;         // optional: ADD <git repository> fails without it
 };
 
 class Worker : public solver::StepRunner {
@@ -104,10 +110,15 @@ class Worker : public solver::StepRunner {
                                        std::span<const solver::StepInput> inputs,
                                        solver::CancelToken& cancel, solver::StepLog& log);
 
+  // The commit a git source's ref names, resolved once per build (for the cache key, reused by Run).
+  StatusOr<fileops::ResolvedGitRef> ResolveGit(const graph::CopyAction& copy);
+
   WorkerDeps deps_;
   WorkerOptions options_;
   snapshotter::RootFs context_;
   fileops::DockerIgnoreFilter dockerignore_;
+  std::mutex git_mutex_;
+  std::map<std::string, fileops::ResolvedGitRef> git_resolved_;  // by URL as written
 };
 
 // The chain ID of a layer stack (OCI image-spec): ChainID(L0) = DiffID(L0),

@@ -50,14 +50,8 @@ zstd -q -c "$ctx/tree.tar" >"$ctx/tree.tar.zst"
 mkdir www
 echo "remote content" >www/remote.txt
 cp "$ctx/tree.tar.gz" www/
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory www "$port" >/dev/null 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null; cleanup_e2e' EXIT
-for _ in $(seq 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
+serve_http www
+port=$HTTP_PORT
 sum="sha256:$(sha256sum www/remote.txt | cut -d' ' -f1)"
 
 mb_build --build-arg "URL_BASE=http://127.0.0.1:$port" --build-arg "URL_SUM=$sum" -o type=oci,dest=add.tar "$ctx" >/dev/null

@@ -285,7 +285,7 @@ TEST_CASE("ADD --unpack=true extracts a downloaded archive; by default it is kep
   CHECK(fetcher.calls == 2);
 }
 
-TEST_CASE("URL sources: git is unsupported, COPY refuses URLs, file names from URLs") {
+TEST_CASE("URL sources: git needs a git client, COPY refuses URLs, file names from URLs") {
   CopyFixture f;
   CopySpec git;
   git.is_add = true;
@@ -293,8 +293,8 @@ TEST_CASE("URL sources: git is unsupported, COPY refuses URLs, file names from U
   git.dest = "/src/";
   auto r = f.Run(git);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == StatusCode::kUnimplemented);
-  CHECK(r.status().message().find("not supported") != std::string::npos);
+  CHECK(r.status().code() == StatusCode::kUnavailable);
+  CHECK(r.status().message().find("no git client") != std::string::npos);
 
   CopySpec copy;
   copy.sources.push_back(CopySource::Url("http://example.com/x"));

@@ -75,7 +75,7 @@ struct CopyFixture {
   }
 
   StatusOr<CopyStats> Run(CopySpec spec, const PathFilter* dockerignore = nullptr, UrlFetcher* fetcher = nullptr,
-                          const fs::path& source_dir = {}) {
+                          const fs::path& source_dir = {}, GitClient* git = nullptr) {
     auto src = snapshotter::RootFs::Open(source_dir.empty() ? context : source_dir);
     REQUIRE(src.ok());
     auto dst = snapshotter::RootFs::Open(rootfs);
@@ -85,6 +85,7 @@ struct CopyFixture {
     env.dockerignore = dockerignore;
     env.dest = &*dst;
     env.fetcher = fetcher;
+    env.git = git;
     env.scratch_dir = tmp.path();
     return ExecuteCopy(spec, env);
   }

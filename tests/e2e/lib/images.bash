@@ -49,3 +49,18 @@ image_config() {
 
 # stat_of PATH: "mode uid:gid" (octal mode with file type bits dropped), e.g. "644 0:0".
 stat_of() { stat -c '%a %u:%g' "$1"; }
+
+# serve_http DIR: python3's static web server for DIR on 127.0.0.1 (a free port, in $HTTP_PORT), stopped
+# when the script exits. Used for ADD <url> and git's dumb http protocol.
+serve_http() {
+  require_tool python3
+  HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" >/dev/null 2>&1 &
+  _http_server=$!
+  trap 'kill "$_http_server" 2>/dev/null || true; wait "$_http_server" 2>/dev/null || true; cleanup_e2e' EXIT
+  for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "the web server on 127.0.0.1:$HTTP_PORT did not start"
+}
