@@ -12,15 +12,12 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "fmt/format.h"
-#include "snapshotter/parallel_file_writer.h"
 
 namespace mybuild::snapshotter {
 namespace {
@@ -28,12 +25,6 @@ namespace {
 constexpr std::string_view kWhiteoutPrefix = ".wh.";
 constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
 constexpr std::string_view kAufsMetaPrefix = ".wh..wh.";
-
-// Regular files up to this size, new in the root, are written on kWriterThreads threads
-// (parallel_file_writer.h), with at most kMaxBytesInFlight read ahead.
-constexpr la_int64_t kMaxParallelFileBytes = 1 << 20;
-constexpr size_t kWriterThreads = 4;
-constexpr uint64_t kMaxBytesInFlight = 32 << 20;
 
 struct ArchiveDeleter {
   void operator()(struct archive* a) const { archive_read_free(a); }
@@ -141,7 +132,6 @@ class Applier {
       MB_RETURN_IF_ERROR(ApplyEntry(a.get(), e, raw));
     }
     MB_RETURN_IF_ERROR(CheckBytes(a.get(), previous));
-    MB_RETURN_IF_ERROR(Settle());
     // Directory times last, deepest first, so that creating their content does not disturb them.
     for (auto it = dir_times_.rbegin(); it != dir_times_.rend(); ++it) {
       Status s = root_.SetMtime(it->first, it->second);
@@ -168,17 +158,10 @@ class Applier {
 
   void Remember(const std::string& path) {
     auto st = root_.Lstat(path);
-    if (st.ok()) Remember(*st);
-  }
-  void Remember(const struct stat& st) {
-    std::lock_guard<std::mutex> lock(created_mutex_);
-    created_.insert({st.st_dev, st.st_ino});
+    if (st.ok()) created_.insert({st->st_dev, st->st_ino});
   }
 
-  bool CreatedHere(const struct stat& st) {
-    std::lock_guard<std::mutex> lock(created_mutex_);
-    return created_.count({st.st_dev, st.st_ino}) > 0;
-  }
+  bool CreatedHere(const struct stat& st) const { return created_.count({st.st_dev, st.st_ino}) > 0; }
 
   // Removes, below the directory `dirfd`, everything this layer did not create (recursing into
   // directories it did create or re-declare).
@@ -331,63 +314,15 @@ class Applier {
         at += w;
       }
     }
-    // Xattrs before the mtime (setting them does not touch it, but a later write would).
+    if (::ftruncate(fd->get(), declared) != 0) return EntryError(raw, ErrnoError("ftruncate"));
+    // Owner first, then mode: chown clears setuid/setgid bits.
+    if (::fchown(fd->get(), owner.uid, owner.gid) != 0) return EntryError(raw, ErrnoError("fchown"));
+    if (::fchmod(fd->get(), mode) != 0) return EntryError(raw, ErrnoError("fchmod"));
     MB_RETURN_IF_ERROR(ApplyXattrs(e, raw, fd->get(), path));
-    Status finished = FinishRegularFile(fd->get(), static_cast<uint64_t>(declared), owner, mode, EntryMtime(e));
-    return finished.ok() ? finished : EntryError(raw, finished);
-  }
-
-  // Whether a regular file entry can go to the parallel writer: small, no xattrs, and new (nothing at its
-  // path in the root, and not queued since the last Settle()).
-  bool WritableInParallel(struct archive_entry* e, const std::string& path) {
-    const la_int64_t declared = archive_entry_size(e);
-    if (declared < 0 || declared > kMaxParallelFileBytes || archive_entry_xattr_count(e) != 0) return false;
-    return NewPath(path);
-  }
-
-  // Nothing is at `path` in the root, and no queued file will be.
-  bool NewPath(const std::string& path) {
-    if (files_ && files_->Queued(path)) return false;
-    StatusOr<struct stat> existing = root_.Lstat(path);
-    return !existing.ok() && existing.status().code() == StatusCode::kNotFound;
-  }
-
-  // Reads a small regular file's content and queues it for the parallel writer.
-  Status QueueRegular(struct archive* a, struct archive_entry* e, std::string_view raw, const std::string& path,
-                      const Ownership& owner, mode_t mode) {
-    const la_int64_t declared = archive_entry_size(e);
-    ParallelFileWriter::File file{path, std::string(raw), owner, mode, EntryMtime(e), std::string()};
-    file.content.resize(static_cast<size_t>(declared));
-    const void* buf = nullptr;
-    size_t size = 0;
-    la_int64_t offset = 0;
-    while (true) {
-      int r = archive_read_data_block(a, &buf, &size, &offset);
-      if (r == ARCHIVE_EOF) break;
-      if (r < ARCHIVE_WARN) return EntryInvalid(raw, fmt::format("reading content: {}", ErrorString(a)));
-      MB_RETURN_IF_ERROR(CheckBytes(a, raw));
-      if (offset < 0 || static_cast<uint64_t>(offset) + size > static_cast<uint64_t>(declared)) {
-        return EntryInvalid(raw, "content extends past the declared size");
-      }
-      if (size > 0) std::memcpy(file.content.data() + offset, buf, size);
-    }
-    if (!files_) {
-      files_.emplace(root_, kWriterThreads, kMaxBytesInFlight,
-                     [this](const struct stat& st) { Remember(st); });
-    }
-    return files_->Add(std::move(file));
-  }
-
-  // Waits for the files queued so far: before anything else changes the tree, and at the end.
-  Status Settle() { return files_ ? files_->Wait() : Status::Ok(); }
-
-  // Whether a directory above `comps` is a file still being written.
-  bool ParentQueued(const std::vector<std::string>& comps) const {
-    if (!files_) return false;
-    for (size_t n = 1; n < comps.size(); ++n) {
-      if (files_->Queued(JoinPath(comps, n))) return true;
-    }
-    return false;
+    Timestamp t = EntryMtime(e);
+    struct timespec ts[2] = {{t.seconds, static_cast<long>(t.nanoseconds)}, {t.seconds, static_cast<long>(t.nanoseconds)}};
+    if (::futimens(fd->get(), ts) != 0) return EntryError(raw, ErrnoError("futimens"));
+    return Status::Ok();
   }
 
   Status ApplyEntry(struct archive* a, struct archive_entry* e, const char* raw_cstr) {
@@ -398,11 +333,7 @@ class Applier {
     const std::string& base = comps.back();
 
     if (o_.process_whiteouts && std::string_view(base).starts_with(kWhiteoutPrefix)) {
-      MB_RETURN_IF_ERROR(Settle());
       return ApplyWhiteout(raw, comps);
-    }
-    if (ParentQueued(comps)) {
-      MB_RETURN_IF_ERROR(Settle());
     }
 
     MB_ASSIGN_OR_RETURN(Ownership owner, EntryOwner(e, raw));
@@ -414,19 +345,7 @@ class Applier {
       if (!parent.ok()) return EntryError(raw, parent.status());
     }
 
-    const mode_t type = archive_entry_filetype(e);
-    const char* hl = archive_entry_hardlink(e);
-    if (type == AE_IFREG && hl == nullptr && WritableInParallel(e, path)) {
-      return QueueRegular(a, e, raw, path, owner, perm_with_special);
-    }
-    // A new directory changes nothing the queued files go into: files of several directories can be in
-    // flight at once (creations in one directory are serialised by the kernel).
-    const bool new_directory = type == AE_IFDIR && hl == nullptr && NewPath(path);
-    if (!new_directory) {
-      MB_RETURN_IF_ERROR(Settle());
-    }
-
-    if (hl != nullptr) {
+    if (const char* hl = archive_entry_hardlink(e)) {
       MB_ASSIGN_OR_RETURN(std::vector<std::string> target, CleanEntryPath(hl, raw, o_, "hard link target"));
       if (target.empty()) return EntryInvalid(raw, "hard link to the root directory");
       Status s = root_.Hardlink(JoinPath(target, target.size()), path);
@@ -435,6 +354,7 @@ class Applier {
       return Status::Ok();
     }
 
+    const mode_t type = archive_entry_filetype(e);
     Status s;
     switch (type) {
       case AE_IFDIR: {
@@ -494,11 +414,8 @@ class Applier {
   const RootFs& root_;
   const ApplyOptions& o_;
   ApplyStats stats_;
-  std::mutex created_mutex_;  // the parallel writer's threads add to created_ too
   std::set<InodeKey> created_;
   std::vector<std::pair<std::string, Timestamp>> dir_times_;
-  std::optional<ParallelFileWriter> files_;  // made at the first file it can write; last member: it is
-                                             // destroyed (and waited for) first
 };
 
 }  // namespace
