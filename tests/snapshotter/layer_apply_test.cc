@@ -204,6 +204,41 @@ TEST_CASE("a directory entry replaces a file, a file replaces a directory tree")
   CHECK(Slurp(s.root / "b") == "now a file");
 }
 
+TEST_CASE("many small files land whole, and same-layer orderings mean what they mean entry by entry") {
+  Sandbox s;
+  TarBuilder tar;
+  for (int d = 0; d < 8; ++d) {
+    tar.Dir("many/d" + std::to_string(d));
+    for (int f = 0; f < 60; ++f) {
+      tar.File("many/d" + std::to_string(d) + "/f" + std::to_string(f), std::string(100 + f, 'a' + d),
+               {.mode = 0640, .uid = 1000 + f, .gid = 50, .mtime = 1700000000 + f});
+    }
+  }
+  tar.File("twice", "first").File("twice", "second");       // the later entry wins
+  tar.File("x", "a file").Dir("x").File("x/inside", "in");  // a file, then a directory at its path
+  tar.File("gone", "created").File(".wh.gone", "");          // a whiteout spares its own layer's file
+  tar.File("hl-target", "shared").Hardlink("hl", "hl-target");
+  tar.File("big", std::string(3 << 20, 'b'));
+  REQUIRE(s.Apply(tar.Build()).ok());
+  for (int d = 0; d < 8; ++d) {
+    for (int f = 0; f < 60; f += 7) {
+      const fs::path p = s.root / ("many/d" + std::to_string(d) + "/f" + std::to_string(f));
+      CHECK(Slurp(p) == std::string(100 + f, 'a' + d));
+      struct stat st {};
+      REQUIRE(::lstat(p.c_str(), &st) == 0);
+      CHECK((st.st_mode & 07777) == 0640);
+      CHECK(st.st_uid == static_cast<uid_t>(1000 + f));
+      CHECK(st.st_mtim.tv_sec == 1700000000 + f);
+    }
+  }
+  CHECK(Slurp(s.root / "twice") == "second");
+  CHECK(fs::is_directory(s.root / "x"));
+  CHECK(Slurp(s.root / "x/inside") == "in");
+  CHECK(Slurp(s.root / "gone") == "created");
+  CHECK(Slurp(s.root / "hl") == "shared");
+  CHECK(fs::file_size(s.root / "big") == (3u << 20));
+}
+
 TEST_CASE("ADD local.tar: no whiteouts, confined to the destination") {
   Sandbox s;
   std::string tar = TarBuilder()
