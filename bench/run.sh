@@ -8,13 +8,14 @@
 # Writes bench/results/latest.md.
 #   usage: bench/run.sh [MYBUILD_BINARY]    env: RUNS (default 5), WORKLOADS (e.g. "1 2 3"), JOBS
 # Workloads 1-5 compare with Buildah (issue 6); 6 is the parser (bench/parse.sh), 7 COPY against a tar
-# pipeline plus the all-cached rebuild (bench/copy.sh), 8 a one-file edit (bench/edit.sh).
+# pipeline plus the all-cached rebuild (bench/copy.sh), 8 a one-file edit (bench/edit.sh), 9 the same
+# project on an empty root with --cache-from (bench/cache_import.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
 runs=${RUNS:-5}
 jobs=${JOBS:-$(nproc)}
-workloads=${WORKLOADS:-"1 2 3 4 5 6 7 8"}
+workloads=${WORKLOADS:-"1 2 3 4 5 6 7 8 9"}
 source "$here/lib.sh"
 
 bash "$here/../scripts/install-deps.sh" --with-bench-tools
@@ -206,6 +207,7 @@ for w in $workloads; do
     5) if make_w5; then run_pairs "5: bookworm + dpkg work" cold "$work/w5" no_prepare "$here/.cache/bookworm"; fi ;;
     7) BENCH_ROWS="$work/copy.tsv" bash "$here/copy.sh" "$mybuild" >/dev/null ;;
     8) BENCH_ROWS="$work/edit.tsv" bash "$here/edit.sh" "$mybuild" >/dev/null ;;
+    9) BENCH_ROWS="$work/import.tsv" bash "$here/cache_import.sh" "$mybuild" >/dev/null 2>&1 ;;
     6) BENCH_ROWS="$work/parse.tsv" bash "$here/parse.sh" "$mybuild" >/dev/null
        awk -F'\t' '{printf "| 6: %s | parse | %s (%s–%s) | – | – | %s | – |\n", $1, $2, $3, $4, $5}' \
          "$work/parse.tsv" >>"$rows" ;;
@@ -244,6 +246,18 @@ if [ -s "$work/edit.tsv" ]; then
     echo "| cold build median s (runs) | edit rebuild median s (runs) | rebuild / cold (median of runs) |"
     echo "|---|---|---|"
     awk -F'\t' '{printf "| %s (%s) | %s (%s) | %s %% |\n", $1, $2, $3, $4, $5}' "$work/edit.tsv"
+  } >>"$work/table.md"
+fi
+if [ -s "$work/import.tsv" ]; then
+  {
+    echo
+    echo "Workload 9: workload 8's project on a new CI runner (an empty root each time): cold, and with"
+    echo "\`--cache-from type=local\` of a cache an earlier build exported with \`--cache-to …,mode=max\`, unchanged and"
+    echo "with one source file edited; mybuild only, bench/cache_import.sh."
+    echo
+    echo "| cold build median s (runs) | --cache-from, unchanged, median s (runs) | --cache-from, one file edited, median s (runs) |"
+    echo "|---|---|---|"
+    awk -F'\t' '{printf "| %s (%s) | %s (%s) | %s (%s) |\n", $1, $2, $3, $4, $5, $6}' "$work/import.tsv"
   } >>"$work/table.md"
 fi
 cp "$work/table.md" "$results/latest.md"
