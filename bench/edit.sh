@@ -11,27 +11,10 @@ runs=${RUNS:-5}
 source "$here/lib.sh"
 
 work=$(mktemp -d /var/tmp/mybuild-edit-bench.XXXXXX)
-cleanup() {
-  for m in $(awk -v w="$work" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r); do umount -l "$m" || true; done
-  rm -rf "$work"
-}
+cleanup() { unmount_and_remove "$work"; }
 trap cleanup EXIT
 base="$work/base"
-mkdir -p "$base/bin" "$base/etc" "$base/tmp"
-cp /bin/busybox "$base/bin/busybox"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$base/bin/$applet"; done
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$base/etc/passwd"
-make_text_tree "$work/ctx/deps"
-mkdir -p "$work/ctx/src"
-for i in $(seq 1 20); do echo "int f$i(void) { return $i; }" >"$work/ctx/src/f$i.c"; done
-echo 'int main(void) { return 0; }' >"$work/ctx/src/main.c"
-cat >"$work/ctx/Dockerfile" <<'DOCKERFILE'
-FROM localhost/edit-base:latest
-COPY deps /deps
-RUN find /deps -type f | wc -l >/deps.count && cat /deps/d00/* | wc -c >/deps.bytes
-COPY src /src
-RUN cat /src/*.c | wc -c >/src.bytes
-DOCKERFILE
+make_edit_project "$work"
 
 build="'$mybuild' --root '$work/root' build --progress quiet -o type=oci,dest='$work/out.tar' '$work/ctx'"
 colds=() edits=() percents=()

@@ -51,3 +51,32 @@ make_text_tree() {  # make_text_tree DIR: 8,000 text files of 300 lines (200 MB)
     }
   }'
 }
+
+# make_edit_project WORK: the project of workloads 8 and 9 under WORK: a busybox rootfs WORK/base (to import
+# as localhost/edit-base:latest) and the context WORK/ctx: base / COPY deps (make_text_tree) / RUN over them
+# / COPY src (21 small files) / RUN.
+make_edit_project() {
+  local work=$1 applet i
+  mkdir -p "$work/base/bin" "$work/base/etc" "$work/base/tmp"
+  cp /bin/busybox "$work/base/bin/busybox"
+  for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$work/base/bin/$applet"; done
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$work/base/etc/passwd"
+  make_text_tree "$work/ctx/deps"
+  mkdir -p "$work/ctx/src"
+  for i in $(seq 1 20); do echo "int f$i(void) { return $i; }" >"$work/ctx/src/f$i.c"; done
+  echo 'int main(void) { return 0; }' >"$work/ctx/src/main.c"
+  cat >"$work/ctx/Dockerfile" <<'DOCKERFILE'
+FROM localhost/edit-base:latest
+COPY deps /deps
+RUN find /deps -type f | wc -l >/deps.count && cat /deps/d00/* | wc -c >/deps.bytes
+COPY src /src
+RUN cat /src/*.c | wc -c >/src.bytes
+DOCKERFILE
+}
+
+# unmount_and_remove DIR: unmounts whatever a killed build left mounted below DIR, then removes it.
+unmount_and_remove() {
+  local m
+  for m in $(awk -v w="$1" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r); do umount -l "$m" || true; done
+  rm -rf "$1"
+}
