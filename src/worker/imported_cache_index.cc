@@ -36,7 +36,8 @@ Status ImportedCacheIndex::FetchLayers(const ImportedCache& cache, const Snapsho
 
 StatusOr<std::optional<solver::StepResult>> ImportedCacheIndex::Lookup(const Digest& key) {
   MB_ASSIGN_OR_RETURN(std::optional<solver::StepResult> own, local_.Lookup(key));
-  if (own && LayerBlobsPresent(blobs_, *own)) return own;
+  // Without imports (most builds) the solver's CanReuse is the only check of the blobs.
+  if (imported_.empty() || (own && LayerBlobsPresent(blobs_, *own))) return own;
   for (const ImportedCache& cache : imported_) {
     auto found = cache.records.find(key);
     if (found == cache.records.end()) continue;
