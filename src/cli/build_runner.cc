@@ -22,6 +22,7 @@
 #include "src/cli/secret_flags.h"
 #include "src/cli/store_access.h"
 #include "src/cli/store_base_resolver.h"
+#include "src/cli/store_format.h"
 #include "src/executor/namespace_executor.h"
 #include "src/fileops/host_git_client.h"
 #include "src/frontend/parser.h"
@@ -62,18 +63,6 @@ StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<st
     out[item.substr(0, equals)] = item.substr(equals + 1);
   }
   return out;
-}
-
-StatusOr<std::optional<int64_t>> SourceDateEpoch() {
-  const char* text = std::getenv("SOURCE_DATE_EPOCH");
-  if (text == nullptr || *text == '\0') return std::optional<int64_t>();
-  char* end = nullptr;
-  errno = 0;
-  long long value = std::strtoll(text, &end, 10);
-  if (errno != 0 || *end != '\0' || value < 0) {
-    return InvalidArgument(std::string("invalid SOURCE_DATE_EPOCH \"") + text + "\": expected seconds since the epoch");
-  }
-  return std::optional<int64_t>(value);
 }
 
 // Cancels the build on SIGINT/SIGTERM: a thread waits for the signals (blocked in every other thread).
@@ -158,7 +147,7 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
                            " host is not supported (no emulation)");
     }
   }
-  MB_ASSIGN_OR_RETURN(request.epoch, SourceDateEpoch());
+  MB_ASSIGN_OR_RETURN(request.epoch, SourceDateEpochFromEnv());
   return request;
 }
 

@@ -39,14 +39,6 @@ int Fail(const Status& status) {
   return kExitFailure;
 }
 
-// SOURCE_DATE_EPOCH when set (validated), else nullopt.
-StatusOr<std::optional<int64_t>> SourceDateEpochFromEnv() {
-  const char* value = std::getenv("SOURCE_DATE_EPOCH");
-  if (value == nullptr || *value == '\0') return std::optional<int64_t>();
-  MB_ASSIGN_OR_RETURN(int64_t epoch, ParseSourceDateEpoch(value));
-  return std::optional<int64_t>(epoch);
-}
-
 }  // namespace
 
 // Unpacks the layers of the stored images `manifests` into the chain snapshots a build on the same root

@@ -1,6 +1,7 @@
 #include "src/cli/store_format.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <iterator>
@@ -122,6 +123,13 @@ StatusOr<int64_t> ParseSourceDateEpoch(std::string_view text) {
     value = value * 10 + (c - '0');
   }
   return value;
+}
+
+StatusOr<std::optional<int64_t>> SourceDateEpochFromEnv() {
+  const char* value = std::getenv("SOURCE_DATE_EPOCH");
+  if (value == nullptr || *value == '\0') return std::optional<int64_t>();
+  MB_ASSIGN_OR_RETURN(int64_t epoch, ParseSourceDateEpoch(value));
+  return std::optional<int64_t>(epoch);
 }
 
 HostPlatform CurrentPlatform() {

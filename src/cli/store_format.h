@@ -26,6 +26,8 @@ StatusOr<int64_t> ParseTimestamp(std::string_view text);
 
 // Parses SOURCE_DATE_EPOCH's value: decimal digits only, fitting in int64.
 StatusOr<int64_t> ParseSourceDateEpoch(std::string_view text);
+// SOURCE_DATE_EPOCH from the environment when set and not empty (validated as above), else nullopt.
+StatusOr<std::optional<int64_t>> SourceDateEpochFromEnv();
 
 // The OCI platform of this binary's host: architecture ("amd64", "arm64", ...), variant ("" or e.g.
 // "v7"), os ("linux").
