@@ -3,6 +3,8 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 BUILD_TYPE ?= RelWithDebInfo
 MYBUILD := $(BUILD_DIR)/bin/mybuild
+# ccache, when installed, makes rebuilds in fresh clones fast; nothing needs it.
+CCACHE := $(shell command -v ccache 2>/dev/null)
 
 .PHONY: all deps test-deps build demo test bench clean
 
@@ -15,7 +17,7 @@ test-deps:
 	@bash scripts/install-deps.sh --with-test-tools
 
 build: deps
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE)) >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 demo: build
