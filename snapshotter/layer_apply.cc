@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "src/base/tar_names.h"
 
 #include "fmt/format.h"
 
@@ -101,6 +102,7 @@ class Applier {
   Applier(const RootFs& root, const ApplyOptions& options) : root_(root), o_(options) {}
 
   StatusOr<ApplyStats> Run(int fd) {
+    const base::TarNameScope names;  // names are bytes, whatever the locale (src/base/tar_names.h)
     ArchivePtr a(archive_read_new());
     if (!a) return Internal("archive_read_new failed");
     // Only decompressors implemented by linked libraries: never an external program.

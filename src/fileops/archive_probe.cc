@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <memory>
+#include "src/base/tar_names.h"
 
 namespace mybuild::fileops {
 namespace {
@@ -39,6 +40,7 @@ StatusOr<ArchiveKind> ProbeArchive(int fd) {
   if (n < 2) return ArchiveKind::kNone;
   ArchiveKind guess = KindFromMagic(magic, n);
 
+  const base::TarNameScope names;  // names are bytes, whatever the locale (src/base/tar_names.h)
   std::unique_ptr<struct archive, decltype(&archive_read_free)> a(archive_read_new(), &archive_read_free);
   if (!a) return Internal("archive_read_new failed");
   // Only in-process decompressors: ARCHIVE_WARN would mean libarchive falls back to an external program.

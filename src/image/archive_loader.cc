@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include "src/base/tar_names.h"
 
 #include "src/image/compression.h"
 #include "src/image/exporters.h"
@@ -77,6 +78,7 @@ StatusOr<std::string> ResolveLinkTarget(const std::string& link, const std::stri
 
 Status ReadArchive(const cache::BlobStore& store, int fd, const LoadLimits& limits,
                    ArchiveContents& contents) {
+  const base::TarNameScope names;  // names are bytes, whatever the locale (src/base/tar_names.h)
   std::unique_ptr<struct archive, ReadDeleter> owner(archive_read_new());
   struct archive* a = owner.get();
   archive_read_support_format_tar(a);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <memory>
+#include "src/base/tar_names.h"
 
 #include "src/image/threaded_sink.h"
 
@@ -259,6 +260,7 @@ StatusOr<std::pair<Digest, uint64_t>> LayerWriter::WriteTar(ByteSink& sink) {
   if (used_) return FailedPrecondition("layer writer already written");
   used_ = true;
   MB_RETURN_IF_ERROR(ResolveHardlinks());
+  const base::TarNameScope names;  // names are bytes, whatever the locale (src/base/tar_names.h)
   std::vector<size_t> order(entries_.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
@@ -299,7 +301,10 @@ StatusOr<std::pair<Digest, uint64_t>> LayerWriter::WriteTar(ByteSink& sink) {
     for (const auto& [name, value] : e.xattrs) {
       archive_entry_xattr_add_entry(entry.get(), name.c_str(), value.data(), value.size());
     }
-    if (archive_write_header(a, entry.get()) != ARCHIVE_OK) return ArchiveError(a, pipe, where);
+    const int header = archive_write_header(a, entry.get());
+    if (header != ARCHIVE_OK && !base::IsNameTranslationWarning(header, archive_error_string(a))) {
+      return ArchiveError(a, pipe, where);
+    }
     if (e.type == EntryType::kFile && e.size > 0) {
       uint64_t written = 0;
       ContentWriter write = [&](std::string_view bytes) -> Status {

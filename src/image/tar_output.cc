@@ -2,12 +2,14 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include "src/base/tar_names.h"
 
 namespace mybuild::image {
 
 StatusOr<std::unique_ptr<TarOutput>> TarOutput::Open(int fd, int64_t mtime) {
   std::unique_ptr<TarOutput> out(new TarOutput());
   out->mtime_ = mtime;
+  const base::TarNameScope names;
   out->archive_ = archive_write_new();
   if (!out->archive_) return Internal("archive_write_new failed");
   if (archive_write_set_format_pax_restricted(out->archive_) != ARCHIVE_OK ||
@@ -36,6 +38,7 @@ Status TarOutput::Error(const std::string& what) {
 }
 
 Status TarOutput::Header(const std::string& name, unsigned type, unsigned perm, uint64_t size) {
+  const base::TarNameScope names;  // names are bytes, whatever the locale (src/base/tar_names.h)
   archive_entry* entry = archive_entry_new();
   archive_entry_set_pathname(entry, name.c_str());
   archive_entry_set_filetype(entry, type);
@@ -46,7 +49,7 @@ Status TarOutput::Header(const std::string& name, unsigned type, unsigned perm, 
   archive_entry_set_size(entry, static_cast<la_int64_t>(size));
   int rc = archive_write_header(archive_, entry);
   archive_entry_free(entry);
-  if (rc != ARCHIVE_OK) return Error("writing archive entry " + name);
+  if (rc != ARCHIVE_OK && !base::IsNameTranslationWarning(rc, archive_error_string(archive_))) return Error("writing archive entry " + name);
   return Status::Ok();
 }
 

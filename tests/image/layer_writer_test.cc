@@ -3,10 +3,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <doctest/doctest.h>
+#include <locale.h>
 
 #include <string>
 #include <vector>
 
+#include "src/base/tar_names.h"
 #include "src/base/temp_dir.h"
 #include "tests/test_support.h"
 
@@ -298,6 +300,84 @@ TEST_CASE("layer writer: devices, large ids and long link targets survive the PA
   CHECK(entries[1].type == AE_IFCHR);
   CHECK(entries[2].symlink == std::string(200, 'l'));
   CHECK(writer.Add(File("late", "")).code() == StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace mybuild::image
+
+namespace mybuild::image {
+namespace {
+
+LayerEntry Link(EntryType type, std::string path, std::string target) {
+  LayerEntry e;
+  e.path = std::move(path);
+  e.type = type;
+  e.link_target = std::move(target);
+  e.mode = 0777;
+  return e;
+}
+
+// Names are bytes (src/base/tar_names.h): UTF-8 names and link targets in `path`/`linkpath` records as
+// they are, a name that is not UTF-8 (0xff) in a `hdrcharset=BINARY` entry, all read back unchanged, and
+// the same layer bytes whether the writing thread's locale is C or C.UTF-8.
+TEST_CASE("layer writer: non-ASCII and non-UTF-8 names and link targets round-trip as bytes in the C locale") {
+  REQUIRE(setlocale(LC_ALL, "C") != nullptr);
+  TempDir dir = *TempDir::Create();
+  cache::BlobStore store = *cache::BlobStore::Open(dir.path());
+  LayerOptions options;
+  options.compression = Compression::kNone;
+  auto entries = [] {
+    std::vector<LayerEntry> out;
+    out.push_back(File("f\xc3\xa9.txt", "utf8"));
+    out.push_back(Link(EntryType::kSymlink, "NetLock_F\xc5\x91tan\xc3\xbas\xc3\xadtv\xc3\xa1ny.pem",
+                       "/usr/share/ca-certificates/F\xc5\x91tan\xc3\xbas\xc3\xadtv\xc3\xa1ny.crt"));
+    out.push_back(Link(EntryType::kHardlink, "h\xc3\xa9", "f\xc3\xa9.txt"));
+    out.push_back(File("x\xff", "binary"));
+    out.push_back(Link(EntryType::kSymlink, "y", "t\xff"));
+    return out;
+  };
+  StatusOr<LayerResult> c_locale = WriteLayer(store, entries(), options);
+  REQUIRE_MESSAGE(c_locale.ok(), c_locale.status().ToString());
+  const std::string bytes = *store.ReadAll(c_locale->blob.digest, 1 << 20);
+
+  locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  REQUIRE(utf8 != static_cast<locale_t>(0));
+  locale_t previous = uselocale(utf8);
+  StatusOr<LayerResult> utf8_locale = WriteLayer(store, entries(), options);
+  uselocale(previous);
+  freelocale(utf8);
+  REQUIRE(utf8_locale.ok());
+  CHECK(utf8_locale->blob.digest == c_locale->blob.digest);
+
+  CHECK(bytes.find("path=f\xc3\xa9.txt\n") != std::string::npos);
+  CHECK(bytes.find("linkpath=/usr/share/ca-certificates/F\xc5\x91tan\xc3\xbas\xc3\xadtv\xc3\xa1ny.crt\n") !=
+        std::string::npos);
+  CHECK(bytes.find("path=x\xff\n") != std::string::npos);
+  CHECK(bytes.find("linkpath=t\xff\n") != std::string::npos);
+  // Only the two entries whose bytes are not UTF-8 are marked binary.
+  size_t binary = 0;
+  for (size_t at = bytes.find("hdrcharset=BINARY"); at != std::string::npos;
+       at = bytes.find("hdrcharset=BINARY", at + 1)) {
+    ++binary;
+  }
+  CHECK(binary == 2);
+
+  std::vector<ReadEntry> read;
+  {
+    const base::TarNameScope names;
+    read = ReadTar(bytes);
+  }
+  REQUIRE(read.size() == 5);
+  CHECK(read[0].path == "NetLock_F\xc5\x91tan\xc3\xbas\xc3\xadtv\xc3\xa1ny.pem");
+  CHECK(read[0].symlink == "/usr/share/ca-certificates/F\xc5\x91tan\xc3\xbas\xc3\xadtv\xc3\xa1ny.crt");
+  CHECK(read[1].path == "f\xc3\xa9.txt");
+  CHECK(read[1].content == "utf8");
+  CHECK(read[2].path == "h\xc3\xa9");
+  CHECK(read[2].hardlink == "f\xc3\xa9.txt");
+  CHECK(read[3].path == "x\xff");
+  CHECK(read[3].content == "binary");
+  CHECK(read[4].path == "y");
+  CHECK(read[4].symlink == "t\xff");
 }
 
 }  // namespace
