@@ -174,6 +174,9 @@ StatusOr<PlannedBuild> PlanBuild(const BuildRequest& request, const BuildOptions
   }
   planner::LoweringOptions lowering_options;
   lowering_options.no_cache_stages = options.no_cache_filter;
+  lowering_options.default_network = options.network == "none"   ? planner::NetworkMode::kNone
+                                     : options.network == "host" ? planner::NetworkMode::kHost
+                                                                 : planner::NetworkMode::kDefault;
   MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
   return PlannedBuild{std::move(plan), std::move(lowered)};
 }
