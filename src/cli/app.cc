@@ -2,13 +2,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "src/base/edit_distance.h"
 #include "src/base/logging.h"
+#include "src/base/status.h"
 #include "src/cli/build_command.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/global_options.h"
@@ -24,9 +27,17 @@
 namespace mybuild::cli {
 namespace {
 
-// `mybuild -f Dockerfile .` means `mybuild build -f Dockerfile .`: insert "build" when the first
-// word that is not a global option is not a subcommand.
-std::vector<std::string> WithDefaultSubcommand(const CLI::App& app, int argc, char** argv) {
+// A first word that is neither a subcommand nor an option is the build context only when it names a
+// directory (or is written as a path); otherwise it is a mistyped command.
+bool LooksLikeContext(const std::string& word) {
+  std::error_code error;
+  return word == "." || word.find('/') != std::string::npos || std::filesystem::is_directory(word, error);
+}
+
+// `mybuild -f Dockerfile .` and `mybuild DIR` mean `mybuild build …`: insert "build" when the first word
+// that is not a global option is a build option or a context. Any other word is an unknown command
+// (InvalidArgument naming the nearest command, as `unknown command "buidl" (did you mean build?)`).
+StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::set<std::string> subcommands;
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
@@ -50,6 +61,13 @@ std::vector<std::string> WithDefaultSubcommand(const CLI::App& app, int argc, ch
   }
   if (i < args.size() && subcommands.count(args[i])) return args;
   if (i == args.size()) return args;  // nothing after the global options: show usage
+  if (args[i].rfind('-', 0) != 0 && !LooksLikeContext(args[i])) {
+    const std::vector<std::string_view> names(subcommands.begin(), subcommands.end());
+    const std::string nearest = NearestWord(args[i], names, 3);
+    return InvalidArgument("unknown command \"" + args[i] + "\"" +
+                           (nearest.empty() ? std::string(" (neither a command nor a directory to build; see mybuild --help)")
+                                            : " (did you mean " + nearest + "?)"));
+  }
   args.insert(args.begin() + i, "build");
   return args;
 }
@@ -73,7 +91,12 @@ int Main(int argc, char** argv) {
   AddRegistryCommands(app, global, run);
   AddPruneCommand(app, global, run);
 
-  std::vector<std::string> args = WithDefaultSubcommand(app, argc, argv);
+  StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);
+  if (!with_command.ok()) {
+    std::cerr << "error: " << with_command.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> args = std::move(*with_command);
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
   try {
     app.parse(args);

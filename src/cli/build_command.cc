@@ -32,7 +32,9 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
                       "Cache to export (type=local,dest=DIR or type=registry,ref=NAME; mode=min|max)");
   command->add_option("--iidfile", options->iidfile, "Write the image ID to a file");
   command->add_option("--metadata-file", options->metadata_file, "Write build result metadata to a file");
-  command->add_option("--network", options->network, "Networking mode for RUN instructions (default|host|none)");
+  command->add_option("--network", options->network,
+                      "Networking mode of the RUN instructions that do not set --network themselves (default|host|none)")
+      ->check(CLI::IsMember({"default", "host", "none"}));
   command->add_option("--platform", options->platform, "Target platform (only the host's is supported)");
   command->add_option("--progress", options->progress, "Progress output: auto, tty, plain, quiet, rawjson")
       ->check(CLI::IsMember({"auto", "tty", "plain", "quiet", "rawjson"}));

@@ -106,25 +106,24 @@ struct BuildRequest {
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
   std::vector<CacheImportSpec> cache_from;
   std::vector<CacheExportSpec> cache_to;
+  std::map<std::string, std::string> build_args;  // --build-arg
+  std::map<std::string, std::string> labels;      // --label
   worker::RunSecrets run_secrets;  // --secret, --ssh
 };
 
-StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
+// The flag values that are wrong whatever the Dockerfile and the state are (a bad -o, --cache-to,
+// --build-arg or --label): a usage error, exit 2, before anything is read or written.
+StatusOr<BuildRequest> ParseFlags(const BuildOptions& options) {
   BuildRequest request;
-  request.context = options.context;
-  if (!std::filesystem::is_directory(request.context)) {
-    return InvalidArgument("build context \"" + options.context + "\" is not a directory");
-  }
-  request.dockerfile_path = options.file.empty() ? (request.context / "Dockerfile").string() : options.file;
-  MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(request.dockerfile_path));
-  MB_ASSIGN_OR_RETURN(request.dockerfile, frontend::ParseDockerfile(source.text, source.name));
-  for (const frontend::Warning& warning : request.dockerfile.warnings) {
-    spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
-  }
-  MB_RETURN_IF_ERROR(frontend::ValidateInstructions(request.dockerfile));
-  MB_ASSIGN_OR_RETURN(request.run_secrets, LoadRunSecrets(options.secrets, options.ssh, ProcessEnvironment()));
   for (const std::string& text : options.outputs) {
     MB_ASSIGN_OR_RETURN(OutputSpec output, ParseOutputSpec(text));
+    std::error_code error;
+    if (output.type == OutputSpec::Type::kLocal && std::filesystem::exists(output.dest, error) &&
+        !std::filesystem::is_directory(output.dest, error)) {
+      return InvalidArgument("output \"" + text + "\" is type=local (a directory; a bare path is one, as in buildx) but \"" +
+                             output.dest + "\" is an existing file: for one tar file say -o type=tar,dest=" +
+                             output.dest);
+    }
     request.outputs.push_back(std::move(output));
   }
   if (options.push) {  // --push is -o type=registry
@@ -139,6 +138,24 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options) {
     MB_ASSIGN_OR_RETURN(CacheExportSpec spec, ParseCacheTo(text));
     request.cache_to.push_back(std::move(spec));
   }
+  MB_ASSIGN_OR_RETURN(request.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
+  MB_ASSIGN_OR_RETURN(request.labels, ParseKeyValues(options.labels, "--label", false));
+  return request;
+}
+
+StatusOr<BuildRequest> ReadRequest(const BuildOptions& options, BuildRequest request) {
+  request.context = options.context;
+  if (!std::filesystem::is_directory(request.context)) {
+    return InvalidArgument("build context \"" + options.context + "\" is not a directory");
+  }
+  request.dockerfile_path = options.file.empty() ? (request.context / "Dockerfile").string() : options.file;
+  MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(request.dockerfile_path));
+  MB_ASSIGN_OR_RETURN(request.dockerfile, frontend::ParseDockerfile(source.text, source.name));
+  for (const frontend::Warning& warning : request.dockerfile.warnings) {
+    spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
+  }
+  MB_RETURN_IF_ERROR(frontend::ValidateInstructions(request.dockerfile));
+  MB_ASSIGN_OR_RETURN(request.run_secrets, LoadRunSecrets(options.secrets, options.ssh, ProcessEnvironment()));
   if (!options.platform.empty()) {
     MB_ASSIGN_OR_RETURN(planner::Platform requested, planner::ParsePlatform(options.platform));
     planner::Platform host = planner::HostPlatform();
@@ -160,8 +177,8 @@ struct PlannedBuild {
 StatusOr<PlannedBuild> PlanBuild(const BuildRequest& request, const BuildOptions& options,
                                  StoreBaseResolver& resolver) {
   planner::PlanInputs inputs;
-  MB_ASSIGN_OR_RETURN(inputs.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
-  MB_ASSIGN_OR_RETURN(inputs.labels, ParseKeyValues(options.labels, "--label", false));
+  inputs.build_args = request.build_args;
+  inputs.labels = request.labels;
   inputs.target = options.target;
   inputs.resolver = &resolver;
   MB_ASSIGN_OR_RETURN(planner::BuildPlan plan, planner::Plan(request.dockerfile, inputs));
@@ -174,6 +191,9 @@ StatusOr<PlannedBuild> PlanBuild(const BuildRequest& request, const BuildOptions
   }
   planner::LoweringOptions lowering_options;
   lowering_options.no_cache_stages = options.no_cache_filter;
+  lowering_options.default_network = options.network == "none"   ? planner::NetworkMode::kNone
+                                     : options.network == "host" ? planner::NetworkMode::kHost
+                                                                 : planner::NetworkMode::kDefault;
   MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
   return PlannedBuild{std::move(plan), std::move(lowered)};
 }
@@ -309,8 +329,8 @@ StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildReque
   return outcome;
 }
 
-StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options) {
-  MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options));
+StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options, BuildRequest flags) {
+  MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options, std::move(flags)));
 
   const std::filesystem::path root = ResolveRoot(global);
   MB_RETURN_IF_ERROR(MakePrivateDir(root));
@@ -350,7 +370,12 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
 }  // namespace
 
 int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
-  StatusOr<BuildOutcome> outcome = Build(global, options);
+  StatusOr<BuildRequest> flags = ParseFlags(options);
+  if (!flags.ok()) {
+    std::cerr << "error: " << flags.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  StatusOr<BuildOutcome> outcome = Build(global, options, std::move(*flags));
   if (!outcome.ok()) {
     std::cerr << "error: " << outcome.status().ToString() << "\n";
     return kExitFailure;

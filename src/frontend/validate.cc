@@ -4,6 +4,7 @@
 #include <array>
 #include <vector>
 
+#include "src/base/edit_distance.h"
 #include "src/frontend/go_quote.h"
 #include "src/frontend/text_util.h"
 
@@ -14,21 +15,6 @@ constexpr std::array<std::string_view, 18> kKeywords = {
     "add",         "arg",        "cmd",     "copy",  "entrypoint", "env",   "expose",
     "from",        "healthcheck", "label",  "maintainer", "onbuild", "run", "shell",
     "stopsignal",  "user",       "volume",  "workdir"};
-
-size_t Levenshtein(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string Upper(std::string_view keyword) { return AsciiUpper(keyword); }
 
@@ -142,16 +128,8 @@ bool IsKnownInstruction(std::string_view keyword) {
 
 std::string SuggestInstruction(std::string_view word) {
   const std::string lower = AsciiLower(word);
-  std::string match;
-  size_t best = 3;
-  for (std::string_view keyword : kKeywords) {
-    if (lower == keyword) return "";
-    const size_t distance = Levenshtein(lower, keyword);
-    if (distance < best) {
-      best = distance;
-      match = std::string(keyword);
-    }
-  }
+  if (IsKnownInstruction(lower)) return "";
+  std::string match = NearestWord(lower, {kKeywords.begin(), kKeywords.end()}, 3);
   if (match.empty()) return match;
   if (word == lower) return match;
   return AsciiUpper(match);

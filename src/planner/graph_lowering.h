@@ -39,6 +39,9 @@ struct LoweringOptions {
   // never takes from the cache (their FROM image and the build context are not steps of theirs). Names
   // that match no planned stage are ignored, as BuildKit does.
   std::vector<std::string> no_cache_stages;
+  // `build --network`: the network of every RUN that does not say `--network=none|host` itself (a RUN's
+  // `--network=default` means this one, as in BuildKit). It is part of each such step's cache key.
+  NetworkMode default_network = NetworkMode::kDefault;
 };
 
 // `images` maps every image reference of the plan (stage bases, COPY --from, mount from=), as written
