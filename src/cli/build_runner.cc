@@ -64,9 +64,10 @@ StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<st
   return out;
 }
 
-// Cancelled once an interrupt has cancelled the build.
-Status Interrupted(const solver::CancelToken& cancel) {
-  return cancel.IsCancelled() ? Cancelled("build interrupted") : Status::Ok();
+// Cancelled once an interrupt has cancelled the build (the token alone does not say: the solver also
+// sets it on the first failure).
+Status Interrupted(const InterruptScope& interrupts) {
+  return interrupts.signal() != 0 ? Cancelled("build interrupted") : Status::Ok();
 }
 
 // What the command line asks for, read and checked before any state is touched.
@@ -202,7 +203,6 @@ StatusOr<solver::SolveResult> SolveGraph(const planner::LoweredGraph& lowered, w
     const std::vector<graph::VertexIndex> targets = {lowered.target};
     solved = solver.Solve(targets);
   }
-  MB_RETURN_IF_ERROR(Interrupted(cancel));
   MB_RETURN_IF_ERROR(solved.status);
   return solved;
 }
@@ -314,11 +314,12 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
   StatusOr<solver::SolveResult> solved = SolveGraph(planned.lowered, *worker, cache_index, options, cancel);
   stat_cache->Save().IgnoreError();
+  MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_RETURN_IF_ERROR(solved.status());
   MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, planned.lowered.target));
   MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned, resolver, result,
                                                               worker_options.layer_options, request.epoch));
-  MB_RETURN_IF_ERROR(Interrupted(cancel));
+  MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, scratch.path()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));
   return outcome;
