@@ -14,6 +14,7 @@
 #include "src/base/status.h"
 #include "src/cli/build_command.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/interrupts.h"
 #include "src/cli/global_options.h"
 #include "src/cli/parse_command.h"
 #include "src/cli/prune_command.h"
@@ -75,6 +76,7 @@ StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, in
 }  // namespace
 
 int Main(int argc, char** argv) {
+  StartInterruptWatcher();  // before any other thread: see interrupts.h
   CLI::App app{"mybuild: a daemonless Dockerfile build engine", "mybuild"};
   app.set_version_flag("-v,--version", std::string("mybuild version ") + MYBUILD_VERSION);
   app.require_subcommand(1);

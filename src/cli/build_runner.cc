@@ -1,13 +1,11 @@
 // `mybuild build`: Dockerfile → AST → plan → step graph → solve on the worker → image → outputs.
 // This is where the concrete implementations are chosen and wired together.
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
-#include <thread>
 
 #include "src/base/files.h"
 #include "src/base/logging.h"
@@ -17,6 +15,7 @@
 #include "src/cli/dockerfile_source.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/image_config_conversion.h"
+#include "src/cli/interrupts.h"
 #include "src/cli/output_spec.h"
 #include "src/cli/registry_access.h"
 #include "src/cli/secret_flags.h"
@@ -65,37 +64,11 @@ StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<st
   return out;
 }
 
-// Cancels the build on SIGINT/SIGTERM: a thread waits for the signals (blocked in every other thread).
-class SignalCanceller {
- public:
-  explicit SignalCanceller(solver::CancelToken& token) {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    sigaddset(&signals_, SIGUSR2);  // our own wake-up at the end
-    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
-    thread_ = std::thread([this, &token] {
-      int signal = 0;
-      while (sigwait(&signals_, &signal) == 0) {
-        if (signal == SIGUSR2) return;
-        interrupted_ = signal;
-        token.Cancel();
-      }
-    });
-  }
-  ~SignalCanceller() {
-    pthread_kill(thread_.native_handle(), SIGUSR2);
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  int interrupted() const { return interrupted_; }
-
- private:
-  sigset_t signals_{};
-  sigset_t previous_{};
-  std::atomic<int> interrupted_{0};
-  std::thread thread_;
-};
+// Cancelled once an interrupt has cancelled the build (the token alone does not say: the solver also
+// sets it on the first failure).
+Status Interrupted(const InterruptScope& interrupts) {
+  return interrupts.signal() != 0 ? Cancelled("build interrupted") : Status::Ok();
+}
 
 // What the command line asks for, read and checked before any state is touched.
 struct BuildRequest {
@@ -229,27 +202,26 @@ std::string ReadDockerignore(const BuildRequest& request) {
   return std::string();
 }
 
-// Runs the graph to its target on the worker, with progress on stderr; SIGINT/SIGTERM cancel it.
+// Runs the graph to its target on the worker, with progress on stderr, until done or `cancel` is set
+// (by an interrupt: see interrupts.h).
 StatusOr<solver::SolveResult> SolveGraph(const planner::LoweredGraph& lowered, worker::Worker& worker,
-                                         solver::CacheIndex& cache_index, const BuildOptions& options) {
+                                         solver::CacheIndex& cache_index, const BuildOptions& options,
+                                         solver::CancelToken& cancel) {
   std::string progress_mode = options.quiet ? "quiet" : options.progress;
   struct winsize window {};
   const size_t columns = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &window) == 0 ? window.ws_col : 0;
   MB_ASSIGN_OR_RETURN(std::unique_ptr<solver::ProgressSink> progress,
                       solver::MakeProgressSink(progress_mode, std::cerr, ::isatty(STDERR_FILENO) != 0, columns));
-  solver::CancelToken cancel;
+  solver::SolveOptions solve_options;
+  solve_options.jobs = options.jobs;
+  solve_options.keep_going = options.keep_going;
+  solve_options.no_cache = options.no_cache;
+  solve_options.cancel = &cancel;
   solver::SolveResult solved;
   {
-    SignalCanceller signals(cancel);
-    solver::SolveOptions solve_options;
-    solve_options.jobs = options.jobs;
-    solve_options.keep_going = options.keep_going;
-    solve_options.no_cache = options.no_cache;
-    solve_options.cancel = &cancel;
     solver::Solver solver(lowered.graph, worker, cache_index, *progress, solve_options);
     const std::vector<graph::VertexIndex> targets = {lowered.target};
     solved = solver.Solve(targets);
-    if (signals.interrupted() != 0) return Cancelled("build interrupted");
   }
   MB_RETURN_IF_ERROR(solved.status);
   return solved;
@@ -342,6 +314,10 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
   MB_ASSIGN_OR_RETURN(PlannedBuild planned, PlanBuild(request, options, resolver));
 
+  // From here on an interrupt cancels the build, which then unwinds: every mount and the scratch
+  // directory are released before the command exits.
+  solver::CancelToken cancel;
+  InterruptScope interrupts(cancel);
   // The worker and the side effects it uses.
   MB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(root));
   MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
@@ -356,12 +332,14 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
 
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
-  StatusOr<solver::SolveResult> solved = SolveGraph(planned.lowered, *worker, cache_index, options);
+  StatusOr<solver::SolveResult> solved = SolveGraph(planned.lowered, *worker, cache_index, options, cancel);
   stat_cache->Save().IgnoreError();
+  MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_RETURN_IF_ERROR(solved.status());
   MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, planned.lowered.target));
   MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned, resolver, result,
                                                               worker_options.layer_options, request.epoch));
+  MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, scratch.path()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));
   return outcome;
@@ -378,7 +356,8 @@ int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
   StatusOr<BuildOutcome> outcome = Build(global, options, std::move(*flags));
   if (!outcome.ok()) {
     std::cerr << "error: " << outcome.status().ToString() << "\n";
-    return kExitFailure;
+    const int interrupted = InterruptExitCode();
+    return interrupted != 0 ? interrupted : kExitFailure;
   }
   std::ostream& out = outcome->wrote_stdout ? std::cerr : std::cout;
   out << outcome->manifest.ToString() << "\n";

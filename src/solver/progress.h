@@ -36,7 +36,8 @@ struct ProgressEvent {
   std::optional<TimePoint> started;    // set from kRunning on (and on kCached)
   std::optional<TimePoint> completed;  // set on kCached, kDone, kError, kCanceled
   std::vector<std::string> logs;       // output lines, without their newline
-  std::string error;                   // kError: the failure's message
+  std::string error;                   // kError: the failure's message, its first line only: the output
+                                       // a RUN's error quotes was shown as the step's logs already
 };
 
 // Counts of distinct steps in one solve.

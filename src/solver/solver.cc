@@ -4,6 +4,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -15,6 +16,10 @@
 
 namespace mybuild::solver {
 namespace {
+
+// The first line of an error message: what the display shows beside the failed step. The lines after it
+// (a RUN's last output) are the step's logs, shown already; the final error message repeats them once.
+std::string Headline(const std::string& message) { return message.substr(0, message.find('\n')); }
 
 struct UnitState {
   VertexOutcome outcome = VertexOutcome::kSkipped;
@@ -135,7 +140,7 @@ void SolveRun::StartReadyLocked(tbb::task_group& group) {
                                                                                : StepState::kCanceled);
           failure_event->started = stored.started;
           failure_event->completed = Clock::now();
-          failure_event->error = stored.error.message();
+          failure_event->error = Headline(stored.error.message());
         }
         StartReadyLocked(group);  // stops by itself once the build is being cancelled
       }
