@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: imports a static busybox (Debian's busybox-static) as the base image "demo-base:latest",
-# builds testdata/demo into an OCI tarball, and prints the image digest.
+# builds testdata/demo into an OCI tarball, and prints the image ID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mybuild=$(realpath "${1:-build/bin/mybuild}")

@@ -30,7 +30,7 @@ struct BuildOptions {
   std::string snapshotter = "auto";      // overlay | native | auto
   int jobs = 0;                          // -j; 0 = number of CPUs
   bool keep_going = false;
-  bool quiet = false;                    // -q: print only the image digest
+  bool quiet = false;                    // -q: print only the image ID
 };
 
 }  // namespace mybuild::cli

@@ -359,8 +359,13 @@ int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
     const int interrupted = InterruptExitCode();
     return interrupted != 0 ? interrupted : kExitFailure;
   }
+  // The image ID (config digest) on stdout, as `docker build -q` prints it; with progress, both digests
+  // on stderr (the manifest digest is what a registry and `--metadata-file` name).
+  if (!options.quiet && (options.progress == "auto" || options.progress == "plain" || options.progress == "tty")) {
+    std::cerr << "image " << outcome->config.ToString() << ", manifest " << outcome->manifest.ToString() << "\n";
+  }
   std::ostream& out = outcome->wrote_stdout ? std::cerr : std::cout;
-  out << outcome->manifest.ToString() << "\n";
+  out << outcome->config.ToString() << "\n";
   return kExitOk;
 }
 

@@ -92,7 +92,7 @@ Status UnpackArchive(int fd, const std::filesystem::path& dir, const std::string
   return Status::Ok();
 }
 
-StatusOr<Digest> Import(const GlobalOptions& global, const ImportOptions& options) {
+StatusOr<image::StoredImage> Import(const GlobalOptions& global, const ImportOptions& options) {
   std::optional<std::string> tag;
   if (!options.name.empty()) {
     MB_ASSIGN_OR_RETURN(std::string normalized, NormalizeTagName(options.name));
@@ -158,7 +158,7 @@ StatusOr<Digest> Import(const GlobalOptions& global, const ImportOptions& option
     return unpacked_for_builds.WithContext("import " + options.source + ": unpacking the image for builds");
   }
   if (tag) MB_RETURN_IF_ERROR(store.images.Tag(*tag, image.manifest_digest));
-  return image.manifest_digest;
+  return image;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -191,6 +191,8 @@ int RunLoad(const GlobalOptions& global, const LoadOptions& options) {
   }
   for (const image::LoadedImage& image : *loaded) {
     if (image.names.empty()) {
+      // An image without a name is only in the blob store, found by its manifest (or index) digest, so
+      // that is the ID printed here, as docker's containerd image store does.
       if (!options.quiet) std::cout << "Loaded image ID: " << image.manifest.ToString() << "\n";
       continue;
     }
@@ -487,9 +489,10 @@ void AddStoreCommands(CLI::App& app, const GlobalOptions& global, std::function<
     AddSnapshotterOption(*command, options->snapshotter);
     command->callback([options, &global, &run] {
       run = [options, &global] {
-        StatusOr<Digest> digest = Import(global, *options);
-        if (!digest.ok()) return Fail(digest.status());
-        std::cout << digest->ToString() << "\n";
+        StatusOr<image::StoredImage> image = Import(global, *options);
+        if (!image.ok()) return Fail(image.status());
+        // The image ID (config digest) on stdout, as `docker import` prints it.
+        std::cout << image->config_digest.ToString() << "\n";
         return kExitOk;
       };
     });

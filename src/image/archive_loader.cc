@@ -11,6 +11,7 @@
 #include "src/image/compression.h"
 #include "src/image/exporters.h"
 #include "src/image/image_store.h"
+#include "src/image/layer_recompress.h"
 #include "src/image/layer_writer.h"
 #include "src/image/manifest.h"
 #include "src/image/reference.h"
@@ -296,12 +297,21 @@ StatusOr<std::vector<LoadedImage>> LoadDocker(const cache::BlobStore& store, con
       if (!layer_name.ok()) return layer_name.status().WithContext(where + ".Layers");
       MB_ASSIGN_OR_RETURN(cache::BlobInfo blob, contents.Find(*layer_name));
       MB_ASSIGN_OR_RETURN(Compression compression, SniffCompression(store, blob.digest));
-      manifest.layers.push_back(Descriptor{std::string(LayerMediaType(compression)),
-                                           blob.digest,
-                                           static_cast<int64_t>(blob.size),
-                                           {},
-                                           std::nullopt,
-                                           {}});
+      Descriptor layer{std::string(LayerMediaType(compression)),
+                       blob.digest,
+                       static_cast<int64_t>(blob.size),
+                       {},
+                       std::nullopt,
+                       {}};
+      // A docker archive carries its layers uncompressed (docker save's format); the store keeps them
+      // gzip-compressed as a build writes them, so that a loaded image has the size, the pushed bytes and
+      // (for an image saved by mybuild) the manifest digest of the image that was saved.
+      if (compression == Compression::kNone) {
+        StatusOr<Descriptor> compressed = RecompressLayer(store, layer, config->diff_ids[l], Compression::kGzip);
+        if (!compressed.ok()) return compressed.status().WithContext(where + ".Layers[" + std::to_string(l) + "]");
+        layer = std::move(*compressed);
+      }
+      manifest.layers.push_back(std::move(layer));
     }
     MB_ASSIGN_OR_RETURN(cache::BlobInfo manifest_blob, store.Put(Serialize(manifest)));
     MB_RETURN_IF_ERROR(VerifyImage(store, manifest_blob.digest, limits));

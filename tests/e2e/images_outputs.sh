@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3, outputs: `mybuild [build] -t NAME CONTEXT` stores the image and prints its manifest digest; -f
+# Issue 3, outputs: `mybuild [build] -t NAME CONTEXT` stores the image and prints its image ID; -f
 # defaults to CONTEXT/Dockerfile, `-f -` reads stdin; -o type=oci|docker|local|tar, dest=- for stdout;
 # compression=gzip|zstd|uncompressed; every tarball is accepted by skopeo and unpacked by umoci; with
 # SOURCE_DATE_EPOCH the same inputs give the same bytes, also from two fresh roots.
@@ -10,14 +10,18 @@ export SOURCE_DATE_EPOCH=1700000000
 ctx=$(image_case basic)
 
 # The default command and the build subcommand, -f defaulting to CONTEXT/Dockerfile.
-digest=$("$MYBUILD" -t basic:1 --progress quiet "$ctx" 2>"$E2E_WORK/err") || { cat "$E2E_WORK/err"; fail "build"; }
-[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "the build prints the manifest digest, got [$digest]"
+image_id=$("$MYBUILD" -t basic:1 --progress quiet "$ctx" 2>"$E2E_WORK/err") || { cat "$E2E_WORK/err"; fail "build"; }
+[[ "$image_id" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "the build prints the image ID, got [$image_id]"
 pass "mybuild -t NAME CONTEXT prints sha256:<hex>"
-assert_eq "$digest" "$(mb_build -t basic:2 "$ctx")" "mybuild build gives the same digest"
-assert_eq "$digest" "$("$MYBUILD" inspect basic:1 | jq -r '.[0].Descriptor.digest')" "the tag names that manifest"
-assert_eq "$digest" "$(mb_build -t basic:3 -f - "$ctx" <"$ctx/Dockerfile")" "-f - reads the Dockerfile from stdin"
+assert_eq "$image_id" "$("$MYBUILD" inspect basic:1 | jq -r '.[0].Id')" "the printed ID is inspect's Id (the config digest)"
+digest=$("$MYBUILD" inspect basic:1 | jq -r '.[0].Descriptor.digest')
+assert_eq "$image_id" "$(mb_build -t basic:2 "$ctx")" "mybuild build gives the same ID"
+assert_contains "$(cat "$E2E_WORK/last-build.log")" "image $image_id, manifest $digest" "the progress names both digests"
+assert_eq "$image_id" "$(mb_build -t basic:3 -f - "$ctx" <"$ctx/Dockerfile")" "-f - reads the Dockerfile from stdin"
 cp "$ctx/Dockerfile" "$E2E_WORK/Other.Dockerfile"
-assert_eq "$digest" "$(mb_build -t basic:4 -f "$E2E_WORK/Other.Dockerfile" "$ctx")" "-f names a Dockerfile outside the context"
+assert_eq "$image_id" "$(mb_build -t basic:4 -f "$E2E_WORK/Other.Dockerfile" "$ctx")" "-f names a Dockerfile outside the context"
+mb_build --iidfile "$E2E_WORK/iid" "$ctx" >/dev/null
+assert_eq "$image_id" "$(cat "$E2E_WORK/iid")" "--iidfile holds the same ID"
 grep -qE '^basic +1 ' <<<"$("$MYBUILD" images)" || fail "images lists basic:1"
 pass "the tag is in the store"
 
@@ -25,7 +29,7 @@ pass "the tag is in the store"
 mb_build -o type=oci,dest=out.tar "$ctx" >/dev/null
 [ -s out.tar ] || fail "type=oci writes dest"
 inspect=$(skopeo inspect oci-archive:out.tar) || fail "skopeo inspect oci-archive:out.tar"
-assert_eq "$digest" "$(jq -r .Digest <<<"$inspect")" "skopeo sees the printed manifest digest"
+assert_eq "$digest" "$(jq -r .Digest <<<"$inspect")" "skopeo sees the image's manifest digest"
 assert_eq 2 "$(jq '.Layers | length' <<<"$inspect")" "two COPY steps give two layers"
 assert_eq "application/vnd.oci.image.layer.v1.tar+gzip" \
   "$(skopeo inspect --raw oci-archive:out.tar | jq -r '.layers[0].mediaType')" "layers are gzip by default"

@@ -25,7 +25,9 @@ build_digest() {  # build_digest ROOT STREAM CONTEXT [ARGS…]: prints the manif
     mkdir -p "$root"
     MYBUILD_ROOT=$root import_busybox bb:latest
   fi
-  MYBUILD_ROOT=$root MYBUILD_STREAM_COPIES=$stream mb_build "$@" "$context"
+  MYBUILD_ROOT=$root MYBUILD_STREAM_COPIES=$stream mb_build --metadata-file "$E2E_WORK/.build-metadata.json" "$@" \
+    "$context" >/dev/null
+  manifest_digest_in "$E2E_WORK/.build-metadata.json"
 }
 
 streamed=$(build_digest "$E2E_WORK/root-streamed" 1 "$ctx" \

@@ -44,7 +44,7 @@ for jobs in 1 4; do
   (
     export MYBUILD_ROOT="$E2E_WORK/root-j$jobs"
     "$MYBUILD" import "$E2E_WORK/busybox-rootfs" base:latest >/dev/null
-    "$MYBUILD" build --progress quiet -j "$jobs" ctx >"digest-j$jobs"
+    build_json "events-j$jobs" -j "$jobs" ctx >"digest-j$jobs"
   ) || fail "the build with -j $jobs fails"
 done
 assert_eq "$(cat digest-j1)" "$(cat digest-j4)" "-j1 and -j4 give the same manifest digest"

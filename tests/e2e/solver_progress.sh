@@ -15,8 +15,10 @@ RUN echo from-the-run-step && cat /hello
 EOF2
 
 digest=$("$MYBUILD" build ctx 2>plain.txt) || { cat plain.txt >&2; fail "the build fails"; }
-[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "stdout is the manifest digest, got [$digest]"
-pass "stdout carries only the digest"
+[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "stdout is the image ID, got [$digest]"
+pass "stdout carries only the image ID"
+grep -qx "image $digest, manifest sha256:[0-9a-f]\{64\}" plain.txt || fail "stderr names the image ID and the manifest digest"
+pass "stderr names the image ID and the manifest digest"
 grep -Eq "^#[0-9]+ \[3/3\] RUN echo from-the-run-step && cat /hello$" plain.txt || fail "auto is plain when stderr is not a terminal: numbered steps named [i/n]"
 pass "auto is plain when stderr is not a terminal: numbered steps named [i/n]"
 grep -Eq '^#[0-9]+ [0-9]+\.[0-9]{3} from-the-run-step$' plain.txt || fail "plain mode shows RUN output with its step number: $(cat plain.txt)"

@@ -17,7 +17,9 @@ FROM base:latest
 COPY src/ /src/
 RUN cat /src/main.c >/out.txt && mkdir /made && echo run >/made/by-run
 EOF2
-cold=$("$MYBUILD" build --progress quiet -t restart:1 ctx) || fail "cold build"
+"$MYBUILD" build --progress quiet -t restart:1 --metadata-file "$E2E_WORK/.build-metadata.json" ctx >/dev/null ||
+  fail "cold build"
+cold=$(manifest_digest_in "$E2E_WORK/.build-metadata.json")
 
 metadata=$(ls "$MYBUILD_ROOT"/snapshots/*/metadata.json)
 unsynced=$(jq '[.snapshots[] | select(.synced == false)] | length' "$metadata")
@@ -30,7 +32,8 @@ events=$("$MYBUILD" build --progress rawjson -t restart:2 ctx 2>&1 >/dev/null) |
 assert_eq 0 "$(jq '[.snapshots[] | select(.boot_id == "an-earlier-boot")] | length' "$metadata")" \
   "snapshots of the earlier boot are forgotten"
 grep -q 'may be incomplete' <<<"$events" || fail "the build warns that it forgot snapshots"
-assert_eq "$cold" "$("$MYBUILD" build --progress quiet ctx)" "the rebuild gives the same digest"
+"$MYBUILD" build --progress quiet --metadata-file "$E2E_WORK/.build-metadata.json" ctx >/dev/null
+assert_eq "$cold" "$(manifest_digest_in "$E2E_WORK/.build-metadata.json")" "the rebuild gives the same manifest digest"
 assert_eq "" "$(steps_in running <(printf '%s\n' "$events"))" "no step runs again: the blobs are the result"
 
 printf 'RUN cat /made/by-run /out.txt >/both.txt\n' >>ctx/Dockerfile

@@ -10,11 +10,14 @@ export SOURCE_DATE_EPOCH=1700000000
 
 # A directory.
 digest=$("$MYBUILD" import rootfs bb:dir)
-[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "import prints the manifest digest, got [$digest]"
+[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "import prints the image ID, got [$digest]"
 pass "import of a directory prints sha256:<hex>"
+assert_eq "$digest" "$("$MYBUILD" inspect bb:dir | jq -r '.[0].Id')" "import prints the image ID (config digest)"
+image_id=$digest
+digest=$("$MYBUILD" inspect bb:dir | jq -r '.[0].Descriptor.digest')
 [ "$(stat -c %a "$MYBUILD_ROOT")" = 700 ] || fail "the state root is created with mode 0700"
 pass "state root is 0700"
-assert_eq "$digest" "$("$MYBUILD" import rootfs bb:again)" "importing the same directory twice gives the same digest"
+assert_eq "$image_id" "$("$MYBUILD" import rootfs bb:again)" "importing the same directory twice gives the same ID"
 
 # Tarballs of the same tree, in every compression, detected by content (names say nothing).
 tar -C rootfs --numeric-owner -cf rootfs.tar .
@@ -29,7 +32,7 @@ if command -v zstd >/dev/null 2>&1; then
   assert_eq "$tar_digest" "$("$MYBUILD" import rootfs.tar.zst bb:zst)" "a .tar.zst gives the same image"
 fi
 assert_eq "$tar_digest" "$("$MYBUILD" import - bb:stdin <rootfs.tar)" "\"-\" reads the archive from stdin"
-assert_eq "$digest" "$tar_digest" "a tarball of a directory gives the same image as the directory"
+assert_eq "$image_id" "$tar_digest" "a tarball of a directory gives the same image as the directory"
 [ -z "$(ls -A "$MYBUILD_ROOT/tmp" 2>/dev/null)" ] || fail "the unpack directory is removed after import"
 pass "no unpack leftovers under ROOT/tmp"
 
@@ -64,8 +67,10 @@ assert_contains "$("$MYBUILD" images --digests)" "$digest" "images --digests sho
 assert_eq 2 "$("$MYBUILD" images bb:dir | wc -l)" "images REPOSITORY:TAG filters"
 
 # Other compressions change the blob, not the diffID.
-zstd_digest=$("$MYBUILD" import --compression zstd rootfs bb:zstd)
-raw_digest=$("$MYBUILD" import --compression uncompressed rootfs bb:raw)
+assert_eq "$image_id" "$("$MYBUILD" import --compression zstd rootfs bb:zstd)" "compression keeps the image ID"
+assert_eq "$image_id" "$("$MYBUILD" import --compression uncompressed rootfs bb:raw)" "no compression keeps the image ID"
+zstd_digest=$("$MYBUILD" inspect bb:zstd | jq -r '.[0].Descriptor.digest')
+raw_digest=$("$MYBUILD" inspect bb:raw | jq -r '.[0].Descriptor.digest')
 [ "$zstd_digest" != "$digest" ] && [ "$raw_digest" != "$digest" ] || fail "compression changes the manifest"
 assert_eq "$(jq -c '.[0].RootFS' <<<"$inspect")" "$("$MYBUILD" inspect bb:zstd | jq -c '.[0].RootFS')" \
   "zstd layer has the same diffID"

@@ -7,7 +7,8 @@ cd "$E2E_WORK"
 export SOURCE_DATE_EPOCH=1700000000
 
 make_busybox_rootfs rootfs
-digest=$("$MYBUILD" import rootfs busybox:e2e)
+image_id=$("$MYBUILD" import rootfs busybox:e2e)
+digest=$("$MYBUILD" inspect busybox:e2e | jq -r '.[0].Descriptor.digest')
 "$MYBUILD" tag busybox:e2e example.com/team/bb:1.0
 
 # A docker archive (the default), as `docker save` writes it.
@@ -50,11 +51,16 @@ assert_eq "$digest" "$(MYBUILD_ROOT="$E2E_WORK/root-oci" "$MYBUILD" inspect busy
 out=$(MYBUILD_ROOT="$E2E_WORK/root-docker" "$MYBUILD" load <bb-docker.tar)
 assert_contains "$out" "Loaded image: busybox:e2e" "load from stdin names the first image"
 assert_contains "$out" "Loaded image: example.com/team/bb:1.0" "load names the second tag"
-# A docker archive holds uncompressed layers, so its manifest differs; the image ID (config digest) and
-# the diffIDs do not.
-assert_eq "$("$MYBUILD" inspect busybox:e2e | jq -c '.[0] | [.Id, .RootFS]')" \
-  "$(MYBUILD_ROOT="$E2E_WORK/root-docker" "$MYBUILD" inspect example.com/team/bb:1.0 | jq -c '.[0] | [.Id, .RootFS]')" \
-  "loading the docker archive gives the same image ID and diffIDs"
+# A docker archive holds uncompressed layers; load stores them gzip-compressed as the build (here: import)
+# did, so the image comes back whole: the same ID, diffIDs, manifest digest and SIZE.
+tar -xOf bb-docker.tar manifest.json | jq -r '.[0].Layers[0]' | xargs tar -xOf bb-docker.tar | tar -t >/dev/null ||
+  fail "the docker archive's layer is a plain tar"
+assert_eq "$("$MYBUILD" inspect busybox:e2e | jq -c '.[0] | [.Id, .RootFS, .Descriptor]')" \
+  "$(MYBUILD_ROOT="$E2E_WORK/root-docker" "$MYBUILD" inspect example.com/team/bb:1.0 | jq -c '.[0] | [.Id, .RootFS, .Descriptor]')" \
+  "loading the docker archive gives the same image ID, diffIDs and manifest"
+assert_eq "$("$MYBUILD" images busybox:e2e | awk 'NR == 2 {print $NF}')" \
+  "$(MYBUILD_ROOT="$E2E_WORK/root-docker" "$MYBUILD" images busybox:e2e | awk 'NR == 2 {print $NF}')" \
+  "images shows the same SIZE after save + load"
 MYBUILD_ROOT="$E2E_WORK/root-oci" "$MYBUILD" save --format oci busybox:e2e -o again.tar
 cmp bb-oci.tar again.tar || fail "save after load gives the same OCI archive bytes"
 pass "save -> load -> save is byte-identical"
@@ -63,7 +69,7 @@ pass "save -> load -> save is byte-identical"
 id=$("$MYBUILD" images -q busybox:e2e)
 "$MYBUILD" save --format oci "$id" -o by-id.tar
 out=$(MYBUILD_ROOT="$E2E_WORK/root-id" "$MYBUILD" load -i by-id.tar)
-assert_eq "Loaded image ID: $digest" "$out" "an unnamed image loads as its ID"
+assert_eq "Loaded image ID: $digest" "$out" "an unnamed image loads as its manifest digest (it has no tag)"
 MYBUILD_ROOT="$E2E_WORK/root-id" "$MYBUILD" tag "$digest" named:now
 assert_eq "$digest" "$(MYBUILD_ROOT="$E2E_WORK/root-id" "$MYBUILD" inspect named:now | jq -r '.[0].Descriptor.digest')" \
   "the loaded ID can be tagged"

@@ -19,6 +19,9 @@ cleanup_e2e() {
 trap cleanup_e2e EXIT
 
 skip() { echo "skipped: $*"; exit 77; }
+# manifest_digest_in FILE: the manifest digest in a build's --metadata-file (the build's stdout is the image
+# ID, the config digest).
+manifest_digest_in() { jq -r '."containerimage.digest"' "$1"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 

@@ -7,8 +7,10 @@ require_tool tar
 build_oci() {
   local tag=$1 context=$2
   shift 2
-  "$MYBUILD" build -t "run-test:$tag" --progress plain -o "type=oci,dest=$E2E_WORK/$tag.tar" "$@" "$context" \
+  "$MYBUILD" build -t "run-test:$tag" --progress plain -o "type=oci,dest=$E2E_WORK/$tag.tar" \
+    --metadata-file "$E2E_WORK/.build-metadata.json" "$@" "$context" >/dev/null \
     2>"$E2E_WORK/$tag.log" || { cat "$E2E_WORK/$tag.log" >&2; fail "building $context ($tag)"; }
+  manifest_digest_in "$E2E_WORK/.build-metadata.json"
 }
 
 # oci_dir TAG: extracts $E2E_WORK/TAG.tar to $E2E_WORK/TAG.oci once and prints that directory.

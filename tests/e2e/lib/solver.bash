@@ -4,12 +4,13 @@ require_tool jq
 require_root
 
 # build_json EVENTS [ARGS…]: `mybuild build --progress rawjson ARGS…`, events to EVENTS (with the final
-# "error: …" line, if any, which the readers below skip), the printed manifest digest to stdout; returns
-# mybuild's exit code.
+# "error: …" line, if any, which the readers below skip), the image's manifest digest to stdout (from the
+# metadata file: the build itself prints the image ID); returns mybuild's exit code.
 build_json() {
   local events=$1
   shift
-  "$MYBUILD" build --progress rawjson "$@" 2>"$events"
+  "$MYBUILD" build --progress rawjson --metadata-file "$events.metadata" "$@" 2>"$events" >/dev/null &&
+    manifest_digest_in "$events.metadata"
 }
 
 # steps_in STATE EVENTS: the names of the steps that reached STATE (done, cached, error, canceled), sorted,
