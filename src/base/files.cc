@@ -1,7 +1,9 @@
 #include "src/base/files.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,9 +12,10 @@
 
 namespace mybuild {
 
-StatusOr<std::string> ReadFile(const std::filesystem::path& path, uint64_t max_bytes) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return ErrnoError("open " + path.string());
+namespace {
+
+// Reads the whole of an open file; `path` names it in errors.
+StatusOr<std::string> ReadOpenFile(const UniqueFd& fd, const std::filesystem::path& path, uint64_t max_bytes) {
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return ErrnoError("fstat " + path.string());
   if (S_ISDIR(st.st_mode)) return InvalidArgument(path.string() + " is a directory, expected a file");
@@ -37,6 +40,44 @@ StatusOr<std::string> ReadFile(const std::filesystem::path& path, uint64_t max_b
     out.append(buffer, n);
   }
   return out;
+}
+
+StatusOr<std::optional<std::string>> PresentOrMissing(StatusOr<std::string> text) {
+  if (text.ok()) return std::optional<std::string>(std::move(*text));
+  if (text.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+  return text.status();
+}
+
+}  // namespace
+
+StatusOr<std::string> ReadFile(const std::filesystem::path& path, uint64_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return ErrnoError("open " + path.string());
+  return ReadOpenFile(fd, path, max_bytes);
+}
+
+StatusOr<std::optional<std::string>> ReadFileIfPresent(const std::filesystem::path& path, uint64_t max_bytes) {
+  return PresentOrMissing(ReadFile(path, max_bytes));
+}
+
+StatusOr<std::optional<std::string>> ReadFileBeneathIfPresent(const std::filesystem::path& dir,
+                                                              const std::string& name, uint64_t max_bytes) {
+  const std::filesystem::path path = dir / name;
+  UniqueFd dir_fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd) return ErrnoError("open " + dir.string());
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  UniqueFd fd(static_cast<int>(::syscall(SYS_openat2, dir_fd.get(), name.c_str(), &how, sizeof how)));
+  if (!fd) {
+    if (errno == EXDEV) {
+      return InvalidArgument(path.string() + " leads out of " + dir.string() +
+                             " (a symlink?), expected a file inside it");
+    }
+    if (errno == ELOOP) return InvalidArgument(path.string() + ": too many levels of symbolic links");
+    return PresentOrMissing(ErrnoError("open " + path.string()));
+  }
+  return PresentOrMissing(ReadOpenFile(fd, path, max_bytes));
 }
 
 Status SyncDirectory(const std::filesystem::path& dir) {

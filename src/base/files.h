@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,15 @@ namespace mybuild {
 
 // Reads a whole file; refuses files larger than max_bytes (kResourceExhausted).
 StatusOr<std::string> ReadFile(const std::filesystem::path& path, uint64_t max_bytes = 64ull << 20);
+
+// Reads an optional file: std::nullopt when nothing is at `path` (ENOENT), an error naming the file for
+// anything else (too large, a directory, unreadable), so that a broken file is never taken for a missing one.
+StatusOr<std::optional<std::string>> ReadFileIfPresent(const std::filesystem::path& path, uint64_t max_bytes);
+
+// The same for `name` inside `dir`, resolved beneath it (openat2 RESOLVE_BENEATH): a symlink that leads
+// out of `dir` is an error, not a read of the host file.
+StatusOr<std::optional<std::string>> ReadFileBeneathIfPresent(const std::filesystem::path& dir,
+                                                              const std::string& name, uint64_t max_bytes);
 
 // Writes via a temp file in the same directory, fsync, rename over `path`, fsync the directory.
 // Readers see the old content or the new one, never a mix.

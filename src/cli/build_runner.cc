@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <optional>
 
 #include "src/base/files.h"
 #include "src/base/logging.h"
@@ -171,8 +172,8 @@ StatusOr<PlannedBuild> PlanBuild(const BuildRequest& request, const BuildOptions
   return PlannedBuild{std::move(plan), std::move(lowered)};
 }
 
-worker::WorkerOptions MakeWorkerOptions(const BuildRequest& request, const std::filesystem::path& root,
-                                        const std::filesystem::path& scratch) {
+StatusOr<worker::WorkerOptions> MakeWorkerOptions(const BuildRequest& request, const std::filesystem::path& root,
+                                                  const std::filesystem::path& scratch) {
   worker::WorkerOptions worker_options;
   worker_options.context_dir = request.context;
   worker_options.scratch_dir = scratch / "work";
@@ -184,22 +185,28 @@ worker::WorkerOptions MakeWorkerOptions(const BuildRequest& request, const std::
   for (const OutputSpec& output : request.outputs) {
     if (output.compression) worker_options.layer_options.compression = *output.compression;
   }
-  if (StatusOr<std::string> resolv = ReadFile("/etc/resolv.conf", 1 << 20); resolv.ok()) {
-    worker_options.resolv_conf = *resolv;
-  }
+  // No host resolv.conf gives RUN none; a broken one is an error rather than a silently empty file.
+  MB_ASSIGN_OR_RETURN(std::optional<std::string> resolv, ReadFileIfPresent("/etc/resolv.conf", 1 << 20));
+  worker_options.resolv_conf = resolv.value_or(std::string());
   worker_options.hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
   return worker_options;
 }
 
-// The ignore file: DOCKERFILE.dockerignore beside the Dockerfile wins over CONTEXT/.dockerignore.
-std::string ReadDockerignore(const BuildRequest& request) {
-  std::vector<std::filesystem::path> candidates;
-  if (request.dockerfile_path != "-") candidates.push_back(request.dockerfile_path + ".dockerignore");
-  candidates.push_back(request.context / ".dockerignore");
-  for (const std::filesystem::path& candidate : candidates) {
-    if (StatusOr<std::string> text = ReadFile(candidate, 16 << 20); text.ok()) return *text;
+// The ignore file: DOCKERFILE.dockerignore beside the Dockerfile wins over CONTEXT/.dockerignore. A
+// missing file means no patterns; any other failure (too large, a directory, unreadable, a symlink out of
+// the context) fails the build, since ignoring it would send the files it lists.
+StatusOr<std::string> ReadDockerignore(const BuildRequest& request) {
+  constexpr uint64_t kMaxDockerignoreBytes = 16 << 20;
+  if (request.dockerfile_path != "-") {
+    const std::filesystem::path beside = request.dockerfile_path + ".dockerignore";
+    StatusOr<std::optional<std::string>> text = ReadFileIfPresent(beside, kMaxDockerignoreBytes);
+    if (!text.ok()) return text.status().WithContext("cannot read the ignore file");
+    if (*text) return std::move(**text);
   }
-  return std::string();
+  StatusOr<std::optional<std::string>> text =
+      ReadFileBeneathIfPresent(request.context, ".dockerignore", kMaxDockerignoreBytes);
+  if (!text.ok()) return text.status().WithContext("cannot read the ignore file");
+  return text->value_or(std::string());
 }
 
 // Runs the graph to its target on the worker, with progress on stderr, until done or `cancel` is set
@@ -325,10 +332,11 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   fileops::CurlFetcher fetcher;
   fileops::HostGitClient git(scratch.path());
   std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(root / "statcache");
-  const worker::WorkerOptions worker_options = MakeWorkerOptions(request, root, scratch.path());
+  MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(request, root, scratch.path()));
+  MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request));
   worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get(), &git};
   MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                      worker::Worker::Create(deps, worker_options, ReadDockerignore(request)));
+                      worker::Worker::Create(deps, worker_options, std::move(dockerignore)));
 
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));

@@ -36,12 +36,12 @@ bool IsAtOrBelow(const std::string& path, const std::string& dir) {
   return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 
-// Mount points at or below `dir`, deepest first.
-std::vector<std::string> MountsBelow(const std::string& dir) {
-  StatusOr<std::string> mountinfo = ReadFile("/proc/self/mountinfo", 64 << 20);
-  if (!mountinfo.ok()) return {};
+// Mount points at or below `dir`, deepest first. An unreadable mountinfo is an error, never "nothing
+// mounted": the caller would then remove files through a mount that is still there.
+StatusOr<std::vector<std::string>> MountsBelow(const std::string& dir) {
+  MB_ASSIGN_OR_RETURN(std::string mountinfo, ReadFile("/proc/self/mountinfo", 64 << 20));
   std::vector<std::string> out;
-  for (std::string& point : MountPoints(*mountinfo)) {
+  for (std::string& point : MountPoints(mountinfo)) {
     if (IsAtOrBelow(point, dir)) out.push_back(std::move(point));
   }
   std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -77,10 +77,16 @@ int RemoveStaleScratch(const std::filesystem::path& tmp_dir, std::vector<std::fi
     const long pid = std::strtol(digits.c_str(), nullptr, 10);
     if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or unknown
     const std::string dir = entry.path().string();
-    for (const std::string& point : MountsBelow(dir)) {
+    StatusOr<std::vector<std::string>> mounted = MountsBelow(dir);
+    for (const std::string& point : mounted.ok() ? *mounted : std::vector<std::string>()) {
       if (::umount2(point.c_str(), MNT_DETACH) != 0) spdlog::warn("unmounting stale {}: {}", point, std::strerror(errno));
     }
-    if (!MountsBelow(dir).empty()) {
+    if (mounted.ok()) mounted = MountsBelow(dir);
+    if (!mounted.ok()) {
+      spdlog::warn("leaving {}: cannot tell what is mounted below it: {}", dir, mounted.status().ToString());
+      continue;
+    }
+    if (!mounted->empty()) {
       spdlog::warn("leaving {}: something is still mounted below it", dir);
       continue;
     }

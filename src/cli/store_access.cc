@@ -10,6 +10,7 @@
 
 #include "cache/gc.h"
 #include "src/base/logging.h"
+#include "src/cli/mount_namespace.h"
 #include "src/cli/stale_scratch.h"
 #include "src/image/reference.h"
 
@@ -76,7 +77,10 @@ StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::f
 }
 
 StatusOr<ScratchDir> ScratchDir::Create(const std::filesystem::path& root) {
-  RemoveStaleScratch(root / "tmp");  // what killed processes left mounted
+  RemoveStaleScratch(root / "tmp");  // what killed processes left mounted (in the host's namespace: first)
+  // Every command that mounts creates its scratch directory before it mounts anything, and before the
+  // solver's threads start: from here on its mounts vanish with the process.
+  MB_RETURN_IF_ERROR(EnterPrivateMountNamespace());
   std::filesystem::path dir = root / "tmp" / ("build-" + std::to_string(::getpid()));
   MB_RETURN_IF_ERROR(MakePrivateDir(dir));
   return ScratchDir(std::move(dir));

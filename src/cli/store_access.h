@@ -49,7 +49,8 @@ StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::f
 
 // This process's private scratch directory ROOT/tmp/build-<pid> (mountpoints of snapshots, sandboxes,
 // downloads), removed with everything in it on destruction. Creating it first cleans up after killed
-// processes (stale_scratch.h).
+// processes (stale_scratch.h), then moves the process into its private mount namespace
+// (mount_namespace.h): create it before mounting anything.
 class ScratchDir {
  public:
   static StatusOr<ScratchDir> Create(const std::filesystem::path& root);

@@ -11,6 +11,7 @@
 
 #include "snapshotter/layer_apply.h"
 #include "snapshotter/passwd.h"
+#include "src/base/message_quote.h"
 #include "src/fileops/archive_probe.h"
 #include "src/fileops/chmod_spec.h"
 #include "src/fileops/copy_destination.h"
@@ -27,7 +28,7 @@ using snapshotter::Ownership;
 using snapshotter::RootFs;
 using snapshotter::Timestamp;
 
-std::string Quote(const std::string& path) { return "\"" + path + "\""; }
+std::string Quote(const std::string& path) { return QuoteForMessage(path); }
 
 std::string ParentOf(const std::string& abs) {
   size_t slash = abs.rfind('/');

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "src/base/message_quote.h"
 #include "src/fileops/path_match.h"
 #include "src/fileops/source_walker.h"
 
@@ -13,7 +14,7 @@ namespace mybuild::fileops {
 namespace {
 
 Status NotFoundError(const std::string& rel) {
-  return NotFound("failed to compute cache key: \"/" + rel + "\": not found");
+  return NotFound("failed to compute cache key: " + QuoteForMessage("/" + rel) + ": not found");
 }
 
 StatusOr<std::vector<std::string>> SortedNames(int dirfd) {
@@ -75,6 +76,44 @@ StatusOr<std::string> RootRelative(const std::string& written, const CopySpec& s
   return clean;
 }
 
+// A root-relative source split as BuildKit's copier splits it (fsutil splitWildcards): the components
+// before the first one holding an unescaped wildcard, joined as written (a backslash stays a character of
+// the name there: in BuildKit the source a\*b, with no other wildcard, names the file a\*b, backslash
+// included), and the components from there on, matched as a Go pattern (where \* matches a literal *).
+struct SplitSource {
+  std::string base;
+  std::vector<std::string> pattern;
+};
+
+SplitSource SplitAtFirstWildcard(const std::string& rel) {
+  SplitSource out;
+  std::vector<std::string> parts = SplitPath(rel);
+  size_t first = 0;
+  while (first < parts.size() && !HasWildcards(parts[first])) out.base = JoinPath(out.base, parts[first++]);
+  out.pattern.assign(parts.begin() + first, parts.end());
+  return out;
+}
+
+// The matches of a wildcard source. As in BuildKit (the Dockerfile frontend sets AllowEmptyWildcard), a
+// pattern matching nothing is no error and copies nothing; the literal directory it searches must exist in
+// the source root though (BuildKit's walk fails with "lstat DIR: no such file or directory"; a directory that
+// .dockerignore leaves out of the context does not exist there). A base that is no directory holds no matches.
+Status CollectWildcardMatches(const snapshotter::RootFs& root, const SplitSource& split, const SourceFilter& filter,
+                              std::vector<std::string>* matches) {
+  if (!split.base.empty()) {
+    StatusOr<struct stat> st = StatSource(root, split.base);
+    const PathFilter* ignore = filter.dockerignore();
+    const bool left_out = ignore && ignore->Excluded(split.base) && !ignore->MayReincludeBelow(split.base);
+    if (left_out || (!st.ok() && st.status().code() == StatusCode::kNotFound)) {
+      return NotFound("lstat " + QuoteForMessage("/" + split.base) + ": no such file or directory");
+    }
+    MB_RETURN_IF_ERROR(st.status());
+    if (!S_ISDIR(st->st_mode)) return Status::Ok();
+  }
+  MB_ASSIGN_OR_RETURN(UniqueFd dir, root.Open(split.base.empty() ? "." : split.base, O_RDONLY | O_DIRECTORY, true));
+  return CollectMatches(dir.get(), split.base, "", split.pattern, filter.dockerignore(), matches);
+}
+
 bool StartsWithComponents(const std::string& path, const std::string& prefix) {
   if (prefix.empty()) return true;
   return path == prefix || path.rfind(prefix + "/", 0) == 0;
@@ -106,25 +145,17 @@ StatusOr<std::vector<SelectedSource>> SelectSources(const CopySpec& spec, const 
     MB_ASSIGN_OR_RETURN(std::string rel, RootRelative(written, spec));
 
     std::vector<std::string> matches;
-    if (HasWildcards(rel)) {
-      std::vector<std::string> parts = SplitPath(rel);
-      size_t first = 0;
-      while (first < parts.size() && !HasWildcards(parts[first])) ++first;
-      std::string base;
-      for (size_t i = 0; i < first; ++i) base = JoinPath(base, parts[i]);
-      std::vector<std::string> pattern(parts.begin() + first, parts.end());
-      for (const std::string& p : pattern) {
+    const SplitSource split = SplitAtFirstWildcard(rel);
+    if (!split.pattern.empty()) {
+      for (const std::string& p : split.pattern) {
         StatusOr<bool> check = GlobMatch(p, "");
         if (!check.ok()) {
-          return InvalidArgument("invalid COPY source pattern \"" + written + "\": " + check.status().message(),
+          return InvalidArgument("invalid COPY source pattern " + QuoteForMessage(written) + ": " +
+                                     check.status().message(),
                                  spec.location);
         }
       }
-      StatusOr<UniqueFd> dir = root.Open(base.empty() ? "." : base, O_RDONLY | O_DIRECTORY, true);
-      if (dir.ok()) {
-        MB_RETURN_IF_ERROR(CollectMatches(dir->get(), base, "", pattern, filter.dockerignore(), &matches));
-      }
-      if (matches.empty()) return NotFoundError(rel);
+      MB_RETURN_IF_ERROR(CollectWildcardMatches(root, split, filter, &matches));
     } else {
       matches.push_back(rel);
     }

@@ -59,9 +59,11 @@ class SourceFilter : public PathFilter {
 };
 
 // Expands the kPath sources of `spec` in order (matches of one wildcard sorted byte-wise).
-// Errors: a source climbing out of the root ("../x") is kInvalidArgument; a source or pattern matching
-// nothing (after .dockerignore) is kNotFound with the message
-//   failed to compute cache key: "/PATTERN": not found
+// Errors: a source climbing out of the root ("../x") is kInvalidArgument; a source without wildcards that
+// is missing (or left out by .dockerignore) is kNotFound with the message
+//   failed to compute cache key: "/PATH": not found
+// A wildcard matching nothing is no error (BuildKit's AllowEmptyWildcard) unless the directory it searches
+// is missing: kNotFound "lstat "/DIR": no such file or directory".
 StatusOr<std::vector<SelectedSource>> SelectSources(const CopySpec& spec, const snapshotter::RootFs& root,
                                                     const SourceFilter& filter);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/base/message_quote.h"
 #include "src/frontend/go_quote.h"
 #include "src/frontend/text_util.h"
 
@@ -117,7 +118,7 @@ Status ParseNameVal(std::string_view rest, const char* key, char escape, std::ve
   for (const std::string& word : words) {
     const size_t eq = word.find('=');
     if (eq == std::string::npos) {
-      return InvalidArgument("Syntax error - can't find = in " + GoQuote(word) +
+      return InvalidArgument("Syntax error - can't find = in " + GoQuote(CutForMessage(word)) +
                              ". Must be of the form: name=value");
     }
     args.push_back(word.substr(0, eq));

@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "src/base/message_quote.h"
 #include "src/frontend/go_quote.h"
 #include "src/frontend/pattern_unicode.h"
 #include "src/frontend/shell_pattern.h"
@@ -119,7 +120,8 @@ class Expander {
   StatusOr<ProcessResult> Run(std::string_view word) {
     StatusOr<Piece> piece = ProcessStopOn(kEof, options_.raw_escapes);
     if (!piece.ok()) {
-      return Status(piece.status().code(), "failed to process " + GoQuote(word) + ": " + piece.status().message());
+      return Status(piece.status().code(),
+                    "failed to process " + GoQuote(CutForMessage(word)) + ": " + piece.status().message());
     }
     ProcessResult out;
     out.result = std::move(piece->text);
@@ -303,10 +305,12 @@ class Expander {
         return empty_or_unset ? std::string() : argument;
       case '?':
         if (!value) {
-          return InvalidArgument(name + ": " + (argument.empty() ? "is not allowed to be unset" : argument));
+          return InvalidArgument(CutForMessage(name) + ": " +
+                                 (argument.empty() ? "is not allowed to be unset" : CutForMessage(argument)));
         }
         if (null_is_unset && value->empty()) {
-          return InvalidArgument(name + ": " + (argument.empty() ? "is not allowed to be empty" : argument));
+          return InvalidArgument(CutForMessage(name) + ": " +
+                                 (argument.empty() ? "is not allowed to be empty" : CutForMessage(argument)));
         }
         return *value;
       case '#':

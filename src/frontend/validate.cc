@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "src/base/edit_distance.h"
+#include "src/base/message_quote.h"
 #include "src/frontend/go_quote.h"
 #include "src/frontend/text_util.h"
 
@@ -51,7 +52,7 @@ Status ValidateHealthcheck(const Instruction& instruction) {
     }
     return Status::Ok();
   }
-  return ErrorAt(instruction, "Unknown type " + GoQuote(type) + " in HEALTHCHECK (try CMD)");
+  return ErrorAt(instruction, "Unknown type " + GoQuote(CutForMessage(type)) + " in HEALTHCHECK (try CMD)");
 }
 
 Status Validate(const Instruction& instruction, bool as_trigger) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "src/base/slash_path.h"
 #include "src/frontend/go_quote.h"
 #include "src/frontend/text_util.h"
 #include "src/planner/go_duration.h"
@@ -112,19 +113,19 @@ Status DispatchUser(StageState& state, const Instruction& in) {
   return Status::Ok();
 }
 
-// WORKDIR: resolved against the previous workdir; creates the directory (a layer) unless it is "/".
+// WORKDIR: the image config and history keep the path as NormalizeWorkdir gives it; a layer creates its
+// clean form unless the path is exactly "/" (as BuildKit: "//" makes a layer, which changes nothing).
 Status DispatchWorkdir(StageState& state, const Instruction& in) {
   MB_RETURN_IF_ERROR(ExactlyOne(in));
   MB_RETURN_IF_ERROR(NoFlags(in));
   MB_ASSIGN_OR_RETURN(std::string path, ExpandWord(state, in.args[0]));
-  if (path.empty()) return InvalidArgument("WORKDIR requires a non-empty path (cannot normalize nothing)");
-  std::string wd = ResolveAgainst(state.config.working_dir, path);
+  const std::string wd = NormalizeWorkdir(state.config.working_dir, path);
   state.config.working_dir = wd;
   const bool with_layer = wd != "/";
   int history = AddHistory(state, "WORKDIR " + wd, !with_layer, false);
   if (with_layer) {
     Step step;
-    step.op = WorkdirStep{wd, state.config.user};
+    step.op = WorkdirStep{CleanSlashPath(wd), state.config.user};
     step.history_index = history;
     state.steps.push_back(std::move(step));
   }

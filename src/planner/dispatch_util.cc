@@ -38,6 +38,14 @@ std::string ResolveAgainst(const std::string& dir, const std::string& path) {
   return CleanSlashPath(base + "/" + path);
 }
 
+std::string NormalizeWorkdir(const std::string& current, const std::string& path) {
+  std::string parent = current.empty() ? "/" : current;
+  if (parent[0] != '/') parent = CleanSlashPath("/" + parent);
+  if (path.empty()) return parent;
+  if (path[0] == '/') return path;
+  return CleanSlashPath(parent + "/" + path);
+}
+
 std::string GoList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) {

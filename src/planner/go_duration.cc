@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "src/base/message_quote.h"
+
 namespace mybuild::planner {
 namespace {
 
@@ -41,7 +43,7 @@ std::string FormatFraction(uint64_t& v, int prec) {
 }  // namespace
 
 StatusOr<int64_t> ParseGoDuration(std::string_view text) {
-  const std::string quoted = "\"" + std::string(text) + "\"";
+  const std::string quoted = QuoteForMessage(text);
   auto invalid = [&] { return InvalidArgument("time: invalid duration " + quoted); };
   std::string_view s = text;
   bool negative = false;

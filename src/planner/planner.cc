@@ -340,8 +340,10 @@ StageState Planner::NewState(const StageHeader& header) {
                                 [](const std::string& e) { return e.rfind("PATH=", 0) == 0; });
     if (!has_path) state.config.env.push_back(std::string("PATH=") + kDefaultPathEnv);
     state.env = EnvList::FromStrings(state.config.env);
+    // As BuildKit, which dispatches the base image's workdir as a WORKDIR against itself: an absolute one
+    // stays as written, a relative "app" becomes "/app/app".
     if (!state.config.working_dir.empty()) {
-      state.config.working_dir = ResolveAgainst("/", state.config.working_dir);
+      state.config.working_dir = NormalizeWorkdir(state.config.working_dir, state.config.working_dir);
     }
   }
   state.config.on_build.clear();

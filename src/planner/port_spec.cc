@@ -6,6 +6,7 @@
 #include <cctype>
 #include <optional>
 
+#include "src/base/message_quote.h"
 #include "src/frontend/text_util.h"
 
 namespace mybuild::planner {
@@ -46,7 +47,7 @@ bool ValidIp(std::string ip) {
 }  // namespace
 
 StatusOr<std::vector<std::string>> ParsePortSpec(std::string_view spec) {
-  const std::string quoted = "\"" + std::string(spec) + "\"";
+  const std::string quoted = QuoteForMessage(spec);
   // [ip:][hostPort:]containerPort[/proto]; the ip may itself contain ':' (IPv6).
   std::vector<std::string_view> parts;
   size_t start = 0;

@@ -65,6 +65,11 @@ int AddHistory(StageState& state, std::string created_by, bool empty_layer, bool
 std::vector<std::string> WithShell(const ImageConfig& config, const std::vector<std::string>& words);
 // `path` made absolute against `dir` ("" = "/") and cleaned.
 std::string ResolveAgainst(const std::string& dir, const std::string& path);
+// The working directory after `WORKDIR path` with `current` before it, as BuildKit's NormalizeWorkdir
+// gives it on Linux: an absolute path is kept as written (a trailing slash, "//" or ".." included); a
+// relative one is joined to `current` (itself made absolute against "/") and cleaned; an empty one (a
+// variable expanding to nothing) keeps `current`.
+std::string NormalizeWorkdir(const std::string& current, const std::string& path);
 // Go's fmt "%v" of a []string: "[a b]".
 std::string GoList(const std::vector<std::string>& items);
 // "NAME" of "<<NAME", "<<-NAME", "<<\"NAME\"", "3<<NAME" when `word` is exactly one heredoc marker.

@@ -32,6 +32,29 @@ mb_build -f - -o type=local,dest=stdin-ign "$ctx" <"$ctx/Dockerfile" >/dev/null
 [ ! -e stdin-ign/ctx/app.log ] && [ -f stdin-ign/ctx/keep.log ] || fail "-f - uses the context's .dockerignore"
 pass "-f - uses the context's .dockerignore"
 
+# A .dockerignore that cannot be read fails the build (naming the file); ignoring it would send what it lists.
+# build_must_fail_on_ignore CTX WHAT NEEDLE
+build_must_fail_on_ignore() {
+  local out
+  if out=$("$MYBUILD" build --progress plain -o type=local,dest="$E2E_WORK/bad-ign" "$1" 2>&1); then
+    fail "$2: the build succeeded"
+  fi
+  assert_contains "$out" "$1/.dockerignore" "$2: the error names the file"
+  assert_contains "$out" "$3" "$2: the error says why"
+}
+bad=$E2E_WORK/bad-ignore
+mkdir -p "$bad" && printf 'FROM scratch\nCOPY . /ctx/\n' >"$bad/Dockerfile"
+head -c $((17 << 20)) /dev/zero | tr '\0' 'x' >"$bad/.dockerignore"
+build_must_fail_on_ignore "$bad" "a 17 MiB .dockerignore" "larger than"
+rm "$bad/.dockerignore" && mkdir "$bad/.dockerignore"
+build_must_fail_on_ignore "$bad" "a .dockerignore directory" "is a directory"
+rmdir "$bad/.dockerignore" && echo secret >"$E2E_WORK/outside-ignore" && ln -s ../outside-ignore "$bad/.dockerignore"
+build_must_fail_on_ignore "$bad" "a .dockerignore symlink out of the context" "leads out of"
+rm "$bad/.dockerignore"
+mb_build -o type=local,dest="$E2E_WORK/no-ign" "$bad" >/dev/null
+[ -f "$E2E_WORK/no-ign/ctx/Dockerfile" ] || fail "no .dockerignore: the build copies the context"
+pass "a missing .dockerignore is no error"
+
 # --- ADD ---
 ctx=$(image_case add)
 mkdir -p tree/sub

@@ -112,7 +112,14 @@ err_build() {  # err_build DOCKERFILE-TEXT: the build fails; prints its stderr
   cat "$E2E_WORK/last-build.log"
 }
 assert_contains "$(err_build 'FROM scratch\nCOPY not-there.txt /\n')" "not-there.txt" "a missing source is named"
-assert_contains "$(err_build 'FROM scratch\nCOPY nomatch*.zip /\n')" "nomatch*.zip" "a wildcard with no match is named"
+# A wildcard matching nothing copies nothing and is no error, alone or among other sources (BuildKit's
+# AllowEmptyWildcard); the directory it searches must exist.
+printf 'FROM scratch\nCOPY nomatch*.zip /none/\nCOPY nomatch?.txt a.txt /some/\n' >"$E2E_WORK/empty-wild.Dockerfile"
+mb_build -f "$E2E_WORK/empty-wild.Dockerfile" -o type=local,dest="$E2E_WORK/empty-wild" "$ctx" >/dev/null
+[ ! -e "$E2E_WORK/empty-wild/none" ] || fail "a wildcard matching nothing creates no destination"
+assert_eq "a.txt" "$(cd "$E2E_WORK/empty-wild/some" && echo *)" "a wildcard matching nothing among sources is no error"
+assert_contains "$(err_build 'FROM scratch\nCOPY nodir/*.zip /\n')" '"/nodir": no such file or directory' \
+  "a wildcard below a missing directory names it"
 assert_contains "$(err_build 'FROM scratch\nCOPY a.txt ../outside/ /\n')" "outside" "a source outside the context fails"
 assert_contains "$(err_build 'FROM scratch\nCOPY a.txt b.txt /notadir\n')" "must be a directory and end with a /" \
   "several sources need a destination ending in /"

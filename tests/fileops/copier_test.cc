@@ -60,6 +60,13 @@ TEST_CASE("COPY path rules: source, dest, workdir and existing destination") {
       {"wildcard in a middle component", {"dir/*/two"}, "/d/", "/", {}, {}, {{"d/two", "2"}}, {}},
       {"wildcard matching a dir copies contents", {"di?"}, "/d/", "/", {}, {}, {{"d/one", "1"}}, {"d/dir"}},
       {"one wildcard match to a file name", {"c.*"}, "/renamed", "/", {}, {}, {{"renamed", "C"}}, {}},
+      // A wildcard matching nothing is no error (BuildKit's AllowEmptyWildcard), wherever it comes.
+      {"empty wildcard before a match", {"missing*", "a.txt"}, "/d/", "/", {}, {}, {{"d/a.txt", "A"}}, {}},
+      {"empty wildcard after a match", {"*.md", "dir/*.txt", "x?z"}, "/d/", "/", {}, {}, {{"d/c.md", "C"}}, {}},
+      {"wildcard below a file", {"a.txt/*", "b.txt"}, "/d/", "/", {}, {}, {{"d/b.txt", "B"}}, {"d/a.txt"}},
+      // "**" is "*" in a component (Go's filepath.Match): "**/**" is every entry two levels down, dir/one
+      // and dir/sub (a directory: its contents are copied).
+      {"double-star components", {"**/**"}, "/d/", "/", {}, {}, {{"d/one", "1"}, {"d/two", "2"}}, {"d/dir"}},
   };
   for (const PathCase& c : cases) {
     CAPTURE(c.name);
@@ -81,6 +88,35 @@ TEST_CASE("COPY path rules: source, dest, workdir and existing destination") {
   }
 }
 
+TEST_CASE("COPY sources: backslashes as BuildKit's copier takes them") {
+  // In a component with a wildcard, \* matches a literal * (Go's filepath.Match).
+  CopyFixture f;
+  f.Ctx("lit*star", "S");
+  f.Ctx("litXstar", "X");
+  f.Ctx("lit?mark", "Q");
+  auto pattern = f.Run(Copy({"lit\\**", "lit\\?mar?"}, "/d/"));
+  REQUIRE_MESSAGE(pattern.ok(), pattern.status().ToString());
+  CHECK(ReadText(f.rootfs / "d/lit*star") == "S");
+  CHECK(ReadText(f.rootfs / "d/lit?mark") == "Q");
+  CHECK_FALSE(LstatPath(f.rootfs / "d/litXstar").has_value());
+  // A source without an unescaped wildcard is a literal name, backslash included (fsutil's
+  // ResolveWildcards returns it as written; BuildKit's cache key looks it up as written too).
+  CopyFixture g;
+  g.Ctx("lit*star", "S");
+  g.Ctx("lit\\*star", "B");
+  g.Ctx("br\\[ack]et/in", "I");
+  auto literal = g.Run(Copy({"lit\\*star", "br\\[ack]et/*"}, "/d/"));
+  REQUIRE_MESSAGE(literal.ok(), literal.status().ToString());
+  CHECK(ReadText(g.rootfs / "d/lit\\*star") == "B");
+  CHECK(ReadText(g.rootfs / "d/in") == "I");
+  CHECK_FALSE(LstatPath(g.rootfs / "d/lit*star").has_value());
+  CopyFixture h;
+  h.Ctx("lit*star", "S");
+  auto missing = h.Run(Copy({"lit\\*star"}, "/d/"));
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() == "failed to compute cache key: \"/lit\\*star\": not found");
+}
+
 TEST_CASE("COPY errors: missing sources, escapes, several sources to a file, type clashes") {
   CopyFixture f;
   StandardContext(f);
@@ -90,9 +126,19 @@ TEST_CASE("COPY errors: missing sources, escapes, several sources to a file, typ
   CHECK(missing.status().code() == StatusCode::kNotFound);
   CHECK(missing.status().message() == "failed to compute cache key: \"/nope.txt\": not found");
 
-  auto no_match = f.Run(Copy({"*.rs"}, "/d/"));
-  REQUIRE_FALSE(no_match.ok());
-  CHECK(no_match.status().message() == "failed to compute cache key: \"/*.rs\": not found");
+  // Wildcards matching nothing copy nothing, even alone, and make no destination (as BuildKit, whose
+  // copy returns before creating it).
+  auto no_match = f.Run(Copy({"*.rs", "dir/?.go"}, "/none/"));
+  REQUIRE_MESSAGE(no_match.ok(), no_match.status().ToString());
+  CHECK_FALSE(LstatPath(f.rootfs / "none").has_value());
+  // ... but the directory a wildcard searches must exist.
+  auto no_dir = f.Run(Copy({"a.txt", "nodir/*.txt"}, "/d/"));
+  REQUIRE_FALSE(no_dir.ok());
+  CHECK(no_dir.status().message() == "lstat \"/nodir\": no such file or directory");
+  // An empty wildcard does not excuse a missing plain source.
+  auto plain_missing = f.Run(Copy({"*.rs", "a.txt", "nope.txt"}, "/d/"));
+  REQUIRE_FALSE(plain_missing.ok());
+  CHECK(plain_missing.status().message() == "failed to compute cache key: \"/nope.txt\": not found");
 
   auto escape = f.Run(Copy({"../a.txt"}, "/d/"));
   REQUIRE_FALSE(escape.ok());

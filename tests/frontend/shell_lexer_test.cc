@@ -197,6 +197,16 @@ TEST_CASE("ShellLexer: nesting is bounded, large inputs finish") {
   std::string deep;
   for (int i = 0; i < 10000; ++i) deep += "${X:-";
   CHECK(ErrorOf(lexer, deep, {}).find("nested deeper than") != std::string::npos);
+  // The message quotes a cut of the word, not all of it (issue 12: a 600 KB word was echoed whole).
+  std::string huge_deep;
+  while (huge_deep.size() < 600 * 1024) huge_deep += "${X:-";
+  const std::string huge_error = ErrorOf(lexer, huge_deep, {});
+  CHECK(huge_error.find("nested deeper than") != std::string::npos);
+  CHECK(huge_error.size() < 300);
+  CHECK(huge_error.find("...\": ") != std::string::npos);
+  const std::string unset_error = ErrorOf(lexer, "${V:?" + std::string(100000, 'm') + "}", {});
+  CHECK(unset_error.size() < 300);
+  CHECK(unset_error.find("V: mmm") != std::string::npos);
 
   std::string ok;
   for (int i = 0; i < 100; ++i) ok += "${X:-";

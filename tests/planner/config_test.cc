@@ -87,6 +87,35 @@ TEST_CASE("WORKDIR resolves against the previous one and creates the directory")
   CHECK(s.config.history[3].empty_layer);
 }
 
+TEST_CASE("WORKDIR keeps an absolute path as written, like BuildKit's NormalizeWorkdir") {
+  BuildPlan plan = MustPlan("FROM scratch\nWORKDIR /tmp/\n");
+  CHECK(plan.target().config.working_dir == "/tmp/");
+  CHECK(HistoryOf(plan.target()) == Strings{"WORKDIR /tmp/"});
+  REQUIRE(plan.target().steps.size() == 1);
+  CHECK(StepAs<WorkdirStep>(plan.target(), 0).path == "/tmp");  // the directory made is the clean path
+
+  CHECK(ConfigOf("FROM scratch\nWORKDIR /a/../b//\n").working_dir == "/a/../b//");
+  // A relative path is joined to the current one and cleaned, trailing slash and all.
+  CHECK(ConfigOf("FROM scratch\nWORKDIR /tmp/\nWORKDIR sub/\n").working_dir == "/tmp/sub");
+  CHECK(ConfigOf("FROM scratch\nWORKDIR /a/b/\nWORKDIR ../c\n").working_dir == "/a/c");
+  CHECK(ConfigOf("FROM scratch\nWORKDIR /a/../b\nWORKDIR c/./d/..\n").working_dir == "/b/c");
+  CHECK(ConfigOf("FROM scratch\nWORKDIR rel/\n").working_dir == "/rel");
+  // Variables expand first; the result follows the same rules.
+  CHECK(ConfigOf("FROM scratch\nENV D=/srv/\nWORKDIR $D\n").working_dir == "/srv/");
+  CHECK(ConfigOf("FROM scratch\nENV D=/srv/\nWORKDIR $D\nWORKDIR ${D}x/../y/\n").working_dir == "/srv/x/../y/");
+  // A variable expanding to nothing keeps the current workdir.
+  CHECK(ConfigOf("FROM scratch\nWORKDIR /a/../b/\nENV E=\nWORKDIR $E\n").working_dir == "/a/../b/");
+  CHECK(ConfigOf("FROM scratch\nWORKDIR $E\n").working_dir == "/");
+  // Only exactly "/" makes no layer; "//" makes one (creating "/", which changes nothing), as BuildKit.
+  BuildPlan root = MustPlan("FROM scratch\nWORKDIR /\n");
+  CHECK(root.target().config.working_dir == "/");
+  CHECK(root.target().steps.empty());
+  BuildPlan twice = MustPlan("FROM scratch\nWORKDIR //\n");
+  CHECK(twice.target().config.working_dir == "//");
+  REQUIRE(twice.target().steps.size() == 1);
+  CHECK(StepAs<WorkdirStep>(twice.target(), 0).path == "/");
+}
+
 TEST_CASE("HEALTHCHECK: NONE, shell and exec forms, Go durations, retries") {
   ImageConfig c = ConfigOf(
       "FROM scratch\nHEALTHCHECK --interval=30s --timeout=1m30s --start-period=1.5s --start-interval=500ms "

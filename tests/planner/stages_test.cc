@@ -175,6 +175,18 @@ TEST_CASE("the base image's config is in scope and is inherited") {
   CHECK(s.config.history.size() == 3);
 }
 
+TEST_CASE("the base image's workdir is taken as BuildKit dispatches it: a WORKDIR against itself") {
+  FakeResolver resolver;
+  ImageConfig slash = Image({});
+  slash.working_dir = "/srv/";
+  resolver.images["slash:1"] = slash;
+  ImageConfig relative = Image({});
+  relative.working_dir = "app";
+  resolver.images["relative:1"] = relative;
+  CHECK(MustPlan("FROM slash:1\n", Inputs(&resolver)).target().config.working_dir == "/srv/");
+  CHECK(MustPlan("FROM relative:1\n", Inputs(&resolver)).target().config.working_dir == "/app/app");
+}
+
 TEST_CASE("scratch gets the default PATH and the platform") {
   BuildPlan plan = MustPlan("FROM scratch\n");
   CHECK(plan.target().config.env ==
