@@ -18,6 +18,7 @@
 #include "src/fileops/streamed_copy.h"
 #include "src/image/image_store.h"
 #include "src/image/snapshot_layer.h"
+#include "src/worker/discarded_writes.h"
 #include "src/worker/image_unpack.h"
 #include "src/worker/mounted_snapshot.h"
 #include "src/worker/run_secrets.h"
@@ -429,6 +430,8 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   // RUN --mount sources: views of other steps, the context, cache directories, tmpfs and heredoc files.
   std::vector<MountedSnapshot> views;
   views.reserve(op.mounts.size());
+  std::vector<DiscardedWrites> writables;  // rw binds; declared after `views`, whose paths they may sit on
+  writables.reserve(op.mounts.size());
   std::optional<TempDir> files_dir;
   // RUN --mount=type=ssh: a relay per mount with the mount's owner and mode, alive until the RUN ends.
   std::vector<std::unique_ptr<SshForwarder>> forwarders;
@@ -459,6 +462,15 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
         // Resolve the source path inside its root, never through its symlinks on the host.
         MB_ASSIGN_OR_RETURN(snapshotter::RootFs source_root, snapshotter::RootFs::Open(base));
         MB_ASSIGN_OR_RETURN(UniqueFd resolved, source_root.Open(mount.source_path, O_PATH));
+        if (!mount.readonly) {
+          // rw: writable for the RUN, its writes thrown away; the context, the stage's snapshot or the
+          // image's layers never change.
+          MB_ASSIGN_OR_RETURN(DiscardedWrites writable, DiscardedWrites::Open(resolved.get(), options_.scratch_dir));
+          out.source = writable.path();
+          writables.push_back(std::move(writable));
+          out.type = executor::Mount::Type::kBind;
+          break;
+        }
         out.source = "/proc/self/fd/" + std::to_string(resolved.get());
         MB_ASSIGN_OR_RETURN(std::string real, [&]() -> StatusOr<std::string> {
           std::error_code error;
@@ -515,7 +527,8 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
                                        : "exited with code " + std::to_string(exec.exit_code);
     return Status(StatusCode::kFailedPrecondition, "RUN " + DescribeCommand(op) + " " + how + tail.Text());
   }
-  views.clear();  // unmount sources before the diff
+  writables.clear();  // unmount sources before the diff (the rw binds first: they may sit on views)
+  views.clear();
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options, exec.mount_targets));
   parent.snapshot = name;
