@@ -25,7 +25,7 @@ StatusOr<RunMount> PlanMount(StageState& state, const std::string& spec) {
   }
   // A missing or relative target is taken relative to the workdir (no target = the workdir itself).
   mount.target = ResolveAgainst(state.config.working_dir, mount.target);
-  if (mount.target == "/") return InvalidArgument("invalid mount target \"/\"");
+  if (mount.target == "/") return InvalidArgument("invalid mount target \"/\" (expected target=PATH other than /)");
   return mount;
 }
 

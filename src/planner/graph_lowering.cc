@@ -171,6 +171,8 @@ class Lowering {
       lowered.gid = mount.gid;
       if (mount.type == MountType::kSecret) lowered.env = mount.env;
       lowered.size_bytes = mount.size_bytes > 0 ? static_cast<uint64_t>(mount.size_bytes) : 0;
+      // A cache's source is a path inside its from= (or, without from=, inside the cache itself).
+      if (mount.type == MountType::kCache && !mount.source.empty()) lowered.source_path = mount.source;
       bool has_source = mount.type == MountType::kBind || (mount.type == MountType::kCache && mount.from_given);
       if (has_source) {
         Platform source_platform{platform.os, platform.architecture, platform.variant};

@@ -105,7 +105,8 @@ enum class SecurityMode { kSandbox, kInsecure };
 const char* MountTypeName(MountType type);  // "bind", "cache", …
 
 // One RUN --mount, with the reference builder's defaults applied:
-//  - bind: read-only unless rw; source relative to `from` (default the context root);
+//  - bind: read-only unless rw (then writable, its writes discarded after the step); source relative
+//    to `from` (default the context root);
 //  - cache: read-write; id defaults to the target; sharing defaults to shared;
 //  - tmpfs: read-write; size in bytes (0 = unlimited);
 //  - secret: id defaults to the base name of the target, target to /run/secrets/<id>; read-only;

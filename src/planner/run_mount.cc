@@ -33,7 +33,7 @@ bool ParseUnsigned(const std::string& value, int base, uint32_t& out) {
   return true;
 }
 
-// Sizes as docker's units.RAMInBytes: "64m", "1g", "512k", "100" (bytes), binary multiples.
+// Sizes as docker's units.RAMInBytes: "64m", "1g", "512k", "64 MiB", "100" (bytes), binary multiples.
 bool ParseRamBytes(const std::string& value, int64_t& out) {
   size_t i = 0;
   while (i < value.size() && (std::isdigit(static_cast<unsigned char>(value[i])) || value[i] == '.')) ++i;
@@ -44,6 +44,7 @@ bool ParseRamBytes(const std::string& value, int64_t& out) {
   } catch (...) {
     return false;
   }
+  if (i < value.size() && value[i] == ' ') ++i;  // "64 MiB"
   std::string unit = frontend::AsciiLower(value.substr(i));
   if (!unit.empty() && unit.back() == 'b') unit.pop_back();
   if (!unit.empty() && unit.back() == 'i') unit.pop_back();
@@ -59,6 +60,18 @@ bool ParseRamBytes(const std::string& value, int64_t& out) {
   if (bytes < 0 || bytes > 9.2e18) return false;
   out = static_cast<int64_t>(bytes);
   return true;
+}
+
+Status BadBool(const std::string& key, const std::string& value) {
+  return InvalidArgument("invalid value for " + key + ": " + value + " (expected true or false)");
+}
+
+constexpr const char* kExpectedId = " (expected a number from 0 to 4294967295)";
+
+// `key` given for a mount type it does not apply to; `applies_to` names the types it is for.
+Status UnexpectedKey(const std::string& key, MountType type, const std::string& applies_to) {
+  return InvalidArgument("unexpected key '" + key + "' for mount type '" + MountTypeName(type) + "' (" + key +
+                         " is for " + applies_to + " mounts)");
 }
 
 std::string BaseName(const std::string& path) {
@@ -146,11 +159,12 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
         ro_auto = false;
       } else if (key == "required") {
         if (m.type != MountType::kSecret && m.type != MountType::kSsh) {
-          return InvalidArgument("unexpected key '" + key + "' for mount type '" + MountTypeName(m.type) + "'");
+          return UnexpectedKey(key, m.type, "secret and ssh");
         }
         m.required = true;
       } else {
-        return InvalidArgument("invalid field '" + field + "' must be a key=value pair");
+        return InvalidArgument("invalid field '" + field +
+                               "' must be a key=value pair (or one of readonly, ro, readwrite, rw, required)");
       }
       continue;
     }
@@ -180,23 +194,21 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
     } else if (key == "target" || key == "dst" || key == "destination") {
       m.target = value;
     } else if (key == "readonly" || key == "ro") {
-      if (!ParseGoBool(value, m.readonly)) return InvalidArgument("invalid value for " + key + ": " + value);
+      if (!ParseGoBool(value, m.readonly)) return BadBool(key, value);
       ro_auto = false;
     } else if (key == "readwrite" || key == "rw") {
       bool rw = false;
-      if (!ParseGoBool(value, rw)) return InvalidArgument("invalid value for " + key + ": " + value);
+      if (!ParseGoBool(value, rw)) return BadBool(key, value);
       m.readonly = !rw;
       ro_auto = false;
     } else if (key == "required") {
-      if (m.type != MountType::kSecret && m.type != MountType::kSsh) {
-        return InvalidArgument("unexpected key '" + key + "' for mount type '" + MountTypeName(m.type) + "'");
-      }
-      if (!ParseGoBool(value, m.required)) return InvalidArgument("invalid value for " + key + ": " + value);
+      if (m.type != MountType::kSecret && m.type != MountType::kSsh) return UnexpectedKey(key, m.type, "secret and ssh");
+      if (!ParseGoBool(value, m.required)) return BadBool(key, value);
     } else if (key == "size") {
-      if (m.type != MountType::kTmpfs) {
-        return InvalidArgument("unexpected key '" + key + "' for mount type '" + MountTypeName(m.type) + "'");
+      if (m.type != MountType::kTmpfs) return UnexpectedKey(key, m.type, "tmpfs");
+      if (!ParseRamBytes(value, m.size_bytes)) {
+        return InvalidArgument("invalid value for " + key + ": " + value + " (expected a size such as 512k, 64m or 1g)");
       }
-      if (!ParseRamBytes(value, m.size_bytes)) return InvalidArgument("invalid value for " + key + ": " + value);
     } else if (key == "id") {
       m.id = value;
     } else if (key == "sharing") {
@@ -208,17 +220,17 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
       sharing_given = true;
     } else if (key == "mode") {
       uint32_t v = 0;
-      if (!ParseUnsigned(value, 8, v)) return InvalidArgument("invalid value " + value + " for mode");
+      if (!ParseUnsigned(value, 8, v)) return InvalidArgument("invalid value " + value + " for mode (expected an octal mode such as 0755)");
       m.mode = v;
       mode_given = true;
     } else if (key == "uid") {
       uint32_t v = 0;
-      if (!ParseUnsigned(value, 10, v)) return InvalidArgument("invalid value " + value + " for uid");
+      if (!ParseUnsigned(value, 10, v)) return InvalidArgument("invalid value " + value + " for uid" + kExpectedId);
       m.uid = v;
       uid_given = true;
     } else if (key == "gid") {
       uint32_t v = 0;
-      if (!ParseUnsigned(value, 10, v)) return InvalidArgument("invalid value " + value + " for gid");
+      if (!ParseUnsigned(value, 10, v)) return InvalidArgument("invalid value " + value + " for gid" + kExpectedId);
       m.gid = v;
       gid_given = true;
     } else if (key == "env") {
@@ -226,8 +238,8 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
       env_given = true;
     } else {
       return InvalidArgument("unexpected key '" + key + "' in '" + field +
-                             "' (expected one of type, from, source, target, readonly, id, sharing, "
-                             "required, size, mode, uid, gid, env)");
+                             "' (expected one of type, from, source, src, target, dst, destination, readonly, ro, "
+                             "readwrite, rw, id, sharing, required, size, mode, uid, gid, env)");
     }
   }
 
@@ -235,9 +247,10 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
       m.type == MountType::kSecret || m.type == MountType::kSsh || m.type == MountType::kCache;
   if (!file_info_allowed) {
     const std::string type = MountTypeName(m.type);
-    if (mode_given) return InvalidArgument("mode not allowed for \"" + type + "\" type mounts");
-    if (uid_given) return InvalidArgument("uid not allowed for \"" + type + "\" type mounts");
-    if (gid_given) return InvalidArgument("gid not allowed for \"" + type + "\" type mounts");
+    const char* only = " (mode, uid and gid are for cache, secret and ssh mounts)";
+    if (mode_given) return InvalidArgument("mode not allowed for \"" + type + "\" type mounts" + only);
+    if (uid_given) return InvalidArgument("uid not allowed for \"" + type + "\" type mounts" + only);
+    if (gid_given) return InvalidArgument("gid not allowed for \"" + type + "\" type mounts" + only);
   }
   if (ro_auto) m.readonly = !(m.type == MountType::kCache || m.type == MountType::kTmpfs);
 
@@ -253,7 +266,8 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
     if (m.target.empty() && !env_given) m.target = "/run/secrets/" + BaseName(m.id);
     if (!m.mode) m.mode = 0400;
   } else if (sharing_given && m.type != MountType::kCache) {
-    return InvalidArgument(std::string("invalid cache sharing set for ") + MountTypeName(m.type) + " mount");
+    return InvalidArgument(std::string("invalid cache sharing set for ") + MountTypeName(m.type) +
+                           " mount (sharing is for cache mounts)");
   }
   if (m.type == MountType::kSsh) {
     if (!m.source.empty()) return InvalidArgument("ssh does not support source");

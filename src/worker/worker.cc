@@ -18,6 +18,8 @@
 #include "src/fileops/streamed_copy.h"
 #include "src/image/image_store.h"
 #include "src/image/snapshot_layer.h"
+#include "src/worker/cache_mounts.h"
+#include "src/worker/discarded_writes.h"
 #include "src/worker/image_unpack.h"
 #include "src/worker/mounted_snapshot.h"
 #include "src/worker/run_secrets.h"
@@ -429,6 +431,9 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   // RUN --mount sources: views of other steps, the context, cache directories, tmpfs and heredoc files.
   std::vector<MountedSnapshot> views;
   views.reserve(op.mounts.size());
+  std::vector<HeldCache> caches;  // RUN --mount=type=cache instances, held until the RUN is over
+  std::vector<DiscardedWrites> writables;  // rw binds; declared after `views`, whose paths they may sit on
+  writables.reserve(op.mounts.size());
   std::optional<TempDir> files_dir;
   // RUN --mount=type=ssh: a relay per mount with the mount's owner and mode, alive until the RUN ends.
   std::vector<std::unique_ptr<SshForwarder>> forwarders;
@@ -459,6 +464,15 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
         // Resolve the source path inside its root, never through its symlinks on the host.
         MB_ASSIGN_OR_RETURN(snapshotter::RootFs source_root, snapshotter::RootFs::Open(base));
         MB_ASSIGN_OR_RETURN(UniqueFd resolved, source_root.Open(mount.source_path, O_PATH));
+        if (!mount.readonly) {
+          // rw: writable for the RUN, its writes thrown away; the context, the stage's snapshot or the
+          // image's layers never change.
+          MB_ASSIGN_OR_RETURN(DiscardedWrites writable, DiscardedWrites::Open(resolved.get(), options_.scratch_dir));
+          out.source = writable.path();
+          writables.push_back(std::move(writable));
+          out.type = executor::Mount::Type::kBind;
+          break;
+        }
         out.source = "/proc/self/fd/" + std::to_string(resolved.get());
         MB_ASSIGN_OR_RETURN(std::string real, [&]() -> StatusOr<std::string> {
           std::error_code error;
@@ -471,12 +485,26 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
         break;
       }
       case graph::MountType::kCache: {
-        std::string id = mount.cache_id.empty() ? mount.target : mount.cache_id;
-        std::filesystem::path dir = options_.cache_mounts_dir / Digest::Of(id).hex();
-        std::error_code error;
-        std::filesystem::create_directories(dir, error);
-        if (error) return Status(StatusCode::kIo, "mkdir " + dir.string() + ": " + error.message());
-        out.source = dir;
+        graph::Mount cache = mount;
+        if (cache.cache_id.empty()) cache.cache_id = mount.target;
+        // from=: the seed of a new instance is read from a read-only view of the stage or image.
+        std::optional<snapshotter::RootFs> from_root;
+        CacheFrom from;
+        if (mount.source) {
+          if (*mount.source >= inputs.size()) return InvalidArgument("cache mount with a bad source input");
+          const solver::StepInput& input = inputs[*mount.source];
+          std::filesystem::path base = options_.context_dir;
+          if (!IsLocalSource(*input.vertex)) {
+            MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(input.result));
+            MB_ASSIGN_OR_RETURN(MountedSnapshot view, OpenView(source));
+            base = view.path();
+            views.push_back(std::move(view));
+          }
+          MB_ASSIGN_OR_RETURN(from_root, snapshotter::RootFs::Open(base));
+          from.root = &*from_root;
+          from.cache_key = input.cache_key;
+        }
+        MB_ASSIGN_OR_RETURN(out.source, HoldCacheMount(cache, from, options_.cache_mounts_dir, cancel, caches));
         out.type = executor::Mount::Type::kBind;
         break;
       }
@@ -510,12 +538,14 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   });
   MB_ASSIGN_OR_RETURN(executor::ExecResult exec, deps_.executor->Run(spec, sink, cancel));
   forwarders.clear();  // the RUN is over: its ssh connections end
+  caches.clear();      // and other RUNs may take its cache instances
   if (!exec.success()) {
     std::string how = exec.signal != 0 ? "was killed by signal " + std::to_string(exec.signal)
                                        : "exited with code " + std::to_string(exec.exit_code);
     return Status(StatusCode::kFailedPrecondition, "RUN " + DescribeCommand(op) + " " + how + tail.Text());
   }
-  views.clear();  // unmount sources before the diff
+  writables.clear();  // unmount sources before the diff (the rw binds first: they may sit on views)
+  views.clear();
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options, exec.mount_targets));
   parent.snapshot = name;

@@ -11,7 +11,9 @@
 //                        (SnapshotResult::pending): the first step that needs the filesystem unpacks the
 //                        pending layers into chain snapshots "layer-<chainID>", as for image layers
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
-//                        (minus the executor's mount targets) written as one layer; RUN --mount=type=secret
+//                        (minus the executor's mount targets) written as one layer; RUN --mount=type=bind
+//                        sources are read-only, or with rw writable with their writes thrown away
+//                        (discarded_writes.h: the context, a stage or an image never change); type=secret
 //                        and type=ssh take what WorkerOptions::run_secrets holds (run_secrets.h; each ssh
 //                        mount gets its own relay socket, ssh_forwarder.h)
 // Every step's result (step_result.h) lists the whole layer chain, so the exporter needs only the

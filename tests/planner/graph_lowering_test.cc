@@ -119,5 +119,39 @@ TEST_CASE("planner: secret and ssh mounts keep their whole spec in the graph (en
   CHECK(exec->mounts[2].required);
 }
 
+TEST_CASE("planner: cache mounts keep id, sharing, owner, mode, ro, source and from= in the graph") {
+  BuildPlan plan = testing::MustPlan(
+      "FROM scratch AS seed\n"
+      "FROM scratch\n"
+      "WORKDIR /w\n"
+      "RUN --mount=type=cache,target=c,uid=10,gid=20,mode=0700,sharing=locked "
+      "--mount=type=cache,id=pkgs,source=sub,target=/p,ro "
+      "--mount=type=cache,from=seed,source=/data,target=/s [\"/x\"]\n");
+  StatusOr<LoweredGraph> lowered = LowerToGraph(plan, {}, {});
+  REQUIRE_MESSAGE(lowered.ok(), lowered.status().ToString());
+  const graph::Vertex* run = nullptr;
+  for (const graph::Vertex& vertex : lowered->graph.vertices()) {
+    if (std::holds_alternative<graph::ExecOp>(vertex.op)) run = &vertex;
+  }
+  REQUIRE(run != nullptr);
+  const auto& mounts = std::get<graph::ExecOp>(run->op).mounts;
+  REQUIRE(mounts.size() == 3);
+  CHECK(mounts[0].target == "/w/c");
+  CHECK(mounts[0].cache_id == "c");  // the id defaults to the target as written, cleaned (as BuildKit)
+  CHECK(mounts[0].sharing == graph::CacheSharing::kLocked);
+  CHECK(mounts[0].uid == 10u);
+  CHECK(mounts[0].gid == 20u);
+  CHECK(mounts[0].mode == 0700u);
+  CHECK_FALSE(mounts[0].readonly);
+  CHECK_FALSE(mounts[0].source.has_value());
+  CHECK(mounts[1].cache_id == "pkgs");
+  CHECK(mounts[1].source_path == "sub");  // a directory inside the cache (no from=)
+  CHECK_FALSE(mounts[1].source.has_value());
+  CHECK(mounts[1].readonly);
+  REQUIRE(mounts[2].source.has_value());  // from=: the stage is an input of the RUN
+  CHECK(mounts[2].source_path == "/data");
+  CHECK(run->inputs.size() == 2);
+}
+
 }  // namespace
 }  // namespace mybuild::planner

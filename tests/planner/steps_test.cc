@@ -62,12 +62,23 @@ TEST_CASE("RUN --mount: typed mounts with targets resolved against the workdir")
   CHECK(run.mounts[7].from_given);
   CHECK(plan.target().depends_on == std::vector<int>{0});
   CHECK(plan.target().images_used == Strings{"alpine:3"});
-  CHECK(PlanError("FROM scratch\nRUN --mount=type=bind,target=/ x\n") == "Dockerfile:2:1: invalid mount target \"/\"");
-  CHECK(PlanError("FROM scratch\nRUN --mount=type=bind x\n") == "Dockerfile:2:1: invalid mount target \"/\"");
+  CHECK(PlanError("FROM scratch\nRUN --mount=type=bind,target=/ x\n") ==
+        "Dockerfile:2:1: invalid mount target \"/\" (expected target=PATH other than /)");
+  CHECK(PlanError("FROM scratch\nRUN --mount=type=bind x\n") ==
+        "Dockerfile:2:1: invalid mount target \"/\" (expected target=PATH other than /)");
   BuildPlan no_target = MustPlan("FROM scratch AS a\nFROM scratch\nWORKDIR /src\nRUN --mount=from=a,src=/x,rw make\n");
   CHECK(StepAs<RunStep>(no_target.target(), 1).mounts.at(0).target == "/src");
   CHECK(PlanError("FROM scratch\nRUN --mount=type=cache,target=/x,size=1 x\n") ==
-        "Dockerfile:2:1: unexpected key 'size' for mount type 'cache'");
+        "Dockerfile:2:1: unexpected key 'size' for mount type 'cache' (size is for tmpfs mounts)");
+}
+
+TEST_CASE("RUN --mount errors name the Dockerfile, the RUN's line and column, and what was expected") {
+  CHECK(PlanError("FROM scratch\nENV A=1\n  RUN --mount=type=cache,target=/c,mode=9 x\n") ==
+        "Dockerfile:3:3: invalid value 9 for mode (expected an octal mode such as 0755)");
+  CHECK(PlanError("FROM scratch\nRUN --mount=type=bind,target=/x \\\n    --mount=type=cache,target=/c,color=red x\n")
+            .rfind("Dockerfile:2:1: unexpected key 'color' in 'color=red' (expected one of type, from, source", 0) == 0);
+  CHECK(PlanError("FROM scratch\nRUN --mount=type=tmpfs,target=/t,size=lots x\n") ==
+        "Dockerfile:2:1: invalid value for size: lots (expected a size such as 512k, 64m or 1g)");
 }
 
 TEST_CASE("RUN heredocs: body as the command, shebang scripts, heredocs inside a command") {

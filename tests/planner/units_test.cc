@@ -180,17 +180,95 @@ TEST_CASE("RUN --mount values get the reference's defaults") {
   CHECK(SplitCsv("\"x\"\"y\"") == std::vector<std::string>{"x\"y"});
 
   CHECK(Mount("type=nfs,target=/x").status().message().rfind("unsupported mount type \"nfs\"", 0) == 0);
-  CHECK(Mount("type=bind,target=/x,size=1m").status().message() == "unexpected key 'size' for mount type 'bind'");
-  CHECK(Mount("type=bind,target=/x,mode=0700").status().message() == "mode not allowed for \"bind\" type mounts");
+  CHECK(Mount("type=bind,target=/x,size=1m").status().message() ==
+        "unexpected key 'size' for mount type 'bind' (size is for tmpfs mounts)");
+  CHECK(Mount("type=bind,target=/x,mode=0700").status().message() ==
+        "mode not allowed for \"bind\" type mounts (mode, uid and gid are for cache, secret and ssh mounts)");
   CHECK(Mount("type=cache,target=/x,sharing=maybe").status().message().rfind("unsupported sharing value", 0) == 0);
-  CHECK(Mount("type=bind,target=/x,sharing=locked").status().message() == "invalid cache sharing set for bind mount");
+  CHECK(Mount("type=bind,target=/x,sharing=locked").status().message() ==
+        "invalid cache sharing set for bind mount (sharing is for cache mounts)");
   CHECK(Mount("type=secret,from=x,id=a").status().message() == "secret mount should not have a from");
   CHECK(Mount("type=secret").status().message() == "invalid secret mount. one of source, target required");
-  CHECK(Mount("target=/x,bogus").status().message() == "invalid field 'bogus' must be a key=value pair");
-  CHECK(Mount("target=/x,uid=abc,type=cache").status().message() == "invalid value abc for uid");
+  CHECK(Mount("target=/x,bogus").status().message() ==
+        "invalid field 'bogus' must be a key=value pair (or one of readonly, ro, readwrite, rw, required)");
+  CHECK(Mount("target=/x,uid=abc,type=cache").status().message() ==
+        "invalid value abc for uid (expected a number from 0 to 4294967295)");
   CHECK(Mount("target=/x,color=red").status().message().rfind("unexpected key 'color' in 'color=red'", 0) == 0);
   CHECK(Mount("type=bind,from=$X,target=/x").status().message() ==
         "'from' doesn't support variable expansion, define alias stage instead");
+}
+
+TEST_CASE("RUN --mount: every bad option value is an error that says what was expected") {
+  struct Case {
+    const char* spec;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"type=cache,target=/c,mode=0999", "invalid value 0999 for mode (expected an octal mode such as 0755)"},
+      {"type=cache,target=/c,mode=", "invalid value  for mode (expected an octal mode such as 0755)"},
+      {"type=cache,target=/c,uid=4294967296", "invalid value 4294967296 for uid (expected a number from 0 to 4294967295)"},
+      {"type=cache,target=/c,gid=-1", "invalid value -1 for gid (expected a number from 0 to 4294967295)"},
+      {"type=tmpfs,target=/t,size=abc", "invalid value for size: abc (expected a size such as 512k, 64m or 1g)"},
+      {"type=tmpfs,target=/t,size=1x", "invalid value for size: 1x (expected a size such as 512k, 64m or 1g)"},
+      {"type=cache,target=/c,ro=maybe", "invalid value for ro: maybe (expected true or false)"},
+      {"type=bind,target=/c,rw=2", "invalid value for rw: 2 (expected true or false)"},
+      {"type=secret,id=a,required=yes", "invalid value for required: yes (expected true or false)"},
+      {"type=bind,target=/x,required", "unexpected key 'required' for mount type 'bind' (required is for secret and ssh mounts)"},
+      {"type=cache,target=/x,required=true", "unexpected key 'required' for mount type 'cache' (required is for secret and ssh mounts)"},
+      {"type=secret,id=a,size=1m", "unexpected key 'size' for mount type 'secret' (size is for tmpfs mounts)"},
+      {"type=tmpfs,target=/t,uid=1", "uid not allowed for \"tmpfs\" type mounts (mode, uid and gid are for cache, secret and ssh mounts)"},
+      {"type=bind,target=/x,gid=1", "gid not allowed for \"bind\" type mounts (mode, uid and gid are for cache, secret and ssh mounts)"},
+      {"type=ssh,source=x", "ssh does not support source"},
+      {"type=secret,id=a,sharing=shared", "secret mount should not define sharing"},
+      {"type=secret,id=a,source=b", "both source and id can't be set"},
+      {"type=tmpfs,target=/t,sharing=private", "invalid cache sharing set for tmpfs mount (sharing is for cache mounts)"},
+      {"type=cache,target=/c,sharing=exclusive", "unsupported sharing value \"exclusive\" (expected shared, private or locked)"},
+      {"type=volume,target=/c", "unsupported mount type \"volume\" (expected bind, cache, tmpfs, secret or ssh)"},
+      {"type=cache,target=/c,nosuid", "invalid field 'nosuid' must be a key=value pair (or one of readonly, ro, readwrite, rw, required)"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.spec);
+    auto parsed = Mount(c.spec);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.status().message() == c.message);
+  }
+}
+
+TEST_CASE("RUN --mount: accepted spellings of every option") {
+  CHECK(Mount("type=tmpfs,target=/t,size=64 MiB")->mount.size_bytes == 64 * 1024 * 1024);
+  CHECK(Mount("type=tmpfs,target=/t,size=1.5k")->mount.size_bytes == 1536);
+  CHECK(Mount("type=tmpfs,target=/t,size=100")->mount.size_bytes == 100);
+  CHECK(Mount("type=tmpfs,target=/t,size=2GB")->mount.size_bytes == 2LL * 1024 * 1024 * 1024);
+  CHECK(Mount("type=tmpfs,target=/t")->mount.readonly == false);
+  CHECK(Mount("type=cache,target=/c,readonly")->mount.readonly);
+  CHECK(Mount("type=cache,target=/c,ro=false")->mount.readonly == false);
+  CHECK(Mount("type=cache,target=/c,readonly=TRUE")->mount.readonly);
+  CHECK(Mount("type=bind,target=/c,readwrite")->mount.readonly == false);
+  CHECK(Mount("type=bind,target=/c,rw=0")->mount.readonly);
+  CHECK(Mount("type=bind,target=/c,rw=f")->mount.readonly);
+  CHECK(Mount("type=cache,target=/c,mode=755")->mount.mode == 0755u);
+  CHECK(Mount("type=cache,target=/c,uid=4294967295")->mount.uid == 4294967295u);
+  CHECK(Mount("type=cache,target=/c,sharing=Locked")->mount.sharing == CacheSharing::kLocked);
+  CHECK(Mount("type=cache,target=/c,sharing=private")->mount.sharing == CacheSharing::kPrivate);
+  auto upper = Mount("TYPE=CACHE,TARGET=/c,ID=x,SRC=s");
+  REQUIRE(upper.ok());  // keys and the type are case-insensitive, as in the reference
+  CHECK(upper->mount.type == MountType::kCache);
+  CHECK(upper->mount.id == "x");
+  CHECK(upper->mount.source == "s");
+  CHECK(Mount("type=bind,destination=/d,src=s")->mount.target == "/d");
+  CHECK(Mount("type=bind,dst=/d")->mount.target == "/d");
+  auto secret = Mount("type=secret,source=tok,dst=/etc/t,mode=0440,uid=1,gid=2,required=true");
+  REQUIRE(secret.ok());
+  CHECK(secret->mount.id == "tok");
+  CHECK(secret->mount.mode == 0440u);
+  CHECK(secret->mount.uid == 1u);
+  CHECK(secret->mount.gid == 2u);
+  CHECK(secret->mount.required);
+  auto ssh = Mount("type=ssh,id=gh,target=/s,mode=0666,uid=3,required");
+  REQUIRE(ssh.ok());
+  CHECK(ssh->mount.mode == 0666u);
+  CHECK(ssh->mount.required);
+  CHECK(Mount("type=ssh")->mount.mode == 0600u);
 }
 
 }  // namespace mybuild::planner
