@@ -6,7 +6,7 @@ MYBUILD := $(BUILD_DIR)/bin/mybuild
 # ccache, when installed, makes rebuilds in fresh clones fast; nothing needs it.
 CCACHE := $(shell command -v ccache 2>/dev/null)
 
-.PHONY: all deps test-deps build demo test bench clean
+.PHONY: all deps test-deps fuzz-deps build demo test fuzz bench clean
 
 all: build
 
@@ -15,6 +15,9 @@ deps:
 
 test-deps:
 	@bash scripts/install-deps.sh --with-test-tools
+
+fuzz-deps:
+	@bash scripts/install-deps.sh --with-fuzz-tools
 
 build: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE)) >/dev/null
@@ -26,8 +29,14 @@ demo: build
 test: test-deps build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1500
 
+# The fuzz targets of tests/fuzz, built with clang + libFuzzer in build-fuzz, each run FUZZ_SECONDS;
+# crash inputs go to tests/fuzz/crashes/TARGET/ (replayed by `make test`).
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash tests/fuzz/run.sh
+
 bench: build
 	@bash bench/run.sh $(MYBUILD)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz

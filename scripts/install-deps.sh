@@ -13,14 +13,16 @@ build_packages=(
 )
 test_packages=(busybox-static skopeo umoci runc jq zstd xz-utils bzip2 python3 debootstrap)  # debootstrap: tests/e2e/run_debian.sh; zstd xz-utils bzip2 python3: tests/e2e/images_*.sh; python3: run_secrets.sh
 test_packages+=(docker-registry openssl)  # tests/e2e/registry_*.sh: a real registry on 127.0.0.1 (no service started)
+fuzz_packages=(clang libclang-rt-dev)  # `make fuzz`: clang's libFuzzer and sanitizer runtimes (tests/fuzz)
 bench_packages=(buildah skopeo busybox-static debootstrap time)
 
 wanted=("${build_packages[@]}")
 case "${1:-}" in
   --with-test-tools) wanted+=("${test_packages[@]}") ;;
+  --with-fuzz-tools) wanted+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
   --with-bench-tools) wanted+=("${test_packages[@]}" "${bench_packages[@]}") ;;
   "") ;;
-  *) echo "usage: $0 [--with-test-tools|--with-bench-tools]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--with-test-tools|--with-fuzz-tools|--with-bench-tools]" >&2; exit 2 ;;
 esac
 
 missing=()
