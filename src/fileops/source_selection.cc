@@ -171,12 +171,15 @@ StatusOr<std::vector<SelectedSource>> SelectSources(const CopySpec& spec, const 
         return st.status();
       }
       s.st = *st;
-      // A path left out of the context by .dockerignore does not exist for COPY (a directory still does
-      // when an exception re-includes something below it).
+      // A path left out of the context by .dockerignore does not exist for COPY (an excluded directory
+      // does when something below it is re-included: BuildKit's walk sends it as that entry's parent).
       const PathFilter* ignore = filter.dockerignore();
-      if (!match.empty() && ignore && ignore->Excluded(match) &&
-          !(S_ISDIR(s.st.st_mode) && ignore->MayReincludeBelow(match))) {
-        return NotFoundError(match);
+      if (!match.empty() && ignore && ignore->Excluded(match)) {
+        bool sent = false;
+        if (S_ISDIR(s.st.st_mode) && ignore->MayReincludeBelow(match)) {
+          MB_ASSIGN_OR_RETURN(sent, WalkFindsEntryBelow(root, match, *ignore));
+        }
+        if (!sent) return NotFoundError(match);
       }
       // --exclude also applies to the selected paths themselves (by root-relative path).
       if (!match.empty() && !spec.excludes.empty() && filter.Excluded(match) &&

@@ -110,7 +110,30 @@ class Walker {
   std::vector<Pending> pending_;
 };
 
+// Stops the walk at the first entry below the walked directory.
+class FirstEntryFinder : public SourceVisitor {
+ public:
+  Status Visit(const SourceEntry& entry) override {
+    if (entry.rel.empty()) return Status::Ok();
+    found_ = true;
+    return Status(StatusCode::kCancelled, "found");
+  }
+  bool found() const { return found_; }
+
+ private:
+  bool found_ = false;
+};
+
 }  // namespace
+
+StatusOr<bool> WalkFindsEntryBelow(const snapshotter::RootFs& root, const std::string& root_rel,
+                                   const PathFilter& filter) {
+  FirstEntryFinder finder;
+  Status walked = WalkSource(root, root_rel, &filter, finder);
+  if (finder.found()) return true;
+  MB_RETURN_IF_ERROR(walked);
+  return false;
+}
 
 StatusOr<UniqueFd> SourceEntry::OpenContent() const {
   UniqueFd fd;

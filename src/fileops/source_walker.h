@@ -55,6 +55,11 @@ class SourceVisitor {
 Status WalkSource(const snapshotter::RootFs& root, const std::string& root_rel, const PathFilter* filter,
                   SourceVisitor& visitor);
 
+// Whether walking the directory `root_rel` with `filter` visits anything below it: an excluded directory
+// is in the build context (as BuildKit's walk sends it) only as the parent of such an entry.
+StatusOr<bool> WalkFindsEntryBelow(const snapshotter::RootFs& root, const std::string& root_rel,
+                                   const PathFilter& filter);
+
 // Stats `root_rel` inside the root following symlinks (kNotFound when missing).
 StatusOr<struct stat> StatSource(const snapshotter::RootFs& root, const std::string& root_rel);
 

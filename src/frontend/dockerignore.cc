@@ -75,6 +75,13 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+// fsutil's patternWithoutTrailingGlob: the pattern without a trailing "/**" or "/*".
+std::string_view WithoutTrailingGlob(std::string_view text) {
+  if (EndsWith(text, "/**")) return text.substr(0, text.size() - 3);
+  if (EndsWith(text, "/*")) return text.substr(0, text.size() - 2);
+  return text;
+}
+
 }  // namespace
 
 std::vector<std::string> ReadDockerignorePatterns(std::string_view content) {
@@ -267,25 +274,17 @@ bool IgnorePattern::MayMatchBelow(std::string_view dir) const {
   return true;
 }
 
-namespace {
-
-// The pattern matches the path or one of its parent directories.
-bool MatchesPathOrParent(const IgnorePattern& pattern, std::string_view path) {
-  if (pattern.MatchesExactly(path)) return true;
-  for (size_t slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
-    if (pattern.MatchesExactly(path.substr(0, slash))) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 StatusOr<DockerIgnore> DockerIgnore::FromPatterns(const std::vector<std::string>& patterns) {
   DockerIgnore out;
   for (const std::string& pattern : patterns) {
     if (TrimSpace(pattern).empty()) continue;
     MB_ASSIGN_OR_RETURN(IgnorePattern compiled, IgnorePattern::Compile(pattern));
-    out.has_exclusions_ = out.has_exclusions_ || compiled.exclusion();
+    if (compiled.exclusion()) {
+      out.has_exclusions_ = true;
+      // fsutil walks by literal prefixes only while no exception holds one of its pattern characters.
+      const std::string_view text = WithoutTrailingGlob(compiled.text());
+      if (text.find_first_of("*[]?^\\") != std::string_view::npos) out.only_literal_exceptions_ = false;
+    }
     out.patterns_.push_back(std::move(compiled));
   }
   return out;
@@ -295,14 +294,37 @@ StatusOr<DockerIgnore> DockerIgnore::Parse(std::string_view content) {
   return FromPatterns(ReadDockerignorePatterns(content));
 }
 
+bool DockerIgnore::MatchBelowParent(std::string_view path, const std::vector<bool>& parent,
+                                    std::vector<bool>* matched_patterns) const {
+  bool excluded = false;
+  matched_patterns->assign(patterns_.size(), false);
+  for (size_t i = 0; i < patterns_.size(); ++i) {
+    const IgnorePattern& pattern = patterns_[i];
+    bool match = !parent.empty() && parent[i];  // what matched the parent matches below it
+    if (!match) {
+      // Only a pattern that would change the answer is tried (and only then remembered as matching).
+      if (pattern.exclusion() != excluded) continue;
+      match = pattern.MatchesExactly(path);
+    }
+    (*matched_patterns)[i] = match;
+    if (match) excluded = !pattern.exclusion();
+  }
+  return excluded;
+}
+
 bool DockerIgnore::Excluded(std::string_view path) const {
+  if (patterns_.empty()) return false;
   const std::string cleaned = CleanSlashPath(path);
   if (cleaned == ".") return false;
+  std::string_view rest = cleaned;
+  if (rest.size() > 1 && rest.front() == '/') rest.remove_prefix(1);  // relative to the context root
+  std::vector<bool> parent, current;
   bool excluded = false;
-  for (const IgnorePattern& pattern : patterns_) {
-    // Only a pattern that would change the answer needs to be tried: the last match wins.
-    if (pattern.exclusion() != excluded) continue;
-    if (MatchesPathOrParent(pattern, cleaned)) excluded = !pattern.exclusion();
+  for (size_t slash = rest.find('/');; slash = rest.find('/', slash + 1)) {
+    const std::string_view prefix = slash == std::string_view::npos ? rest : rest.substr(0, slash);
+    excluded = MatchBelowParent(prefix, parent, &current);
+    if (slash == std::string_view::npos) break;
+    parent.swap(current);
   }
   return excluded;
 }
@@ -310,9 +332,16 @@ bool DockerIgnore::Excluded(std::string_view path) const {
 bool DockerIgnore::MayReincludeBelow(std::string_view dir) const {
   if (!has_exclusions_) return false;
   const std::string cleaned = CleanSlashPath(dir);
+  if (cleaned == ".") return true;
+  const std::string dir_slash = cleaned + "/";
   for (const IgnorePattern& pattern : patterns_) {
     if (!pattern.exclusion()) continue;
-    if (cleaned == "." || pattern.MayMatchBelow(cleaned) || MatchesPathOrParent(pattern, cleaned)) return true;
+    if (only_literal_exceptions_) {
+      // fsutil: the exception without its trailing "/**" or "/*", plus "/", starts with "dir/".
+      if (StartsWith(std::string(WithoutTrailingGlob(pattern.text())) + "/", dir_slash)) return true;
+    } else if (pattern.MayMatchBelow(cleaned)) {
+      return true;
+    }
   }
   return false;
 }

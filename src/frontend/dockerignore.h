@@ -20,12 +20,23 @@
 // in the wrong order) is an error when the file is loaded; "!" alone is an error.
 //
 // Matching: paths are relative to the context root, '/'-separated, and are cleaned first; "." (the
-// root itself) is never excluded. A pattern matches a path when it matches the whole path or any of
-// its parent directories ("docs" excludes "docs/a/b"). Patterns are applied in order and the last one
-// that matches decides: a normal pattern excludes, a '!' pattern re-includes.
+// root itself) is never excluded. Patterns are applied in order and the last one that matches decides:
+// a normal pattern excludes, a '!' pattern re-includes.
 //
-// The parent rule is that of patternmatcher's MatchesOrParentMatches (which BuildKit's context
-// transfer follows); its older Matches only looked at the parent with as many elements as the pattern.
+// The answer is the one BuildKit's context transfer gives (fsutil's walk, which calls patternmatcher's
+// MatchesUsingParentResults directory by directory): a pattern that matched a directory matches
+// everything below it ("docs" excludes "docs/a/b"); a pattern that did not match the directory is tried
+// on the path itself only, and only when it would change the answer at its place in the list. So an
+// exception naming a parent does not re-include what a later-tried, more specific pattern excluded
+// below it: with "a/b" then "!a", "a/b" stays out ("!a" matched nothing at "a", where it could not
+// change the answer, and does not match "a/b" itself); "!a/**" would re-include it.
+//
+// Walking: fsutil enters an excluded directory only if something below it could be re-included. When
+// every exception is literal text (apart from a trailing "/**" or "/*"), that is an exception whose text
+// starts with the directory's path and a '/'; otherwise MayReincludeBelow asks whether an exception can
+// still match below the directory (fsutil walks in always then; what it finds below is the same). An
+// excluded directory is in the context only when something below it is (it is sent as the parent of that
+// entry), never on its own.
 //
 // Known differences from the reference: "\c" for a letter c is always the literal character (the
 // reference passes it to Go's regexp, where "\d" is a digit class); inside a class, '*' and '?' are
@@ -95,9 +106,8 @@ class DockerIgnore {
   // Whether `path` (relative to the context root, '/'-separated) is left out of the context.
   bool Excluded(std::string_view path) const;
 
-  // For walking the context: whether some '!' pattern could re-include a path strictly below `dir`.
-  // When Excluded(dir) is true and this is false, the walk can skip the whole directory. May return
-  // true when nothing below is actually re-included, never false when something is.
+  // For walking the context, asked for an excluded directory: whether the walk enters it (see above).
+  // May return true when nothing below is re-included, never false when something is.
   bool MayReincludeBelow(std::string_view dir) const;
 
   bool empty() const { return patterns_.empty(); }
@@ -105,8 +115,14 @@ class DockerIgnore {
   const std::vector<IgnorePattern>& patterns() const { return patterns_; }
 
  private:
+  // patternmatcher's MatchesUsingParentResults: `parent` holds, per pattern, whether it matched the
+  // parent directory (empty for a path at the top); fills the same for `path`.
+  bool MatchBelowParent(std::string_view path, const std::vector<bool>& parent,
+                        std::vector<bool>* matched_patterns) const;
+
   std::vector<IgnorePattern> patterns_;
   bool has_exclusions_ = false;
+  bool only_literal_exceptions_ = true;
 };
 
 }  // namespace mybuild::frontend

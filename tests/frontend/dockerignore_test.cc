@@ -238,10 +238,50 @@ TEST_CASE("DockerIgnore: exceptions inside excluded directories and walk pruning
   const DockerIgnore prefix = ParseFile("vendor\n!vendor/keep/**\n");
   CHECK(prefix.MayReincludeBelow("vendor"));
   CHECK(prefix.MayReincludeBelow("vendor/keep"));
-  CHECK(prefix.MayReincludeBelow("vendor/keep/deeper"));
+  CHECK_FALSE(prefix.MayReincludeBelow("vendor/keep/deeper"));  // not excluded: the walk is not asked
   CHECK_FALSE(prefix.MayReincludeBelow("vendor/other"));
 
   CHECK_FALSE(ParseFile("a\nb\n").MayReincludeBelow("a"));
+}
+
+// BuildKit sends the context through fsutil's walk, which matches directory by directory
+// (patternmatcher.MatchesUsingParentResults) and enters an excluded directory by its own rule.
+TEST_CASE("DockerIgnore: the answers of fsutil's walk (BuildKit's context transfer)") {
+  // A pattern that matched a directory holds below it; one that did not is tried on the path itself.
+  const DockerIgnore parent = Make({"a/b", "!a"});
+  CHECK_FALSE(parent.Excluded("a"));
+  CHECK(parent.Excluded("a/b"));  // "!a" was not tried at "a" (it could not change the answer there)
+  CHECK(parent.Excluded("a/b/c"));
+  CHECK_FALSE(parent.Excluded("a/c"));
+  CHECK_FALSE(Make({"a/b", "!a/**"}).Excluded("a/b"));  // "a/**" matches "a/b" itself
+  // A pattern skipped at a directory is not remembered as matching it.
+  const DockerIgnore skipped = Make({"x", "!x/y", "x"});
+  CHECK(skipped.Excluded("x"));
+  CHECK_FALSE(skipped.Excluded("x/y"));
+  CHECK(skipped.Excluded("x/z"));
+  // The issue's case: an exception with a wildcard makes the walk enter every excluded directory.
+  const DockerIgnore wildcard = Make({"subdir", "!*/sub1*"});
+  CHECK(wildcard.Excluded("subdir"));
+  CHECK(wildcard.MayReincludeBelow("subdir"));
+  CHECK_FALSE(wildcard.Excluded("subdir/sub1.txt"));
+  CHECK(wildcard.Excluded("subdir/sub2.txt"));
+  // Literal exceptions only: an excluded directory is entered when an exception starts with "dir/"
+  // (after dropping a trailing "/**" or "/*").
+  const DockerIgnore literal = Make({"foo*", "!foo/bar2"});
+  CHECK(literal.MayReincludeBelow("foo"));
+  CHECK_FALSE(literal.MayReincludeBelow("foo3"));
+  CHECK_FALSE(literal.Excluded("foo/bar2"));
+  CHECK(literal.Excluded("foo/bar3"));
+  const DockerIgnore trailing = Make({"vendor", "!vendor/keep/*"});
+  CHECK(trailing.MayReincludeBelow("vendor"));
+  CHECK(trailing.MayReincludeBelow("vendor/keep"));
+  CHECK_FALSE(trailing.MayReincludeBelow("vendor/other"));
+  // A re-included directory takes its children along; other excluded directories are not entered.
+  const DockerIgnore keep = Make({"*", "!keep"});
+  CHECK_FALSE(keep.Excluded("keep/sub/y"));
+  CHECK(keep.Excluded("other/o"));
+  CHECK_FALSE(keep.MayReincludeBelow("other"));
+  CHECK_FALSE(Make({"a"}).MayReincludeBelow("a"));  // no exception: never entered
 }
 
 TEST_CASE("DockerIgnore: hostile patterns and paths stay fast and never crash") {
