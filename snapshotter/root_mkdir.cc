@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "src/base/unique_fd.h"
@@ -41,6 +43,20 @@ std::string Joined(const std::vector<std::string>& resolved) {
   return out.empty() ? "." : out;
 }
 
+// When the component just taken is missing: the index in `pending` of the ".." that leaves it again, if
+// any ("a/x/../.." leaves "a" at the second "..").
+std::optional<size_t> IndexLeaving(const std::deque<std::string>& pending) {
+  size_t depth = 1;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i] == "..") {
+      if (--depth == 0) return i;
+    } else if (pending[i] != ".") {
+      ++depth;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Status MkdirAllThroughLinks(const RootFs& root, const std::string& path, mode_t mode,
@@ -63,6 +79,12 @@ Status MkdirAllThroughLinks(const RootFs& root, const std::string& path, mode_t 
     struct stat st {};
     if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno != ENOENT) return ErrnoError("cannot create directory \"" + path + "\": fstatat \"" + shown + "\"");
+      // A missing directory that a later ".." leaves is not made (nothing below it can be a symlink), as
+      // runc's SecureJoin takes "/a/../b" for "/b" when /a does not exist.
+      if (std::optional<size_t> leaving = IndexLeaving(pending)) {
+        pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(*leaving) + 1);
+        continue;
+      }
       if (::mkdirat(dir.get(), name.c_str(), mode & 07777) != 0) {
         return ErrnoError("cannot create directory \"" + path + "\": mkdir \"" + shown + "\"");
       }

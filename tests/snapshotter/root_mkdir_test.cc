@@ -48,6 +48,23 @@ TEST_CASE("MkdirAllThroughLinks creates the target of a dangling symlink inside 
   s.CheckContained();
 }
 
+TEST_CASE("MkdirAllThroughLinks makes no directory that a later \"..\" leaves") {
+  Sandbox s;
+  fs::create_directories(s.root / "usr/lib");
+  fs::create_symlink("usr/lib", s.root / "lib");
+  RootFs root = s.Rootfs();
+  REQUIRE(MkdirAllThroughLinks(root, "/a/../b//").ok());
+  REQUIRE(MkdirAllThroughLinks(root, "/m/n/../../c/./d/..").ok());
+  REQUIRE(MkdirAllThroughLinks(root, "/lib/../x").ok());  // ".." after a link: from its target
+  CHECK(fs::is_directory(s.root / "b"));
+  CHECK(fs::is_directory(s.root / "c"));
+  CHECK(!fs::exists(s.root / "c/d"));
+  CHECK(fs::is_directory(s.root / "usr/x"));
+  CHECK(!fs::exists(s.root / "a"));
+  CHECK(!fs::exists(s.root / "m"));
+  CHECK(!fs::exists(s.root / "x"));
+}
+
 TEST_CASE("MkdirAllThroughLinks errors name the in-image path, not the host one") {
   Sandbox s;
   Spit(s.root / "file", "x");
