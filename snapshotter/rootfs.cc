@@ -78,10 +78,11 @@ StatusOr<std::string> ReadLinkFd(int fd) {
 void RootFs::ForceFallbackForTesting(bool force) { g_force_fallback = force; }
 bool RootFs::HaveOpenat2() { return KernelHasOpenat2() && !g_force_fallback; }
 
-StatusOr<RootFs> RootFs::Open(const std::filesystem::path& root, bool no_xdev) {
+StatusOr<RootFs> RootFs::Open(const std::filesystem::path& root, bool no_xdev, std::string description) {
   UniqueFd fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!description.empty() && !fd) return ErrnoError("open root directory of " + description);
   if (!fd) return ErrnoError(fmt::format("open root directory {}", root.string()));
-  RootFs r(std::move(fd), root.string());
+  RootFs r(std::move(fd), description.empty() ? root.string() : std::move(description));
   r.no_xdev_ = no_xdev;
   MB_RETURN_IF_ERROR(r.InitDevice());
   return r;

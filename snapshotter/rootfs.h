@@ -45,8 +45,10 @@ class RootFs {
  public:
   // Opens `root` (a host path the caller trusts, e.g. a snapshot dir or mount point). With no_xdev,
   // resolution also refuses to cross a mount point (RESOLVE_NO_XDEV), e.g. for a rootfs that has /proc
-  // or bind mounts inside it.
-  static StatusOr<RootFs> Open(const std::filesystem::path& root, bool no_xdev = false);
+  // or bind mounts inside it. Errors name paths as "PATH" in DESCRIPTION: `description` when given (what
+  // the user knows the root as, e.g. "the image"; never a scratch mount point), else the host path.
+  static StatusOr<RootFs> Open(const std::filesystem::path& root, bool no_xdev = false,
+                               std::string description = "");
   // Takes a directory fd (any open mode) as the root; it is re-opened as O_PATH.
   static StatusOr<RootFs> FromFd(int dirfd, std::string description);
 

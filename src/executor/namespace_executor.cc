@@ -353,6 +353,11 @@ Status SetupError(const ChildMessage& message) {
     return Status(StatusCode::kFailedPrecondition,
                   "exec \"" + path + "\" in the container: " + syscall_name + ": " + std::strerror(message.err));
   }
+  if (syscall_name == kNotADirectoryTarget) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "cannot start RUN: " + path + " in the image is not a directory (a symlink or a file): " +
+                      std::string(SetupStepName(message.step)) + " needs an ordinary directory there");
+  }
   std::string where = path.empty() ? "" : " " + path;
   return Status(StatusCode::kFailedPrecondition, "sandbox setup failed at step \"" +
                                                      std::string(SetupStepName(message.step)) + "\": " +

@@ -1,8 +1,5 @@
-// `mkdir -p` of a container path, done on the host but confined to the rootfs: symlinks are followed
-// the way the container would follow them (absolute targets restart at the rootfs, ".." stops at it),
-// every lookup goes through openat2(RESOLVE_IN_ROOT) from a path made only of directories, and nothing
-// outside the rootfs is ever created. Used for the working directory: a WORKDIR that is (or passes
-// through) a symlink must get its target created inside the rootfs (SECURITY.md rules 1 and 3).
+// `mkdir -p` of a container path, done on the host but confined to the rootfs, for the working directory
+// of a RUN: snapshotter::MkdirAllThroughLinks (snapshotter/root_mkdir.h) on a root given as an fd.
 #ifndef MYBUILD_EXECUTOR_ROOT_MKDIR_H_
 #define MYBUILD_EXECUTOR_ROOT_MKDIR_H_
 

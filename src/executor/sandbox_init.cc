@@ -198,6 +198,17 @@ class SandboxInit {
     Fail(step, "stat", path);
   }
 
+  // proc and sysfs go on an ordinary directory only, as runc requires: a symlink there (planted in a
+  // layer) would move the mount elsewhere, or fail with an opaque EINVAL (move_mount does not follow it).
+  void RequireDirectory(SetupStep step, const char* path) {
+    struct stat st;
+    if (lstat(path, &st) < 0) Fail(step, "lstat", path);
+    if (!S_ISDIR(st.st_mode)) {
+      errno = ENOTDIR;
+      Fail(step, kNotADirectoryTarget, path);
+    }
+  }
+
   void Attach(SetupStep step, int& tree_fd, const char* target) {
     if (SysMoveMount(tree_fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0) Fail(step, "move_mount", target);
     close(tree_fd);
@@ -354,6 +365,7 @@ class SandboxInit {
 
   void MountProc() {
     EnsureTarget(SetupStep::kMountProc, "/proc", true);
+    RequireDirectory(SetupStep::kMountProc, "/proc");
     if (SysMount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) < 0) {
       Fail(SetupStep::kMountProc, "mount(proc)", "/proc");
     }
@@ -392,6 +404,7 @@ class SandboxInit {
 
   void MountSys() {
     EnsureTarget(SetupStep::kMountSys, "/sys", true);
+    RequireDirectory(SetupStep::kMountSys, "/sys");
     Attach(SetupStep::kMountSys, sys_fd_, "/sys");
   }
 

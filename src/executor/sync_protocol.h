@@ -69,6 +69,10 @@ struct ChildMessage {
   char path[kMessagePathSize];
 };
 
+// The `syscall` of a kError when a kernel file system's mount target (/proc, /sys) is not an ordinary
+// directory in the image (err is ENOTDIR).
+inline constexpr char kNotADirectoryTarget[] = "mount target check";
+
 static_assert(sizeof(ChildMessage) <= PIPE_BUF, "a message must be written atomically");
 
 }  // namespace mybuild::executor

@@ -52,9 +52,11 @@ std::vector<std::filesystem::path> AuthFiles(const AuthFileEnvironment& env) {
 StatusOr<std::optional<Credentials>> FindCredentials(const std::vector<std::filesystem::path>& files,
                                                      std::string_view host) {
   for (const std::filesystem::path& file : files) {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(file, error)) continue;
-    MB_ASSIGN_OR_RETURN(std::string text, ReadFile(file, kMaxAuthFileBytes));
+    // A missing file is no credentials; one that cannot be read (a directory, too large, unreadable) is an
+    // error rather than an anonymous request.
+    MB_ASSIGN_OR_RETURN(std::optional<std::string> present, ReadFileIfPresent(file, kMaxAuthFileBytes));
+    if (!present) continue;
+    const std::string& text = *present;
     nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded() || !json.is_object()) return InvalidArgument(file.string() + ": not a JSON object");
     auto auths = json.find("auths");

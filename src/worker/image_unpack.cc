@@ -15,7 +15,7 @@ Status UnpackLayerSnapshot(const cache::BlobStore& blobs, snapshotter::Snapshott
                            const std::filesystem::path& scratch_dir) {
   MB_ASSIGN_OR_RETURN(MountedSnapshot target,
                       MountedSnapshot::Open(snapshotter, parent, MountedSnapshot::Mode::kWritable, scratch_dir));
-  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path()));
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path(), false, "the image"));
   MB_ASSIGN_OR_RETURN(UniqueFd fd, blobs.OpenRead(layer));
   MB_RETURN_IF_ERROR(snapshotter::ApplyLayer(root, fd.get()).status());
   // The layer's blob is in the store already: only the snapshot is committed (no diff, no re-tar).

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "snapshotter/passwd.h"
+#include "snapshotter/root_mkdir.h"
 #include "src/base/files.h"
 #include "src/base/logging.h"
 #include "src/base/temp_dir.h"
@@ -150,7 +151,8 @@ StatusOr<std::unique_ptr<Worker>> Worker::Create(WorkerDeps deps, WorkerOptions 
   if (!deps.blobs || !deps.snapshotter || !deps.executor || !deps.fetcher) {
     return Internal("worker created without its dependencies");
   }
-  MB_ASSIGN_OR_RETURN(snapshotter::RootFs context, snapshotter::RootFs::Open(options.context_dir));
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs context,
+                      snapshotter::RootFs::Open(options.context_dir, false, "the build context"));
   MB_ASSIGN_OR_RETURN(fileops::DockerIgnoreFilter ignore, fileops::DockerIgnoreFilter::FromDockerignore(dockerignore_text));
   std::error_code error;
   std::filesystem::create_directories(options.scratch_dir, error);
@@ -283,7 +285,8 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
   if (!from_context) {
     MB_ASSIGN_OR_RETURN(SnapshotResult stage, DecodeResult(inputs[*copy->source].result));
     MB_ASSIGN_OR_RETURN(source_view, OpenView(stage));
-    MB_ASSIGN_OR_RETURN(source_root, snapshotter::RootFs::Open(source_view->path()));
+    MB_ASSIGN_OR_RETURN(source_root,
+                        snapshotter::RootFs::Open(source_view->path(), false, "the source stage"));
     source = &*source_root;
   }
   // The parent is only looked up (does the destination exist, /etc/passwd for --chown).
@@ -291,7 +294,7 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
   std::optional<snapshotter::RootFs> parent_root;
   if (!parent.layers.empty()) {
     MB_ASSIGN_OR_RETURN(parent_view, OpenView(parent));
-    MB_ASSIGN_OR_RETURN(parent_root, snapshotter::RootFs::Open(parent_view->path()));
+    MB_ASSIGN_OR_RETURN(parent_root, snapshotter::RootFs::Open(parent_view->path(), false, "the image"));
   }
   fileops::CopyEnvironment env;
   env.source_root = source;
@@ -335,7 +338,7 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
   MB_ASSIGN_OR_RETURN(MountedSnapshot target,
                       MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot, MountedSnapshot::Mode::kWritable,
                                             options_.scratch_dir));
-  MB_ASSIGN_OR_RETURN(snapshotter::RootFs dest, snapshotter::RootFs::Open(target.path()));
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs dest, snapshotter::RootFs::Open(target.path(), false, "the image"));
 
   for (const graph::FileAction& action : op.actions) {
     if (const graph::MkdirAction* mkdir = std::get_if<graph::MkdirAction>(&action)) {
@@ -353,7 +356,9 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
           return user.status();
         }
       }
-      MB_RETURN_IF_ERROR(dest.MkdirAll(mkdir->path, mkdir->mode, snapshotter::Ownership{uid, gid}).status());
+      // Through symlinks as the container would, a dangling one getting its target, as BuildKit's mkdir.
+      MB_RETURN_IF_ERROR(
+          snapshotter::MkdirAllThroughLinks(dest, mkdir->path, mkdir->mode, snapshotter::Ownership{uid, gid}));
       continue;
     }
     fileops::CopyEnvironment env;
@@ -381,7 +386,8 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
     } else if (copy.source) {
       MB_ASSIGN_OR_RETURN(SnapshotResult source, DecodeResult(inputs[*copy.source].result));
       MB_ASSIGN_OR_RETURN(source_view, OpenView(source));
-      MB_ASSIGN_OR_RETURN(source_root, snapshotter::RootFs::Open(source_view->path()));
+      MB_ASSIGN_OR_RETURN(source_root,
+                        snapshotter::RootFs::Open(source_view->path(), false, "the source stage"));
       env.source_root = &*source_root;
     }
     MB_RETURN_IF_ERROR(fileops::ExecuteCopy(spec, env).status());
@@ -404,7 +410,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   MB_ASSIGN_OR_RETURN(MountedSnapshot target,
                       MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot, MountedSnapshot::Mode::kWritable,
                                             options_.scratch_dir));
-  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path()));
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(target.path(), false, "the image"));
   MB_ASSIGN_OR_RETURN(snapshotter::ResolvedUser user,
                       snapshotter::ResolveUser(root, op.user.empty() ? "0" : op.user));
 
@@ -462,7 +468,8 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
           views.push_back(std::move(view));
         }
         // Resolve the source path inside its root, never through its symlinks on the host.
-        MB_ASSIGN_OR_RETURN(snapshotter::RootFs source_root, snapshotter::RootFs::Open(base));
+        const char* known_as = IsLocalSource(*inputs[*mount.source].vertex) ? "the build context" : "the source stage";
+        MB_ASSIGN_OR_RETURN(snapshotter::RootFs source_root, snapshotter::RootFs::Open(base, false, known_as));
         MB_ASSIGN_OR_RETURN(UniqueFd resolved, source_root.Open(mount.source_path, O_PATH));
         if (!mount.readonly) {
           // rw: writable for the RUN, its writes thrown away; the context, the stage's snapshot or the

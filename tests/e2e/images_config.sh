@@ -90,3 +90,18 @@ FROM_ENV=envval MYBUILD_ROOT="$E2E_WORK/root2" mb_build -t cfg:1 --build-arg FRO
   --label cli.label=yes -o type=oci,dest=cfg2.tar "$ctx" >/dev/null
 cmp -s cfg.tar cfg2.tar || fail "a fresh root gives identical bytes"
 pass "fresh root gives identical bytes"
+
+# WORKDIR forms as BuildKit's NormalizeWorkdir gives them in the config (an absolute path as written,
+# trailing slash included; a relative one joined and cleaned; an empty one keeps the current one), and the
+# directory made is the clean path.
+mkdir -p "$E2E_WORK/wd"
+printf 'FROM scratch\nWORKDIR /tmp/\n' >"$E2E_WORK/wd/Dockerfile"
+mb_build -o type=oci,dest=wd1.tar "$E2E_WORK/wd" >/dev/null
+assert_eq '"/tmp/"' "$(image_config wd1.tar | jq -c .config.WorkingDir)" "WORKDIR /tmp/ keeps the trailing slash"
+assert_eq '"WORKDIR /tmp/"' "$(image_config wd1.tar | jq -c '.history[-1].created_by')" "WORKDIR /tmp/ history as written"
+printf 'FROM scratch\nENV E=\nWORKDIR /a/../b//\nWORKDIR $E\nWORKDIR c/./d/..\n' >"$E2E_WORK/wd/Dockerfile"
+mb_build -o type=oci,dest=wd2.tar "$E2E_WORK/wd" >/dev/null
+assert_eq '"/b/c"' "$(image_config wd2.tar | jq -c .config.WorkingDir)" "WORKDIR relative after absolute, empty, and .."
+mb_build -o type=local,dest=wd2-fs "$E2E_WORK/wd" >/dev/null
+[ -d wd2-fs/b/c ] && [ ! -e wd2-fs/a ] || fail "the WORKDIR directories made are the clean paths"
+pass "the WORKDIR directories made are the clean paths"

@@ -112,6 +112,20 @@ err_build() {  # err_build DOCKERFILE-TEXT: the build fails; prints its stderr
   cat "$E2E_WORK/last-build.log"
 }
 assert_contains "$(err_build 'FROM scratch\nCOPY not-there.txt /\n')" "not-there.txt" "a missing source is named"
+# Backslashes in sources, as BuildKit: the Dockerfile lexer takes one (lit\*star is the pattern lit*star);
+# a pattern's \* is a literal * (lit\\** matches lit*star only); a source without an unescaped wildcard
+# is a literal name, backslash included ('lit\*star' names the file lit\*star).
+bs=$E2E_WORK/backslash
+mkdir -p "$bs"
+echo S >"$bs/lit*star" && echo X >"$bs/litXstar" && echo B >"$bs/lit\\*star"
+printf 'FROM scratch\nCOPY lit\\*star /lexed/\nCOPY lit\\\\** /escaped/\nCOPY %s /literal/\n' "'lit\\*star'" \
+  >"$bs/Dockerfile"
+mb_build -o type=local,dest="$E2E_WORK/backslash-out" "$bs" >/dev/null
+assert_eq 'lit*star litXstar lit\*star' "$(cd "$E2E_WORK/backslash-out/lexed" && ls | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+  "COPY lit\\*star: the lexer leaves the pattern lit*star"
+assert_eq 'lit*star' "$(cd "$E2E_WORK/backslash-out/escaped" && ls)" "COPY lit\\\\**: a pattern's \\* is a literal *"
+assert_eq 'lit\*star' "$(cd "$E2E_WORK/backslash-out/literal" && ls)" "COPY 'lit\\*star': a literal name, backslash included"
+
 # A wildcard matching nothing copies nothing and is no error, alone or among other sources (BuildKit's
 # AllowEmptyWildcard); the directory it searches must exist.
 printf 'FROM scratch\nCOPY nomatch*.zip /none/\nCOPY nomatch?.txt a.txt /some/\n' >"$E2E_WORK/empty-wild.Dockerfile"

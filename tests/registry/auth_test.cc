@@ -92,6 +92,16 @@ TEST_CASE("credentials: docker config, podman auth.json, order and Docker Hub al
   CHECK(FindCredentials(files, "localhost:5000").status().code() == StatusCode::kInvalidArgument);
   WriteText(dir.path() / "explicit.json", "not json");
   CHECK_FALSE(FindCredentials(files, "localhost:5000").ok());
+  // A credentials file that cannot be read is an error naming it, never an anonymous request.
+  std::filesystem::remove(dir.path() / "explicit.json");
+  std::filesystem::create_directory(dir.path() / "explicit.json");
+  StatusOr<std::optional<Credentials>> directory = FindCredentials(files, "localhost:5000");
+  REQUIRE_FALSE(directory.ok());
+  CHECK(directory.status().message().find("explicit.json is a directory") != std::string::npos);
+  WriteText(dir.path() / "big/config.json", std::string((1 << 20) + 1, ' '));
+  CHECK(FindCredentials({dir.path() / "big/config.json"}, "localhost:5000").status().code() ==
+        StatusCode::kResourceExhausted);
+  CHECK_FALSE(*FindCredentials({dir.path() / "none.json"}, "localhost:5000"));  // missing: none
 }
 
 struct AuthFixture {
