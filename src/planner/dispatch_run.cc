@@ -15,7 +15,7 @@ StatusOr<RunMount> PlanMount(StageState& state, const std::string& spec) {
   RunMount mount = std::move(parsed.mount);
   if (mount.type == MountType::kSsh) ++state.ssh_mounts;
   if (!parsed.from.empty()) {
-    MB_ASSIGN_OR_RETURN(mount.from, ResolveSourceName(*state.table, parsed.from, state.stage_index));
+    MB_ASSIGN_OR_RETURN(mount.from, ResolveSourceName(*state.table, parsed.from, state.stage_index, "mount from"));
     state.sources.push_back(mount.from);
   }
   if (mount.type == MountType::kCache && mount.id.empty()) mount.id = CleanSlashPath(mount.target);

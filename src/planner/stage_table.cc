@@ -47,7 +47,7 @@ std::string StageTable::Names() const {
   return out;
 }
 
-StatusOr<SourceRef> ResolveSourceName(const StageTable& table, const std::string& name, int current) {
+StatusOr<SourceRef> ResolveSourceName(const StageTable& table, const std::string& name, int current, std::string_view use) {
   SourceRef ref;
   int index = -1;
   if (AllDigits(name)) {
@@ -71,8 +71,8 @@ StatusOr<SourceRef> ResolveSourceName(const StageTable& table, const std::string
     return InvalidArgument("circular dependency detected on stage: " + current_name);
   }
   if (index > current) {
-    return InvalidArgument("cannot copy from stage \"" + name + "\", it needs to be defined before current stage \"" +
-                           current_name + "\"");
+    return InvalidArgument("cannot " + std::string(use) + " stage \"" + name +
+                           "\", it needs to be defined before current stage \"" + current_name + "\"");
   }
   ref.kind = SourceRef::Kind::kStage;
   ref.stage = index;

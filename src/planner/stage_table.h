@@ -4,6 +4,7 @@
 #define MYBUILD_PLANNER_STAGE_TABLE_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "src/base/status.h"
@@ -40,7 +41,9 @@ struct StageTable {
 // Resolves a COPY --from / RUN --mount from= value for a step of stage `current`: a stage index ("0"),
 // a stage name, or else an image reference. Referring to the current or a later stage is an error
 // ("… needs to be defined before current stage …"), as is an index out of range.
-StatusOr<SourceRef> ResolveSourceName(const StageTable& table, const std::string& name, int current);
+// `use` says what the step does with it, for that message ("copy from", "mount from").
+StatusOr<SourceRef> ResolveSourceName(const StageTable& table, const std::string& name, int current,
+                                      std::string_view use = "copy from");
 
 }  // namespace mybuild::planner
 

@@ -20,7 +20,7 @@
 #include "src/image/image_store.h"
 #include "src/image/snapshot_layer.h"
 #include "src/worker/cache_mounts.h"
-#include "src/worker/discarded_writes.h"
+#include "src/worker/bind_view.h"
 #include "src/worker/image_unpack.h"
 #include "src/worker/mounted_snapshot.h"
 #include "src/worker/run_secrets.h"
@@ -35,6 +35,16 @@ constexpr size_t kFailureTailLines = 10;
 
 const graph::SourceOp* SourceOf(const graph::Vertex& vertex) {
   return std::get_if<graph::SourceOp>(&vertex.op);
+}
+
+// A path as a literal source pattern (COPY sources are Go filepath.Match patterns).
+std::string EscapePattern(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '*' || c == '?' || c == '[' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 bool IsLocalSource(const graph::Vertex& vertex) {
@@ -175,6 +185,20 @@ StatusOr<fileops::ResolvedGitRef> Worker::ResolveGit(const graph::CopyAction& co
   return git_resolved_.emplace(copy.url, resolved).first->second;
 }
 
+StatusOr<std::vector<std::string>> Worker::HiddenContextEntries(const std::string& source_path, int source_fd) const {
+  std::string prefix;
+  for (const std::string& component : snapshotter::RootFs::CleanComponents(source_path)) {
+    prefix += (prefix.empty() ? "" : "/") + component;
+  }
+  if (!prefix.empty() && dockerignore_.Excluded(prefix) && !dockerignore_.MayReincludeBelow(prefix)) {
+    return NotFound("bind mount source \"" + source_path + "\" is excluded by .dockerignore");
+  }
+  struct stat st {};
+  if (::fstat(source_fd, &st) != 0) return ErrnoError("fstat bind mount source " + source_path);
+  if (!S_ISDIR(st.st_mode)) return std::vector<std::string>{};
+  return HiddenEntries(source_fd, prefix, dockerignore_);
+}
+
 StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
                                                    std::span<const solver::StepInput> inputs) {
   if (SourceOf(vertex) != nullptr) {
@@ -183,6 +207,23 @@ StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
     // is found by definition: a rebuild shows the base as cached, and CanReuse still checks that the
     // unpacked snapshot and the blobs exist. This never makes a pulled image a candidate for a step.
     return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), /*cacheable=*/true};
+  }
+  if (const auto* exec = std::get_if<graph::ExecOp>(&vertex.op)) {
+    // A RUN sees what it binds of the context: its content is in the key, as for COPY (a stage's or an
+    // image's key covers its content already).
+    std::string extra;
+    for (const graph::Mount& mount : exec->mounts) {
+      if (!mount.source || *mount.source >= inputs.size() || !IsLocalSource(*inputs[*mount.source].vertex)) continue;
+      fileops::CopySpec spec;
+      spec.sources = {fileops::CopySource::Path(EscapePattern(mount.source_path))};
+      spec.dest = "/";
+      spec.location = vertex.location;
+      fileops::HashOptions hash_options;
+      hash_options.stat_cache = deps_.stat_cache;
+      MB_ASSIGN_OR_RETURN(Digest content, fileops::HashSources(spec, &context_, &dockerignore_, hash_options));
+      extra += "mount " + mount.target + " " + content.ToString() + ";";
+    }
+    return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, extra), true};
   }
   const graph::FileOp* file = std::get_if<graph::FileOp>(&vertex.op);
   if (file == nullptr) return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), true};
@@ -438,8 +479,8 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   std::vector<MountedSnapshot> views;
   views.reserve(op.mounts.size());
   std::vector<HeldCache> caches;  // RUN --mount=type=cache instances, held until the RUN is over
-  std::vector<DiscardedWrites> writables;  // rw binds; declared after `views`, whose paths they may sit on
-  writables.reserve(op.mounts.size());
+  std::vector<BindView> bind_views;  // rw or filtered binds; declared after `views`, which they may sit on
+  bind_views.reserve(op.mounts.size());
   std::optional<TempDir> files_dir;
   // RUN --mount=type=ssh: a relay per mount with the mount's owner and mode, alive until the RUN ends.
   std::vector<std::unique_ptr<SshForwarder>> forwarders;
@@ -471,12 +512,17 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
         const char* known_as = IsLocalSource(*inputs[*mount.source].vertex) ? "the build context" : "the source stage";
         MB_ASSIGN_OR_RETURN(snapshotter::RootFs source_root, snapshotter::RootFs::Open(base, false, known_as));
         MB_ASSIGN_OR_RETURN(UniqueFd resolved, source_root.Open(mount.source_path, O_PATH));
-        if (!mount.readonly) {
-          // rw: writable for the RUN, its writes thrown away; the context, the stage's snapshot or the
-          // image's layers never change.
-          MB_ASSIGN_OR_RETURN(DiscardedWrites writable, DiscardedWrites::Open(resolved.get(), options_.scratch_dir));
-          out.source = writable.path();
-          writables.push_back(std::move(writable));
+        // rw: writable for the RUN, its writes thrown away (the context, the stage's snapshot or the
+        // image's layers never change); the context without what .dockerignore excludes.
+        BindView::Options view_options;
+        view_options.writable = !mount.readonly;
+        if (IsLocalSource(*inputs[*mount.source].vertex) && !dockerignore_.empty()) {
+          MB_ASSIGN_OR_RETURN(view_options.hidden, HiddenContextEntries(mount.source_path, resolved.get()));
+        }
+        if (view_options.writable || !view_options.hidden.empty()) {
+          MB_ASSIGN_OR_RETURN(BindView view, BindView::Open(resolved.get(), options_.scratch_dir, view_options));
+          out.source = view.path();
+          bind_views.push_back(std::move(view));
           out.type = executor::Mount::Type::kBind;
           break;
         }
@@ -551,7 +597,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
                                        : "exited with code " + std::to_string(exec.exit_code);
     return Status(StatusCode::kFailedPrecondition, "RUN " + DescribeCommand(op) + " " + how + tail.Text());
   }
-  writables.clear();  // unmount sources before the diff (the rw binds first: they may sit on views)
+  bind_views.clear();  // unmount sources before the diff (the bind views first: they may sit on views)
   views.clear();
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options, exec.mount_targets));

@@ -13,7 +13,8 @@
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
 //                        (minus the executor's mount targets) written as one layer; RUN --mount=type=bind
 //                        sources are read-only, or with rw writable with their writes thrown away
-//                        (discarded_writes.h: the context, a stage or an image never change); type=secret
+//                        (bind_view.h: the context, a stage or an image never change), the context
+//                        without what .dockerignore excludes, its bound content in the key; type=secret
 //                        and type=ssh take what WorkerOptions::run_secrets holds (run_secrets.h; each ssh
 //                        mount gets its own relay socket, ssh_forwarder.h)
 // Every step's result (step_result.h) lists the whole layer chain, so the exporter needs only the
@@ -22,7 +23,9 @@
 //
 // Cache keys (on top of the definition digest and the inputs' keys, see solver::CombineCacheKey):
 // COPY/ADD from the context add the content digest of exactly the selected sources (.dockerignore and
-// --exclude applied, stat cache consulted); ADD <url> without --checksum is never cached; ADD <git repository>
+// --exclude applied, stat cache consulted); so does a RUN for each bind mount of the context (the bound
+// path's content, .dockerignore applied, as BuildKit checksums a mount's selected source); ADD <url>
+// without --checksum is never cached; ADD <git repository>
 // adds the commit its ref names now (`git ls-remote`, once per URL and build; that commit is then the
 // one checked out, and --checksum is checked against it before the key exists); image sources
 // are pinned by their manifest digest in the definition and are not cache candidates themselves. A secret's
@@ -111,6 +114,10 @@ class Worker : public solver::StepRunner {
   StatusOr<solver::StepResult> RunExec(const graph::Vertex& vertex, const graph::ExecOp& op,
                                        std::span<const solver::StepInput> inputs,
                                        solver::CancelToken& cancel, solver::StepLog& log);
+
+  // What .dockerignore hides below a bind mount's source in the context (the directory `source_fd`);
+  // kNotFound when the source itself is excluded.
+  StatusOr<std::vector<std::string>> HiddenContextEntries(const std::string& source_path, int source_fd) const;
 
   // The commit a git source's ref names, resolved once per build (for the cache key, reused by Run).
   StatusOr<fileops::ResolvedGitRef> ResolveGit(const graph::CopyAction& copy);

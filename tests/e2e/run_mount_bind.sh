@@ -3,9 +3,11 @@
 # writable for the RUN but its writes are thrown away: the build context (names, types, modes, sizes,
 # contents, mtimes), a stage's snapshot (from=STAGE: its later users see the original files) and an image
 # (from=IMAGE) are never changed by a RUN. Both snapshotters; the copy fallback of an rw context bind
-# (no overlayfs) is covered by the worker's unit tests.
+# (no overlayfs) is covered by the worker's unit tests. As in BuildKit, a bind of the context shows the
+# context without what .dockerignore excludes, and the RUN's cache key covers the bound content.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/run.bash"
+source "$(dirname "$MYBUILD_E2E_LIB")/solver.bash"
 require_root
 cd "$E2E_WORK"
 import_busybox run-base:latest
@@ -111,3 +113,54 @@ fi
 assert_contains "$(cat "$E2E_WORK/ro.log")" "Read-only file system" "a write into a read-only bind fails with EROFS"
 assert_contains "$(cat "$E2E_WORK/ro.log")" "Dockerfile:2" "the failure names the RUN's location"
 assert_eq "data" "$(cat "$E2E_WORK/ro/file")" "the context file is untouched after the failed write"
+
+# .dockerignore: what it excludes is not in a bind of the context (read-only or rw).
+ign="$E2E_WORK/ign"
+mkdir -p "$ign/sub" "$ign/node_modules/pkg" "$ign/logs/keep"
+echo one >"$ign/sub/f"
+echo other >"$ign/other"
+echo 'SECRET=1' >"$ign/.env"
+echo x >"$ign/node_modules/pkg/i.js"
+echo a >"$ign/logs/a.log"
+echo b >"$ign/logs/keep/b.log"
+printf '.env\nnode_modules\nlogs\n!logs/keep\n' >"$ign/.dockerignore"
+cat >"$ign/Dockerfile" <<'EOF'
+FROM run-base:latest AS sub
+RUN --mount=type=bind,source=sub,target=/s cat /s/f >/sub-f
+FROM run-base:latest
+RUN --mount=type=bind,target=/c sh -c 'cd /c && find . | sort >/seen-ro'
+RUN --mount=type=bind,target=/c,rw sh -c 'cd /c && find . | sort >/seen-rw && echo mine >/c/.env && cat /c/.env >>/seen-rw'
+COPY --from=sub /sub-f /sub-f
+EOF
+build_json ign1.json -o "type=oci,dest=$E2E_WORK/ign1.tar" -t run-test:ign1 "$ign" >/dev/null ||
+  { cat ign1.json >&2; fail "building $ign"; }
+rootfs=$(unpack ign1)/rootfs
+visible=$(printf '.\n./.dockerignore\n./Dockerfile\n./logs\n./logs/keep\n./logs/keep/b.log\n./other\n./sub\n./sub/f')
+assert_eq "$visible" "$(cat "$rootfs/seen-ro")" "a read-only bind of the context hides what .dockerignore excludes"
+assert_eq "$(printf '%s\nmine' "$visible")" "$(cat "$rootfs/seen-rw")" \
+  "an rw bind hides it too, and a RUN may write over a hidden name"
+assert_eq "SECRET=1" "$(cat "$ign/.env")" "the context's ignored file is untouched"
+
+# The cache key of a RUN covers what it binds of the context, and only that (.dockerignore applied).
+build_json ign2.json "$ign" >/dev/null || fail "rebuilding $ign"
+assert_all_cached ign2.json "an unchanged context keeps RUNs with binds cached"
+echo changed >"$ign/.env"
+echo y >"$ign/node_modules/pkg/i.js"
+echo aa >"$ign/logs/a.log"
+build_json ign3.json "$ign" >/dev/null || fail "rebuilding $ign after changing ignored files"
+assert_all_cached ign3.json "changes to files .dockerignore excludes keep RUNs with binds cached"
+echo other2 >"$ign/other"
+build_json ign4.json "$ign" >/dev/null || fail "rebuilding $ign after changing a bound file"
+assert_ran ign4.json "$(printf '%s\n%s\n%s' "RUN --mount=type=bind,target=/c sh -c 'cd /c && find . | sort >/seen-ro'" \
+  "RUN --mount=type=bind,target=/c,rw sh -c 'cd /c && find . | sort >/seen-rw && echo mine >/c/.env && cat /c/.env >>/seen-rw'" \
+  "COPY --from=sub /sub-f /sub-f")" \
+  "a changed file in the context re-runs the RUNs that bind it, not one that binds another directory"
+echo two >"$ign/sub/f"
+build_json ign5.json -o "type=oci,dest=$E2E_WORK/ign5.tar" -t run-test:ign5 "$ign" >/dev/null ||
+  fail "rebuilding $ign after changing sub/f"
+assert_eq "two" "$(cat "$(unpack ign5)/rootfs/sub-f")" "a changed file in a bound directory re-runs the RUN (no stale cache hit)"
+printf 'FROM run-base:latest\nRUN --mount=type=bind,source=node_modules,target=/n ls /n\n' >"$ign/Dockerfile.excluded"
+if "$MYBUILD" build --progress plain -f "$ign/Dockerfile.excluded" "$ign" >/dev/null 2>"$E2E_WORK/excluded.log"; then
+  fail "a bind of a directory .dockerignore excludes succeeded"
+fi
+assert_contains "$(cat "$E2E_WORK/excluded.log")" "Dockerfile.excluded:2:1" "binding an excluded directory fails at the RUN's location"

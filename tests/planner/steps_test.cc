@@ -77,7 +77,11 @@ TEST_CASE("RUN --mount errors name the Dockerfile, the RUN's line and column, an
         "Dockerfile:3:3: invalid value 9 for mode (expected an octal mode such as 0755)");
   CHECK(PlanError("FROM scratch\nRUN --mount=type=bind,target=/x \\\n    --mount=type=cache,target=/c,color=red x\n")
             .rfind("Dockerfile:2:1: unexpected key 'color' in 'color=red' (expected one of type, from, source", 0) == 0);
-  CHECK(PlanError("FROM scratch\nRUN --mount=type=tmpfs,target=/t,size=lots x\n") ==
+  PlanInputs first = testing::Inputs();
+  first.target = "first";
+  CHECK(PlanError("FROM scratch AS first\nRUN --mount=from=later,target=/x x\nFROM scratch AS later\n", first) ==
+        "Dockerfile:2:1: cannot mount from stage \"later\", it needs to be defined before current stage \"first\"");
+  CHECK(PlanError("FROM scratch AS first\nRUN --mount=type=tmpfs,target=/t,size=lots x\n") ==
         "Dockerfile:2:1: invalid value for size: lots (expected a size such as 512k, 64m or 1g)");
 }
 
