@@ -308,9 +308,11 @@ StatusOr<CopyStats> ExecuteCopy(const CopySpec& spec, const CopyEnvironment& env
   }
   MB_ASSIGN_OR_RETURN(ctx.chown, ResolveChown(spec, *env.dest));
 
-  // The destination, absolute inside the rootfs.
+  // The destination, absolute inside the rootfs, its symlinks followed (as BuildKit's copier does).
   const CopyDestination destination = ResolveDestination(spec);
-  const std::string& dest = destination.path;
+  StatusOr<std::string> resolved_dest = ResolveDestinationInRoot(*env.dest, destination.path);
+  if (!resolved_dest.ok()) return resolved_dest.status().WithLocation(spec.location);
+  const std::string& dest = *resolved_dest;
   MB_ASSIGN_OR_RETURN(std::optional<struct stat> dest_st, StatDest(*env.dest, dest, /*follow=*/true));
   bool dest_is_dir = destination.dir_syntax || (dest_st && S_ISDIR(dest_st->st_mode));
 

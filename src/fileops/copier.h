@@ -5,9 +5,10 @@
 // read of a kPath source goes through the source root's RootFs and fd-based walks (source_walker.h).
 //
 // Destination rules:
-//   - `dest` is made absolute against spec.workdir; it is "a directory" when it ends in "/" (or is "." /
-//     ends in "/." or "/..") or already exists as a directory (symlinks to directories followed inside
-//     the root).
+//   - `dest` is made absolute against spec.workdir, then its symlinks are followed inside the root, the
+//     final component's and dangling ones included (ResolveDestinationInRoot, copy_destination.h): all
+//     writes go to the resolved path. It is "a directory" when it ends in "/" (or is "." / ends in "/."
+//     or "/..") or the resolved path exists as a directory. Symlinks met below dest are not followed.
 //   - A directory source copies its contents into dest (dest created if missing); a file source goes to
 //     dest/<name> when dest is a directory, else becomes the file dest. Several sources (incl. several
 //     wildcard matches) need a directory dest.
