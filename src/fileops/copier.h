@@ -18,6 +18,8 @@
 //     directory over an existing non-directory, is an error (BuildKit's behaviour).
 //   - Ownership: --chown for every copied entry; else 0:0 for context sources, the source's for stage
 //     sources. Modes: the source's, or --chmod applied to files and directories. Mtimes: the source's.
+//   - Xattrs: a copied regular file keeps its security.capability (the only xattr BuildKit's layers
+//     record, SourceEntry::LayerXattrs); user.* and the others are not copied.
 //   - Symlinks below a source are copied as links; a source named directly (or matched by a wildcard)
 //     that is a symlink is followed inside its root. Hardlinked files of one COPY stay hardlinked.
 //   - --parents keeps each match's root-relative path (after a "/./" pivot) below dest.
