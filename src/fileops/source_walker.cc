@@ -49,10 +49,8 @@ StatusOr<std::vector<std::string>> ListDirectory(int dirfd, const std::string& w
 // getxattr of `name` in the directory `dirfd`, not following a final symlink: getxattrat(2) (Linux 6.13)
 // when the kernel has it, else through the directory's /proc/self/fd link (about three times slower).
 ssize_t GetXattrAt(int dirfd, const std::string& name, const char* key, std::string* value) {
-#ifdef __x86_64__
-  constexpr long kGetxattrat = 464;
-#elif defined(__aarch64__)
-  constexpr long kGetxattrat = 464;
+#if defined(__x86_64__) || defined(__aarch64__)
+  constexpr long kGetxattrat = 464;  // the same number on every architecture (asm-generic table)
 #else
   constexpr long kGetxattrat = -1;
 #endif
@@ -65,7 +63,8 @@ ssize_t GetXattrAt(int dirfd, const std::string& name, const char* key, std::str
   if (have_getxattrat.load(std::memory_order_relaxed)) {
     XattrArgs args{reinterpret_cast<uintptr_t>(value->data()), static_cast<uint32_t>(value->size()), 0};
     long n = ::syscall(kGetxattrat, dirfd, name.c_str(), AT_SYMLINK_NOFOLLOW, key, &args, sizeof args);
-    if (n >= 0 || errno != ENOSYS) return static_cast<ssize_t>(n);
+    if (n >= 0 || (errno != ENOSYS && errno != EPERM)) return static_cast<ssize_t>(n);
+    // ENOSYS: an older kernel; EPERM: a seccomp filter that does not know the call.
     have_getxattrat.store(false, std::memory_order_relaxed);
   }
   const std::string path = "/proc/self/fd/" + std::to_string(dirfd) + "/" + name;
