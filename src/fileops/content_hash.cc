@@ -76,6 +76,14 @@ class HashVisitor : public SourceVisitor {
     }
     MB_ASSIGN_OR_RETURN(UniqueFd fd, entry.OpenContent());
     MB_ASSIGN_OR_RETURN(Digest digest, hasher_.HashContent(fd.get()));
+    // The xattrs the copy carries count too (setting one changes the ctime the stat cache keys on). A
+    // file without them keeps its plain content digest.
+    MB_ASSIGN_OR_RETURN(auto xattrs, entry.LayerXattrs(fd.get()));
+    if (!xattrs.empty()) {
+      std::string text = digest.ToString();
+      for (const auto& [name, value] : xattrs) text += " xattr " + name + " " + Digest::Of(value).ToString();
+      digest = Digest::Of(text);
+    }
     // Remember only if the file did not change while it was read.
     struct stat after {};
     if (options_.stat_cache && ::fstat(fd.get(), &after) == 0 && StatKeyOf(after) == key) {
@@ -123,7 +131,7 @@ size_t MemoryStatCache::size() {
 
 namespace {
 
-constexpr std::string_view kStatCacheHeader = "mybuild-statcache 2\n";
+constexpr std::string_view kStatCacheHeader = "mybuild-statcache 3\n";  // 3: digests cover xattrs
 
 bool IsLowerHex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });

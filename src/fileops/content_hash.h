@@ -65,7 +65,7 @@ class MemoryStatCache : public StatCache {
 };
 
 // A MemoryStatCache loaded from and saved to one text file (the caller picks it, e.g. ROOT/statcache):
-//   mybuild-statcache 2
+//   mybuild-statcache 3                           (3: digests of files with xattrs cover them)
 //   DEV INO SIZE MTIME_NS CTIME_NS SHA256HEX      (one line per file, sorted by (dev, ino), decimal)
 // (a line format rather than JSON: a no-op rebuild of an 8,000-file context loads it in a few ms).
 // Save() writes atomically (temp file, fsync, rename) and only when something changed. A missing file is

@@ -154,6 +154,8 @@ class CopyVisitor : public SourceVisitor {
       MB_ASSIGN_OR_RETURN(UniqueFd content, entry.OpenContent());
       Ownership owner = ctx_.OwnerFor(st);
       MB_ASSIGN_OR_RETURN(UniqueFd out, dest.WriteFile(path, content.get(), ctx_.ModeFor(st.st_mode, false), owner));
+      // After the chown (which drops security.capability).
+      MB_RETURN_IF_ERROR(CopyXattrs(entry, content.get(), path));
       MB_RETURN_IF_ERROR(SetFdMtime(out.get(), ctx_.MtimeFor(st), path));
       if (st.st_nlink > 1) ctx_.written_inodes[key] = path;
       ++ctx_.stats.files;
@@ -184,6 +186,13 @@ class CopyVisitor : public SourceVisitor {
   }
 
  private:
+  // The xattrs a layer keeps (SourceEntry::LayerXattrs), set on the copy.
+  Status CopyXattrs(const SourceEntry& entry, int content_fd, const std::string& path) {
+    MB_ASSIGN_OR_RETURN(auto xattrs, entry.LayerXattrs(content_fd));
+    for (const auto& [name, value] : xattrs) MB_RETURN_IF_ERROR(ctx_.dest.SetXattr(path, name, value));
+    return Status::Ok();
+  }
+
   Status ApplyMetadata(const std::string& path, const struct stat& st, bool set_mtime) {
     Ownership owner = ctx_.OwnerFor(st);
     // chown before chmod: chown clears setuid/setgid bits.
@@ -309,9 +318,11 @@ StatusOr<CopyStats> ExecuteCopy(const CopySpec& spec, const CopyEnvironment& env
   }
   MB_ASSIGN_OR_RETURN(ctx.chown, ResolveChown(spec, *env.dest));
 
-  // The destination, absolute inside the rootfs.
+  // The destination, absolute inside the rootfs, its symlinks followed (as BuildKit's copier does).
   const CopyDestination destination = ResolveDestination(spec);
-  const std::string& dest = destination.path;
+  StatusOr<std::string> resolved_dest = ResolveDestinationInRoot(*env.dest, destination.path);
+  if (!resolved_dest.ok()) return resolved_dest.status().WithLocation(spec.location);
+  const std::string& dest = *resolved_dest;
   MB_ASSIGN_OR_RETURN(std::optional<struct stat> dest_st, StatDest(*env.dest, dest, /*follow=*/true));
   bool dest_is_dir = destination.dir_syntax || (dest_st && S_ISDIR(dest_st->st_mode));
 

@@ -5,9 +5,10 @@
 // read of a kPath source goes through the source root's RootFs and fd-based walks (source_walker.h).
 //
 // Destination rules:
-//   - `dest` is made absolute against spec.workdir; it is "a directory" when it ends in "/" (or is "." /
-//     ends in "/." or "/..") or already exists as a directory (symlinks to directories followed inside
-//     the root).
+//   - `dest` is made absolute against spec.workdir, then its symlinks are followed inside the root, the
+//     final component's and dangling ones included (ResolveDestinationInRoot, copy_destination.h): all
+//     writes go to the resolved path. It is "a directory" when it ends in "/" (or is "." / ends in "/."
+//     or "/..") or the resolved path exists as a directory. Symlinks met below dest are not followed.
 //   - A directory source copies its contents into dest (dest created if missing); a file source goes to
 //     dest/<name> when dest is a directory, else becomes the file dest. Several sources (incl. several
 //     wildcard matches) need a directory dest.
@@ -17,6 +18,8 @@
 //     directory over an existing non-directory, is an error (BuildKit's behaviour).
 //   - Ownership: --chown for every copied entry; else 0:0 for context sources, the source's for stage
 //     sources. Modes: the source's, or --chmod applied to files and directories. Mtimes: the source's.
+//   - Xattrs: a copied regular file keeps its security.capability (the only xattr BuildKit's layers
+//     record, SourceEntry::LayerXattrs); user.* and the others are not copied.
 //   - Symlinks below a source are copied as links; a source named directly (or matched by a wildcard)
 //     that is a symlink is followed inside its root. Hardlinked files of one COPY stay hardlinked.
 //   - --parents keeps each match's root-relative path (after a "/./" pivot) below dest.

@@ -12,6 +12,7 @@
 
 #include <sys/stat.h>
 
+#include <map>
 #include <string>
 
 #include "snapshotter/rootfs.h"
@@ -32,6 +33,12 @@ struct SourceEntry {
 
   // Opens a regular file's content (O_RDONLY, not following links) and checks it is still regular.
   StatusOr<UniqueFd> OpenContent() const;
+
+  // The extended attributes a copy of this entry carries into its layer, as BuildKit's layers do
+  // (containerd's tar writer records security.capability only; user.* and the rest stay out of them).
+  // Regular files only (empty for other types and on filesystems without xattrs). `content_fd`, when
+  // given, is the file opened by OpenContent() (read from it: no path lookup).
+  StatusOr<std::map<std::string, std::string>> LayerXattrs(int content_fd = -1) const;
 
   // Where the entry lives: its parent directory fd and its name, or (the walked source itself) an O_PATH
   // fd of the object.

@@ -215,6 +215,9 @@ class PlanVisitor : public SourceVisitor {
     } else {
       return NotStreamable("a device or FIFO source");
     }
+    if (entry.type != EntryType::kHardlink) {
+      MB_ASSIGN_OR_RETURN(entry.xattrs, source.LayerXattrs());
+    }
     return plan_.AddNew(std::move(planned));
   }
 

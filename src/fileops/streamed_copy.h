@@ -18,7 +18,8 @@
 // Metadata, as the copier (copier.h) and the diff give it: copied entries keep the source's mtime, mode
 // (or --chmod) and owner (0:0 for the context, the source's for a stage, or --chown); directories created
 // for the destination are 0755, owned by the --chown owner (else 0:0), with mtime `now`; an existing
-// directory keeps its metadata, and its mtime becomes `now` when the copy adds a name to it.
+// directory keeps its metadata, and its mtime becomes `now` when the copy adds a name to it. A copied
+// regular file carries its security.capability xattr, as the copier sets it.
 #ifndef MYBUILD_FILEOPS_STREAMED_COPY_H_
 #define MYBUILD_FILEOPS_STREAMED_COPY_H_
 

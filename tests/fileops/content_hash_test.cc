@@ -1,6 +1,7 @@
 #include "src/fileops/content_hash.h"
 
 #include <doctest/doctest.h>
+#include <sys/xattr.h>
 #include <sys/stat.h>
 
 #include "tests/fileops/fixture.h"
@@ -65,6 +66,17 @@ TEST_CASE("HashSources is stable and sensitive to content, mode, names and links
   fs::remove(f.context / "src/link");
   fs::create_symlink("util2.c", f.context / "src/link");
   CHECK(f.Hash(all) != linked);
+
+  // The xattrs a layer carries count (security.capability); user.* ones do not reach the layer.
+  const Digest before_xattrs = f.Hash(all);
+  const std::string main_c = (f.context / "src/main.c").string();
+  if (::setxattr(main_c.c_str(), "user.note", "x", 1, 0) == 0) CHECK(f.Hash(all) == before_xattrs);
+  const unsigned char cap[20] = {0x01, 0, 0, 0x02, 0, 0x04, 0, 0};  // revision 2, cap_net_bind_service
+  if (::setxattr(main_c.c_str(), "security.capability", cap, sizeof cap, 0) == 0) {
+    CHECK(f.Hash(all) != before_xattrs);
+  } else {
+    MESSAGE("skipped: security.capability cannot be set here");
+  }
 
   // Different selections differ; the digest covers only the selected sources.
   const Digest only_src = f.Hash(Copy({"src"}, "/app/"));
@@ -142,7 +154,7 @@ TEST_CASE("FileStatCache persists atomically and survives garbage") {
   WriteText(file, "{not a stat cache");
   auto broken = FileStatCache::Load(file);
   CHECK(broken->size() == 0);
-  WriteText(file, "mybuild-statcache 2\n1 2 3 4 5 ../x\n1 3 3 4 5 " + std::string(64, 'a') + "\n1 4 x 4 5 " +
+  WriteText(file, "mybuild-statcache 3\n1 2 3 4 5 ../x\n1 3 3 4 5 " + std::string(64, 'a') + "\n1 4 x 4 5 " +
                       std::string(64, 'b') + "\n-1 5 3 4 5 " + std::string(64, 'c') + "\n1 6 3 4 5 " +
                       std::string(64, 'd'));  // the last line is torn (no newline)
   auto partial = FileStatCache::Load(file);

@@ -1,4 +1,5 @@
 #include "src/fileops/copier.h"
+#include "src/fileops/copy_destination.h"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -469,8 +470,9 @@ void HostileDestinationScenario() {
 
   REQUIRE_OK(f.Run(Copy({"a.txt", "dir"}, "/dest/")));
   // Through a dangling link: refused or created inside the rootfs; either way nothing outside.
-  auto dangling = f.Run(Copy({"b.txt"}, "/up/sub/"));
-  if (dangling.ok()) CHECK(IsFile(f.rootfs / outside.relative_path() / "gone/sub/b.txt"));
+  // Through a dangling link: followed inside the rootfs, as BuildKit does.
+  REQUIRE_OK(f.Run(Copy({"b.txt"}, "/up/sub/")));
+  CHECK(IsFile(f.rootfs / outside.relative_path() / "gone/sub/b.txt"));
   REQUIRE_OK(f.Run(Copy({"a.txt"}, "/w/")));
   CopySpec into_link_dir;
   into_link_dir.sources.push_back(CopySource::Path("dir"));
@@ -493,6 +495,53 @@ void HostileDestinationScenario() {
   CHECK(ReadText(f.rootfs / outside.relative_path() / "a.txt") == "A");
   CHECK(IsFile(f.rootfs / "w/a.txt"));  // the link itself was replaced
   CHECK(ReadText(f.rootfs / "w/a.txt") == "A");
+}
+
+TEST_CASE("COPY destination: its symlinks are followed inside the rootfs, as BuildKit's RootPath") {
+  CopyFixture f;
+  fs::create_directories(f.rootfs / "directory");
+  fs::create_directories(f.rootfs / "a");
+  fs::create_symlink("directory", f.rootfs / "maybe-directory");
+  fs::create_symlink("../directory", f.rootfs / "a/up");
+  fs::create_symlink("symlink-target", f.rootfs / "dangling");
+  fs::create_symlink("/../../outside", f.rootfs / "escape");
+  WriteText(f.rootfs / "afile", "old");
+  fs::create_symlink("afile", f.rootfs / "filelink");
+  fs::create_symlink("loop2", f.rootfs / "loop1");
+  fs::create_symlink("loop1", f.rootfs / "loop2");
+  auto root = snapshotter::RootFs::Open(f.rootfs);
+  REQUIRE(root.ok());
+  auto resolve = [&](const std::string& path) {
+    StatusOr<std::string> out = ResolveDestinationInRoot(*root, path);
+    REQUIRE_OK(out);
+    return *out;
+  };
+  CHECK(resolve("/maybe-directory") == "/directory");
+  CHECK(resolve("/maybe-directory/x/y") == "/directory/x/y");
+  CHECK(resolve("/a/up/z") == "/directory/z");
+  CHECK(resolve("/dangling/sub") == "/symlink-target/sub");
+  CHECK(resolve("/escape/x") == "/outside/x");
+  CHECK(resolve("/filelink") == "/afile");
+  CHECK(resolve("/missing/../maybe-directory") == "/directory");
+  CHECK(resolve("/") == "/");
+  StatusOr<std::string> loop = ResolveDestinationInRoot(*root, "/loop1/x");
+  CHECK(loop.status().code() == StatusCode::kInvalidArgument);
+
+  f.Ctx("file.txt", "new");
+  f.Ctx("tree/file", "t");
+  REQUIRE_OK(f.Run(Copy({"file.txt"}, "/dangling/sub/")));
+  CHECK(ReadText(f.rootfs / "symlink-target/sub/file.txt") == "new");
+  CHECK(IsLink(f.rootfs / "dangling"));
+  REQUIRE_OK(f.Run(Copy({"file.txt"}, "/filelink")));
+  CHECK(ReadText(f.rootfs / "afile") == "new");
+  CHECK(IsLink(f.rootfs / "filelink"));
+  REQUIRE_OK(f.Run(Copy({"tree"}, "/maybe-directory")));
+  CHECK(ReadText(f.rootfs / "directory/file") == "t");
+  // Below the destination, links are not followed: a directory onto one is refused.
+  fs::create_directories(f.context / "over/maybe-directory");
+  auto onto_link = f.Run(Copy({"over"}, "/"));
+  REQUIRE_FALSE(onto_link.ok());
+  CHECK(onto_link.status().message().find("to non-directory \"/maybe-directory\"") != std::string::npos);
 }
 
 TEST_CASE("hostile destination: symlinks in the rootfs never lead a write outside it") {

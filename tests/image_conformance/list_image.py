@@ -10,7 +10,7 @@ the directory of what lower layers had). One line per path, sorted:
 
 TYPE is dir, file, symlink, hardlink, char, block or fifo; MODE four octal digits; SIZE and DIGEST (the
 first 16 hex digits of the content's SHA-256) for files only, LINK the symlink or hardlink target, XATTRS
-"name=value,..." from the PAX SCHILY.xattr.* records, sorted; "-" where a field does not apply. With
+"name=HEXVALUE,..." from the PAX SCHILY.xattr.* records, sorted; "-" where a field does not apply. With
 SCOPE paths ("/out"), only those paths and what is below them are listed.
 """
 import hashlib
@@ -71,7 +71,7 @@ def line(name, member, data):
         link = "/" + member.linkname.strip("/")
     xattrs = sorted((k[len("SCHILY.xattr."):], v) for k, v in member.pax_headers.items()
                     if k.startswith("SCHILY.xattr."))
-    xattr_text = ",".join(f"{k}={v}" for k, v in xattrs) or "-"
+    xattr_text = ",".join(f"{k}={v.encode('utf-8', 'surrogateescape').hex()}" for k, v in xattrs) or "-"
     return f"{name} {kind} {member.mode & 0o7777:04o} {member.uid}:{member.gid} {size} {digest} {link} {xattr_text}"
 
 

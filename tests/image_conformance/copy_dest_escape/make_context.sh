@@ -1,0 +1,2 @@
+# Symlinks on the destination path resolve inside the rootfs: ".." stops at its root.
+printf 't\n' >file.txt
