@@ -13,6 +13,7 @@
 #include "snapshotter/root_mkdir.h"
 #include "src/base/files.h"
 #include "src/base/logging.h"
+#include "src/base/slash_path.h"
 #include "src/base/temp_dir.h"
 #include "src/fileops/copier.h"
 #include "src/fileops/git_source.h"
@@ -32,6 +33,12 @@ namespace {
 
 // How many lines of a failed RUN's output the error repeats.
 constexpr size_t kFailureTailLines = 10;
+
+// A directory's path as layer entries name it: cleaned, without the leading "/" ("" for the root).
+std::string RelativeDirectory(std::string_view path) {
+  std::string clean = CleanSlashPath("/" + std::string(path));
+  return clean == "/" ? std::string() : clean.substr(1);
+}
 
 const graph::SourceOp* SourceOf(const graph::Vertex& vertex) {
   return std::get_if<graph::SourceOp>(&vertex.op);
@@ -350,7 +357,9 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
   parent_view.reset();
 
   image::LayerWriter writer(options_.layer_options);
+  std::set<std::string> directories;
   for (fileops::StreamedEntry& entry : *planned) {
+    if (entry.entry.type == snapshotter::EntryType::kDirectory) directories.insert(RelativeDirectory(entry.entry.path));
     image::LayerEntry out = image::FromSnapshotEntry(entry.entry);
     if (entry.entry.type == snapshotter::EntryType::kRegular && entry.entry.size > 0) {
       out.content = image::ContentFromOpener(
@@ -361,6 +370,42 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
   MB_ASSIGN_OR_RETURN(image::LayerResult layer, writer.Write(*deps_.blobs));
   spdlog::debug("COPY to {} written straight to its layer {} ({} entries)", spec.dest, layer.blob.digest.ToString(),
                 planned->size());
+  {
+    std::lock_guard<std::mutex> lock(streamed_mutex_);
+    streamed_directories_[layer.blob.digest] = std::move(directories);
+  }
+  parent.layers.push_back(LayerRef{layer.blob.digest, layer.diff_id, layer.blob.media_type,
+                                   static_cast<uint64_t>(layer.blob.size)});
+  parent.pending += 1;
+  parent.created = CreatedNow(options_.layer_options);
+  return std::optional<SnapshotResult>(std::move(parent));
+}
+
+StatusOr<std::optional<SnapshotResult>> Worker::TryMkdirOfPendingDirectories(const graph::FileOp& op,
+                                                                             SnapshotResult parent) {
+  if (parent.pending == 0 || parent.layers.empty() || op.actions.empty()) return std::optional<SnapshotResult>();
+  {
+    std::lock_guard<std::mutex> lock(streamed_mutex_);
+    auto found = streamed_directories_.find(parent.layers.back().digest);
+    if (found == streamed_directories_.end()) return std::optional<SnapshotResult>();
+    const std::set<std::string>& directories = found->second;
+    for (const graph::FileAction& action : op.actions) {
+      const graph::MkdirAction* mkdir = std::get_if<graph::MkdirAction>(&action);
+      if (mkdir == nullptr) return std::optional<SnapshotResult>();
+      // The top layer's entries win over every layer below, so a directory entry there is a directory
+      // in the filesystem; each ancestor must be one too (mkdir -p creates nothing then).
+      const std::string path = RelativeDirectory(mkdir->path);
+      for (size_t end = path.find('/'); ; end = path.find('/', end + 1)) {
+        if (!directories.count(path.substr(0, end))) return std::optional<SnapshotResult>();
+        if (end == std::string::npos) break;
+      }
+    }
+  }
+  // What the snapshot way would commit for a diff with no change: a layer without entries.
+  image::LayerWriter writer(options_.layer_options);
+  MB_ASSIGN_OR_RETURN(image::LayerResult layer, writer.Write(*deps_.blobs));
+  spdlog::debug("mkdir of directories the pending layer {} holds: no change, nothing unpacked",
+                parent.layers.back().digest.ToString());
   parent.layers.push_back(LayerRef{layer.blob.digest, layer.diff_id, layer.blob.media_type,
                                    static_cast<uint64_t>(layer.blob.size)});
   parent.pending += 1;
@@ -374,6 +419,8 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
   if (options_.stream_copies) {
     MB_ASSIGN_OR_RETURN(std::optional<SnapshotResult> streamed, TryStreamedCopy(vertex, op, inputs, parent));
     if (streamed) return EncodeResult(*streamed);
+    MB_ASSIGN_OR_RETURN(std::optional<SnapshotResult> no_change, TryMkdirOfPendingDirectories(op, parent));
+    if (no_change) return EncodeResult(*no_change);
   }
   MB_ASSIGN_OR_RETURN(std::string parent_snapshot, SnapshotOf(parent));
   MB_ASSIGN_OR_RETURN(MountedSnapshot target,

@@ -38,6 +38,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "cache/blob_store.h"
@@ -106,6 +107,11 @@ class Worker : public solver::StepRunner {
   StatusOr<std::optional<SnapshotResult>> TryStreamedCopy(const graph::Vertex& vertex, const graph::FileOp& op,
                                                           std::span<const solver::StepInput> inputs,
                                                           SnapshotResult parent);
+  // A WORKDIR (mkdir -p only) whose directories the parent's top pending layer, written by a streamed COPY
+  // of this build, already holds: the step changes nothing, so its layer is the empty one, written without
+  // unpacking the pending layers; nullopt otherwise.
+  StatusOr<std::optional<SnapshotResult>> TryMkdirOfPendingDirectories(const graph::FileOp& op,
+                                                                       SnapshotResult parent);
   // The committed snapshot holding `result`'s filesystem, unpacking its pending layers first (or all its
   // layers, onto the longest chain prefix that has a snapshot, when its snapshot is gone).
   StatusOr<std::string> SnapshotOf(const SnapshotResult& result);
@@ -126,6 +132,9 @@ class Worker : public solver::StepRunner {
   WorkerOptions options_;
   snapshotter::RootFs context_;
   fileops::DockerIgnoreFilter dockerignore_;
+  std::mutex streamed_mutex_;
+  // The directories each streamed COPY layer of this build holds (paths without a leading "/"), by blob.
+  std::map<Digest, std::set<std::string>> streamed_directories_;
   std::mutex git_mutex_;
   std::map<std::string, fileops::ResolvedGitRef> git_resolved_;  // by URL as written
 };

@@ -45,6 +45,8 @@ MYBUILD_ROOT="$E2E_WORK/root-log" import_busybox bb:latest
   >/dev/null 2>debug.log || { cat debug.log >&2; fail "debug build"; }
 assert_eq 14 "$(grep -c "written straight to its layer" debug.log)" "14 COPYs are streamed"
 assert_eq 2 "$(grep -c "is written through a snapshot" debug.log)" "2 COPYs are written through a snapshot"
+assert_eq 1 "$(grep -c "mkdir of directories the pending layer .* holds: no change, nothing unpacked" debug.log)" \
+  "WORKDIR into the pending COPY's directories unpacks nothing"
 
 unpack_oci streamed.tar out
 r=out/rootfs
