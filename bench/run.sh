@@ -17,6 +17,7 @@ runs=${RUNS:-5}
 jobs=${JOBS:-$(nproc)}
 workloads=${WORKLOADS:-"1 2 3 4 5 6 7 8 9"}
 source "$here/lib.sh"
+source "$here/../scripts/debian_rootfs.bash"
 
 bash "$here/../scripts/install-deps.sh" --with-bench-tools
 work=$(mktemp -d /var/tmp/mybuild-bench.XXXXXX)
@@ -165,11 +166,9 @@ make_w4() {  # 50 small RUN steps
   { echo "FROM localhost/bench-base:latest"; for i in $(seq 1 50); do echo "RUN echo $i >/step$i"; done; } >"$d/Dockerfile"
 }
 make_w5() {  # a Debian bookworm base with dpkg-level work inside the step (no network in the step)
-  local cache="$here/.cache/bookworm"
-  if [ ! -x "$cache/bin/dpkg" ]; then
-    rm -rf "$cache"; mkdir -p "$cache"
-    debootstrap --variant=minbase bookworm "$cache" >/dev/null 2>&1 || { echo "bench: debootstrap failed" >&2; return 1; }
-  fi
+  # the same cached rootfs as the tests' (scripts/debian_rootfs.bash), in the build tree of the binary
+  bookworm=$(debian_rootfs "$(dirname "$(dirname "$mybuild")")/debootstrap-cache" bookworm) ||
+    { echo "bench: no Debian bookworm rootfs, workload 5 skipped" >&2; return 1; }
   local d="$work/w5"; mkdir -p "$d"
   cat >"$d/Dockerfile" <<'DOCKERFILE'
 FROM localhost/bench-base:latest
@@ -204,7 +203,7 @@ for w in $workloads; do
        run_pairs "3: deps/RUN/src/RUN" "no-op rebuild" "$work/w3" cold_build
        run_pairs "3: deps/RUN/src/RUN" "one-file edit" "$work/w3" cold_build_then_edit ;;
     4) make_w4; run_pairs "4: 50 RUN steps" cold "$work/w4" no_prepare ;;
-    5) if make_w5; then run_pairs "5: bookworm + dpkg work" cold "$work/w5" no_prepare "$here/.cache/bookworm"; fi ;;
+    5) if make_w5; then run_pairs "5: bookworm + dpkg work" cold "$work/w5" no_prepare "$bookworm"; fi ;;
     7) BENCH_ROWS="$work/copy.tsv" bash "$here/copy.sh" "$mybuild" >/dev/null ;;
     8) BENCH_ROWS="$work/edit.tsv" bash "$here/edit.sh" "$mybuild" >/dev/null ;;
     9) BENCH_ROWS="$work/import.tsv" bash "$here/cache_import.sh" "$mybuild" >/dev/null 2>&1 ;;

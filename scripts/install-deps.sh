@@ -12,6 +12,7 @@ build_packages=(
   git  # at run time: ADD <git repository> runs the host's git
 )
 test_packages=(busybox-static skopeo umoci runc jq zstd xz-utils bzip2 python3 debootstrap)  # debootstrap: tests/e2e/run_debian.sh; zstd xz-utils bzip2 python3: tests/e2e/images_*.sh; python3: run_secrets.sh
+test_packages+=(curl ca-certificates)  # tests/e2e/lib/debian.bash: are the Debian archive, npm registry reachable; projects/node_npm: the host CA bundle
 test_packages+=(docker-registry openssl)  # tests/e2e/registry_*.sh: a real registry on 127.0.0.1 (no service started)
 fuzz_packages=(clang libclang-rt-dev)  # `make fuzz`: clang's libFuzzer and sanitizer runtimes (tests/fuzz)
 bench_packages=(buildah skopeo busybox-static debootstrap time)

@@ -1,38 +1,15 @@
 #!/usr/bin/env bash
 # RUN on a real distribution: a Debian bookworm rootfs made with `debootstrap --variant=minbase`, imported
 # with `mybuild import`; RUN runs dpkg, useradd and a bash script as root and as a user. The rootfs is
-# cached under $MYBUILD_BUILD_DIR/debootstrap-cache (the first run takes a minute or two).
+# cached under $MYBUILD_BUILD_DIR/debootstrap-cache (tests/e2e/lib/debian.bash; e2e: debian_base makes it).
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/run.bash"
+source "$(dirname "$MYBUILD_E2E_LIB")/debian.bash"
 require_root
-: "${MYBUILD_BUILD_DIR:?}"
 cd "$E2E_WORK"
 
-cache_dir="$MYBUILD_BUILD_DIR/debootstrap-cache"
-rootfs="$cache_dir/bookworm"
-mkdir -p "$cache_dir"
-exec 9>"$cache_dir/lock"
-flock 9  # one debootstrap at a time
-if [ ! -f "$rootfs.complete" ]; then
-  command -v debootstrap >/dev/null 2>&1 ||
-    fail "debootstrap is not installed (scripts/install-deps.sh --with-test-tools installs it)"
-  rm -rf "$rootfs.tmp" "$rootfs"
-  mirror=${MYBUILD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-  if ! debootstrap --variant=minbase bookworm "$rootfs.tmp" "$mirror" >"$cache_dir/debootstrap.log" 2>&1; then
-    rm -rf "$rootfs.tmp"
-    if grep -qiE "Failed getting release file|Could not resolve|Temporary failure|Network is unreachable|Connection (refused|timed out)|couldn't download" "$cache_dir/debootstrap.log"; then
-      skip "debootstrap cannot reach $mirror: $(grep -iE 'fail|resolve|unreachable|refused|timed out' "$cache_dir/debootstrap.log" | tail -n 1)"
-    fi
-    tail -n 20 "$cache_dir/debootstrap.log" >&2
-    fail "debootstrap --variant=minbase bookworm"
-  fi
-  mv "$rootfs.tmp" "$rootfs"
-  touch "$rootfs.complete"
-fi
-exec 9>&-
-pass "a Debian bookworm minbase rootfs (cached in $rootfs)"
-
-"$MYBUILD" import "$rootfs" debian-base:bookworm >/dev/null
+import_debian_bookworm debian-base:bookworm
+pass "a Debian bookworm minbase rootfs (cached in $DEBIAN_ROOTFS), imported"
 build_oci debian "$MYBUILD_TESTDATA/run/debian" >/dev/null
 assert_root_clean "the Debian build leaves the root clean"
 rootfs_out=$(unpack debian)/rootfs

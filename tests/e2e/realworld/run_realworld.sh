@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Real-world Dockerfiles (../shared/conformance/realworld) built to completion on a Debian base, with only
+# their FROM lines adapted as realworld.tsv says; every line of the group GROUP, in order, in one store.
+# Checks that the adaptation changed nothing but FROM lines, that each build succeeds and tags its image,
+# and that a rebuild of the group's last line is all CACHED.
+#   usage: run_realworld.sh GROUP   (ctest: "e2e: realworld GROUP")
+source "$MYBUILD_E2E_LIB"
+source "$(dirname "$MYBUILD_E2E_LIB")/debian.bash"
+group=${1:?usage: run_realworld.sh GROUP}
+here=$(cd "$(dirname "$0")" && pwd)
+realworld="${MYBUILD_CONFORMANCE:-}/realworld"
+[ -d "$realworld" ] || skip "conformance data not found (looked for $realworld)"
+require_root
+require_debian_archive
+cd "$E2E_WORK"
+
+lines=$(awk -F'\t' -v g="$group" '!/^#/ && $1 == g' "$here/realworld.tsv")
+[ -n "$lines" ] || fail "no line of group $group in $here/realworld.tsv"
+
+imported=" "
+n=0
+while IFS=$'\t' read -r _ base tag file from_sed context flags; do
+  n=$((n + 1))
+  if [[ "$imported" != *" $base "* ]]; then
+    start=$SECONDS
+    import_debian_suite "$base"
+    echo "time: import debian:$base $((SECONDS - start)) s"
+    imported+="$base "
+  fi
+  source_file="$realworld/$file"
+  [ -f "$source_file" ] || skip "conformance data not found ($source_file)"
+  ctx="$E2E_WORK/ctx$n"
+  mkdir -p "$ctx"
+  [ "$context" = - ] || cp -a "$here/contexts/$context/." "$ctx/"
+  [ "$from_sed" = - ] && from_sed=''
+  sed -E "/^FROM[[:space:]]/I{$from_sed}" "$source_file" >"$ctx/Dockerfile"
+  changed=$(diff "$source_file" "$ctx/Dockerfile" | grep -E '^[<>] ' | grep -viE '^[<>] FROM[[:space:]]' || true)
+  [ -z "$changed" ] || fail "$file: the adaptation changes only FROM lines, not: $changed"
+  args=(-t "$tag")
+  if [ "$flags" != - ]; then
+    read -r -a extra <<<"$flags"
+    args+=("${extra[@]}")
+  fi
+  start=$SECONDS
+  "$MYBUILD" build --progress plain "${args[@]}" "$ctx" >/dev/null 2>"$E2E_WORK/build$n.log" ||
+    { tail -n 40 "$E2E_WORK/build$n.log" >&2; fail "$file builds (as $tag)"; }
+  pass "$file builds to completion as $tag ($(tail -n 1 "$E2E_WORK/build$n.log"))"
+  echo "time: $file $((SECONDS - start)) s"
+  "$MYBUILD" images "${tag%%:*}" | grep -q "^${tag%%:*} " || fail "mybuild images lists $tag"
+  last=("$file" "$ctx" "${args[@]}")  # read empties the variables at the end of the input
+done <<<"$lines"
+
+"$MYBUILD" build --progress plain "${last[@]:2}" "${last[1]}" >/dev/null 2>"$E2E_WORK/again.log" ||
+  { cat "$E2E_WORK/again.log" >&2; fail "the rebuild of ${last[0]}"; }
+[[ "$(tail -n 1 "$E2E_WORK/again.log")" =~ ^[0-9]+\ steps:\ 0\ ran, ]] ||
+  fail "the rebuild of ${last[0]} is all CACHED: $(tail -n 1 "$E2E_WORK/again.log")"
+pass "the rebuild of ${last[0]} is all CACHED"
