@@ -9,8 +9,8 @@
 // The sandbox (made once per process): TMP/mybuild-fuzz-layer-XXXXXX/ holding "outside/marker" (a file
 // with a unique text) and, for each input, a fresh "root/". SECURITY.md's oracle is checked after every
 // input, whether the apply succeeded or not: nothing beside the root changed (names, types, modes, owners,
-// link counts and contents), and no regular file inside the root holds the marker text (which a hardlink
-// or a copy through an escaping symlink would give). An error must have a message.
+// link counts and contents), and no regular file inside the root is the marker (a hard link to it) or a
+// copy of it. An error must have a message.
 //
 // The input's size modulo 4 picks the mode, so that one corpus covers all of them:
 //   0: ApplyLayer, defaults (whiteouts processed, devices skipped), openat2 resolution
@@ -61,6 +61,8 @@ class LayerSandbox {
     marker_ = "MYBUILD-FUZZ-MARKER-" + base_.path().filename().string();
     std::ofstream(outside() / "marker", std::ios::binary) << marker_;
     ::chmod((outside() / "marker").c_str(), 0600);
+    FUZZ_CHECK(::lstat((outside() / "marker").c_str(), &marker_stat_) == 0, "lstat marker");
+    marker_hash_ = Hash(marker_);
     before_ = Fingerprint();
   }
 
@@ -80,7 +82,9 @@ class LayerSandbox {
       struct stat st {};
       FUZZ_CHECK(::lstat(it->path().c_str(), &st) == 0, relative);
       if (S_ISREG(st.st_mode)) {
-        FUZZ_CHECK(ReadAll(it->path()).find(marker_) == std::string::npos, "the marker is in " + relative);
+        FUZZ_CHECK(st.st_dev != marker_stat_.st_dev || st.st_ino != marker_stat_.st_ino,
+                   relative + " is a hard link to the marker outside the root");
+        FUZZ_CHECK(Hash(ReadAll(it->path())) != marker_hash_, "the marker was copied into " + relative);
       }
     }
   }
@@ -109,8 +113,18 @@ class LayerSandbox {
     return out;
   }
 
+  // FNV-1a. Files are compared with the marker by hash, not by text: a string comparison would show the
+  // marker to libFuzzer (it traces memcmp), which would then write it into a file itself.
+  static uint64_t Hash(std::string_view text) {
+    uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    return hash;
+  }
+
   TempDir base_;
   std::string marker_;
+  struct stat marker_stat_ {};
+  uint64_t marker_hash_ = 0;
   std::string before_;
 };
 
