@@ -1,10 +1,16 @@
 // Fuzz target "layer_apply": any bytes as a layer tar (plain or compressed), applied to an empty root.
 //
+// An input that starts with '!' is instead a list of entries, one a line, from which the target writes
+// the tar itself (raw ustar headers, any bytes in names), so that mutations explore names, links and
+// whiteouts instead of breaking header checksums: "TYPE NAME" or "TYPE NAME\tVALUE", TYPE being a ustar
+// type flag ('0' file, '1' hardlink, '2' symlink, '3' char device, '4' block device, '5' directory,
+// '6' FIFO) and VALUE the link target or the file content.
+//
 // The sandbox (made once per process): TMP/mybuild-fuzz-layer-XXXXXX/ holding "outside/marker" (a file
 // with a unique text) and, for each input, a fresh "root/". SECURITY.md's oracle is checked after every
 // input, whether the apply succeeded or not: nothing beside the root changed (names, types, modes, owners,
-// link counts and contents), and no regular file inside the root holds the marker text (which a hardlink
-// or a copy through an escaping symlink would give). An error must have a message.
+// link counts and contents), and no regular file inside the root is the marker (a hard link to it) or a
+// copy of it. An error must have a message.
 //
 // The input's size modulo 4 picks the mode, so that one corpus covers all of them:
 //   0: ApplyLayer, defaults (whiteouts processed, devices skipped), openat2 resolution
@@ -28,6 +34,7 @@
 #include "src/base/temp_dir.h"
 #include "src/base/unique_fd.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "tests/snapshotter/tar_builder.h"
 
 namespace mybuild::fuzz {
 namespace {
@@ -54,6 +61,8 @@ class LayerSandbox {
     marker_ = "MYBUILD-FUZZ-MARKER-" + base_.path().filename().string();
     std::ofstream(outside() / "marker", std::ios::binary) << marker_;
     ::chmod((outside() / "marker").c_str(), 0600);
+    FUZZ_CHECK(::lstat((outside() / "marker").c_str(), &marker_stat_) == 0, "lstat marker");
+    marker_hash_ = Hash(marker_);
     before_ = Fingerprint();
   }
 
@@ -73,7 +82,9 @@ class LayerSandbox {
       struct stat st {};
       FUZZ_CHECK(::lstat(it->path().c_str(), &st) == 0, relative);
       if (S_ISREG(st.st_mode)) {
-        FUZZ_CHECK(ReadAll(it->path()).find(marker_) == std::string::npos, "the marker is in " + relative);
+        FUZZ_CHECK(st.st_dev != marker_stat_.st_dev || st.st_ino != marker_stat_.st_ino,
+                   relative + " is a hard link to the marker outside the root");
+        FUZZ_CHECK(Hash(ReadAll(it->path())) != marker_hash_, "the marker was copied into " + relative);
       }
     }
   }
@@ -102,10 +113,40 @@ class LayerSandbox {
     return out;
   }
 
+  // FNV-1a. Files are compared with the marker by hash, not by text: a string comparison would show the
+  // marker to libFuzzer (it traces memcmp), which would then write it into a file itself.
+  static uint64_t Hash(std::string_view text) {
+    uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    return hash;
+  }
+
   TempDir base_;
   std::string marker_;
+  struct stat marker_stat_ {};
+  uint64_t marker_hash_ = 0;
   std::string before_;
 };
+
+// The tar that an entry list (see the top of the file, without its '!') describes.
+std::string TarFromEntryList(std::string_view list) {
+  std::string tar;
+  while (!list.empty()) {
+    const size_t end = list.find('\n');
+    std::string_view line = list.substr(0, end);
+    list.remove_prefix(end == std::string_view::npos ? list.size() : end + 1);
+    if (line.size() < 2) continue;
+    const char type = line[0];
+    line.remove_prefix(1);
+    const size_t tab = line.find('\t');
+    const std::string name(line.substr(0, tab));
+    const std::string value(tab == std::string_view::npos ? "" : line.substr(tab + 1));
+    const bool is_link = type == '1' || type == '2';
+    tar += testing::RawTarEntry(name, type, type == '0' ? value : "", is_link ? value : "",
+                                type == '5' ? 0755 : 0644);
+  }
+  return tar + testing::RawTarEnd();
+}
 
 UniqueFd MemoryFile(const uint8_t* data, size_t size) {
   UniqueFd fd(::memfd_create("layer", MFD_CLOEXEC));
@@ -141,7 +182,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   StatusOr<RootFs> root = RootFs::Open(sandbox.root());
   FUZZ_CHECK(root.ok(), root.status().ToString());
-  UniqueFd layer = MemoryFile(data, size);
+  std::string listed;
+  if (size > 0 && data[0] == '!') {
+    listed = TarFromEntryList(AsText(data + 1, size - 1));
+    data = reinterpret_cast<const uint8_t*>(listed.data());
+  }
+  UniqueFd layer = MemoryFile(data, listed.empty() ? size : listed.size());
   StatusOr<snapshotter::ApplyStats> applied =
       mode == 2 ? snapshotter::ExtractArchive(*root, "dest/sub", layer.get(), options)
                 : snapshotter::ApplyLayer(*root, layer.get(), options);

@@ -4,8 +4,9 @@
 #   parser        every Dockerfile of the BuildKit parser cases, the real-world Dockerfiles, testdata/
 #   shell_lexer   the words of BuildKit's envVarTest and wordsTest (settings byte 0: escape '\')
 #   dockerignore  each .dockerignore of testdata/, followed by NUL and the NUL-separated files beside it
-#   layer_apply   tars of the testdata/images/ folders (plain, gzip, padded to every size mod 4) and
-#                 small hostile tars of SECURITY.md's families (written with python3's tarfile)
+#   layer_apply   tars of the testdata/images/ folders (plain, gzip, padded to every size mod 4), small
+#                 hostile tars of SECURITY.md's families (written with python3's tarfile) and the same
+#                 families as entry lists (see layer_apply.cc)
 #   oci_json      a Docker and an OCI manifest, an index, an image config
 # Usage: make_seeds.sh TARGET OUT_DIR. Environment: MYBUILD_TESTDATA, MYBUILD_CONFORMANCE (defaults:
 # testdata/ of this checkout and ../shared/conformance beside it). Absent conformance data is said, not fatal.
@@ -122,6 +123,21 @@ for name, entries in cases.items():
         with open(f"{out}/hostile-{name}-{suffix}-pad{pad}.tar", "wb") as f:
             f.write(buffer.getvalue() + bytes(pad))
 PY
+    # Entry lists ('!' first, see layer_apply.cc), padded like the tars to cover every mode.
+    lists=(
+      $'!2l\t../outside\n0l/marker\tPWNED'
+      $'!2d\t/\n0d/outside/new\tPWNED\n2e\t../../..\n0e/x\tPWNED'
+      $'!1h\t../outside/marker\n2s\t../outside/marker\n1t\ts'
+      $'!5a\n2a\t..\n0a/x\tPWNED\n5b\n0b/f\tx\n2b\t/outside'
+      $'!0d/f\t1\n0d/.wh.f\n0e/.wh..wh..opq\n0e/g\t2\n0.wh..wh.plnk\n0x/.wh.\n0x/.wh..\n2w\td\n0w/.wh.f'
+      $'!3dev/null\n4dev/sda\n6dev/fifo\n0../x\tPWNED'
+      $'!2bin\tusr/bin\n0usr/bin/sh\tx\n2var/run\t/run\n0var/run/pid\t1\n1bin/link\tusr/bin/sh'
+    )
+    for index in "${!lists[@]}"; do
+      for pad in 0 1 2 3; do
+        { printf '%s' "${lists[$index]}"; head -c "$pad" /dev/zero | tr '\0' '\n'; } >"$out/list-$index-$pad"
+      done
+    done
     ;;
   oci_json)
     digest=sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855

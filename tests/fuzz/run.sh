@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make fuzz`: builds the libFuzzer targets with clang in their own tree and runs each for FUZZ_SECONDS.
 # Every input that makes a target fail is kept in tests/fuzz/crashes/TARGET/ (see crashes/README.md);
-# the corpus a run grows is kept in BUILD_DIR/corpus/TARGET/ and reused by the next run. At the end one
-# line per target gives executions, executions per second, coverage (libFuzzer's cov: and ft:) and the
-# crash inputs found. Exit status 1 when any target failed.
+# the corpus a run grows is kept in BUILD_DIR/corpus/TARGET/ and reused by the next run; TARGET.dict, when
+# present, is the target's libFuzzer dictionary. At the end one line per target gives executions,
+# executions per second, coverage (libFuzzer's cov: and ft:) and the crash inputs found. Exit status 1
+# when any target failed.
 # Environment: FUZZ_SECONDS (default 60), FUZZ_TARGETS (default: all), FUZZ_BUILD_DIR (default
 # build-fuzz), JOBS (build parallelism), FUZZ_FLAGS (extra libFuzzer flags).
 set -euo pipefail
@@ -47,10 +48,12 @@ for target in "${targets[@]}"; do
   bash "$here/make_seeds.sh" "$target" "$seeds"
   before=$(count_failures "$crashes")
   echo "fuzz: $target for ${seconds}s (log: $log)" >&2
+  dict=()
+  [ -f "$here/$target.dict" ] && dict=(-dict="$here/$target.dict")
   status=0
   # shellcheck disable=SC2086  # FUZZ_FLAGS is a list of flags
   "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=25 \
-    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" ${FUZZ_FLAGS:-} \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" "${dict[@]}" ${FUZZ_FLAGS:-} \
     "$corpus" "$seeds" >"$log" 2>&1 || status=$?
   found=$(( $(count_failures "$crashes") - before ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
