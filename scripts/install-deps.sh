@@ -14,7 +14,7 @@ build_packages=(
 test_packages=(busybox-static skopeo umoci runc jq zstd xz-utils bzip2 python3 debootstrap)  # debootstrap: tests/e2e/run_debian.sh; zstd xz-utils bzip2 python3: tests/e2e/images_*.sh; python3: run_secrets.sh
 test_packages+=(docker-registry openssl)  # tests/e2e/registry_*.sh: a real registry on 127.0.0.1 (no service started)
 test_packages+=(procps)  # pgrep: tests/e2e/container_*.sh, run_interrupt_tty.sh
-bench_packages=(buildah skopeo busybox-static debootstrap time)
+bench_packages=(buildah skopeo busybox-static debootstrap time podman)  # podman: bench/run_container.sh
 
 wanted=("${build_packages[@]}")
 case "${1:-}" in
