@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: imports a static busybox (Debian's busybox-static) as the base image "demo-base:latest",
-# builds testdata/demo into an OCI tarball, and prints the image ID.
+# builds testdata/demo into an OCI tarball, prints the image ID, and runs the image as a container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mybuild=$(realpath "${1:-build/bin/mybuild}")
@@ -22,3 +22,5 @@ echo "== building testdata/demo"
 SOURCE_DATE_EPOCH=1700000000 "$mybuild" build -t mybuild-demo:latest --progress plain \
   -o "type=oci,dest=$out/demo.oci.tar" testdata/demo
 echo "== wrote $out/demo.oci.tar (image mybuild-demo:latest in $MYBUILD_ROOT)"
+echo "== running it: mybuild run --rm mybuild-demo:latest"
+"$mybuild" run --rm mybuild-demo:latest

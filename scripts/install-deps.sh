@@ -15,7 +15,8 @@ test_packages=(busybox-static skopeo umoci runc jq zstd xz-utils bzip2 python3 d
 test_packages+=(curl ca-certificates)  # tests/e2e/lib/debian.bash: are the Debian archive, npm registry reachable; projects/node_npm: the host CA bundle
 test_packages+=(docker-registry openssl)  # tests/e2e/registry_*.sh: a real registry on 127.0.0.1 (no service started)
 fuzz_packages=(clang libclang-rt-dev)  # `make fuzz`: clang's libFuzzer and sanitizer runtimes (tests/fuzz)
-bench_packages=(buildah skopeo busybox-static debootstrap time)
+test_packages+=(procps)  # pgrep: tests/e2e/container_*.sh, run_interrupt_tty.sh
+bench_packages=(buildah skopeo busybox-static debootstrap time podman)  # podman: bench/run_container.sh
 
 wanted=("${build_packages[@]}")
 case "${1:-}" in

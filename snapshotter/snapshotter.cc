@@ -467,7 +467,15 @@ StatusOr<ScopedMount> MountSnapshot(Snapshotter& snapshotter, const std::string&
 StatusOr<std::unique_ptr<Snapshotter>> NewOverlaySnapshotter(const std::filesystem::path& root) {
   auto s = std::make_unique<FsSnapshotter>(root, true);
   MB_RETURN_IF_ERROR(s->Init());
-  MB_RETURN_IF_ERROR(ProbeOverlay(root));
+  // A probe mounts and unmounts an overlay (the unmount syncs the upper file system: tens of ms on a
+  // busy disk), so one that succeeded is remembered for the rest of the boot in ROOT/probed (the boot id).
+  const std::filesystem::path probed = root / "probed";
+  const std::string boot = CurrentBootId();
+  StatusOr<std::string> last = ReadFile(probed, 256);
+  if (boot.empty() || !last.ok() || *last != boot) {
+    MB_RETURN_IF_ERROR(ProbeOverlay(root));
+    if (!boot.empty()) WriteFileAtomically(probed, boot, 0600).IgnoreError();
+  }
   return std::unique_ptr<Snapshotter>(std::move(s));
 }
 

@@ -17,6 +17,7 @@
 //                              under an flock on ROOT/lock, so that processes sharing ROOT agree.
 //   ROOT/snapshots/ID/fs      the snapshot's own files (overlay: its upper dir; native: a full tree)
 //   ROOT/snapshots/ID/work    overlay work dir of an active snapshot
+//   ROOT/probed               overlay: the boot id of the last successful probe (overlayfs mountable here)
 // A crash can leave a snapshots/ID directory that metadata.json does not name; Cleanup() removes those.
 //
 // Durability: Commit() does not wait for the snapshot's files to reach the disk (a syncfs costs as much as

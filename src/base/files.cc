@@ -80,6 +80,19 @@ StatusOr<std::optional<std::string>> ReadFileBeneathIfPresent(const std::filesys
   return PresentOrMissing(ReadOpenFile(fd, path, max_bytes));
 }
 
+Status WriteAll(int fd, std::string_view data, const std::string& what) {
+  size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("write " + what);
+    }
+    written += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
 Status SyncDirectory(const std::filesystem::path& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) return ErrnoError("open " + dir.string());
@@ -98,14 +111,9 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view c
     return status;
   };
   if (::fchmod(fd.get(), mode) != 0) return fail("fchmod");
-  size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write");
-    }
-    written += n;
+  if (Status written = WriteAll(fd.get(), content, temp); !written.ok()) {
+    ::unlink(temp.c_str());
+    return written;
   }
   if (::fsync(fd.get()) != 0) return fail("fsync");
   fd.Reset();

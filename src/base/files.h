@@ -29,6 +29,9 @@ StatusOr<std::optional<std::string>> ReadFileBeneathIfPresent(const std::filesys
 // Readers see the old content or the new one, never a mix.
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content, int mode = 0644);
 
+// Writes all of `data` to `fd` (retrying short writes and EINTR); errors name `what` (the file).
+Status WriteAll(int fd, std::string_view data, const std::string& what);
+
 // fsyncs a directory so that a rename inside it is durable.
 Status SyncDirectory(const std::filesystem::path& dir);
 

@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <set>
 #include <string>
@@ -19,6 +21,7 @@
 #include "src/cli/parse_command.h"
 #include "src/cli/prune_command.h"
 #include "src/cli/registry_commands.h"
+#include "src/cli/run_command.h"
 #include "src/cli/store_commands.h"
 
 #ifndef MYBUILD_VERSION
@@ -35,21 +38,15 @@ bool LooksLikeContext(const std::string& word) {
   return word == "." || word.find('/') != std::string::npos || std::filesystem::is_directory(word, error);
 }
 
-// `mybuild -f Dockerfile .` and `mybuild DIR` mean `mybuild build …`: insert "build" when the first word
-// that is not a global option is a build option or a context. Any other word is an unknown command
-// (InvalidArgument naming the nearest command, as `unknown command "buidl" (did you mean build?)`).
-StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  std::set<std::string> subcommands;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    subcommands.insert(sub->get_name());
-  }
+// The index of the first word after the global options (args.size() when there is none), or nullopt
+// when a global flag such as --help or --version decides what happens.
+std::optional<size_t> FirstCommandWord(const std::vector<std::string>& args) {
   static const std::set<std::string> kGlobalWithValue = {"--root", "--log-level"};
   static const std::set<std::string> kGlobalFlags = {"-h", "--help", "--version", "-v"};
   size_t i = 0;
   while (i < args.size()) {
     const std::string& word = args[i];
-    if (kGlobalFlags.count(word)) return args;
+    if (kGlobalFlags.count(word)) return std::nullopt;
     if (kGlobalWithValue.count(word)) {
       i += 2;
       continue;
@@ -60,6 +57,21 @@ StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, in
     }
     break;
   }
+  return std::min(i, args.size());
+}
+
+// `mybuild -f Dockerfile .` and `mybuild DIR` mean `mybuild build …`: insert "build" when the first word
+// that is not a global option is a build option or a context. Any other word is an unknown command
+// (InvalidArgument naming the nearest command, as `unknown command "buidl" (did you mean build?)`).
+StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::set<std::string> subcommands;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    subcommands.insert(sub->get_name());
+  }
+  std::optional<size_t> first = FirstCommandWord(args);
+  if (!first) return args;
+  size_t i = *first;
   if (i < args.size() && subcommands.count(args[i])) return args;
   if (i == args.size()) return args;  // nothing after the global options: show usage
   if (args[i].rfind('-', 0) != 0 && !LooksLikeContext(args[i])) {
@@ -92,6 +104,7 @@ int Main(int argc, char** argv) {
   AddStoreCommands(app, global, run);
   AddRegistryCommands(app, global, run);
   AddPruneCommand(app, global, run);
+  AddRunCommand(app, global, run);
 
   StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);
   if (!with_command.ok()) {
@@ -99,6 +112,9 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   std::vector<std::string> args = std::move(*with_command);
+  if (std::optional<size_t> first = FirstCommandWord(args); first && *first < args.size() && args[*first] == "run") {
+    args = SplitEmptyValues(*app.get_subcommand("run"), std::move(args), *first + 1);
+  }
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
   try {
     app.parse(args);
@@ -110,7 +126,8 @@ int Main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return kExitUsage;
+    // docker run's convention: 125 when the command line of `run` is wrong.
+    return app.get_subcommand("run")->parsed() ? kExitRunFailed : kExitUsage;
   }
   if (Status logging = SetUpLogging(global.log_level); !logging.ok()) {
     std::cerr << "error: " << logging.ToString() << "\n";

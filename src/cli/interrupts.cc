@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -17,12 +18,17 @@ sigset_t InterruptSignals() {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGQUIT);
+  sigaddset(&signals, SIGUSR1);
+  sigaddset(&signals, SIGUSR2);
+  sigaddset(&signals, SIGWINCH);
   return signals;
 }
 
 struct Routing {
-  std::mutex mutex;                 // guards token; held while a signal cancels it
-  CancelToken* token = nullptr;     // the live scope's, or null
+  std::mutex mutex;                 // guards token and forward; held while a signal is handled
+  CancelToken* token = nullptr;     // the live InterruptScope's, or null
+  std::function<void(int)> forward;  // the live SignalForwardScope's, or empty
   std::atomic<int> received{0};     // the signal that cancelled the last scope
 };
 
@@ -47,6 +53,11 @@ void WaitForSignals(sigset_t signals) {
   int signal = 0;
   while (sigwait(&signals, &signal) == 0) {
     std::lock_guard<std::mutex> lock(routing.mutex);
+    if (routing.forward) {
+      routing.forward(signal);
+      continue;
+    }
+    if (signal == SIGWINCH) continue;  // its default disposition is to ignore it
     if (routing.token == nullptr) DieBy(signal);
     routing.received = signal;
     routing.token->Cancel();
@@ -76,6 +87,19 @@ InterruptScope::~InterruptScope() {
   Routing& routing = TheRouting();
   std::lock_guard<std::mutex> lock(routing.mutex);
   routing.token = nullptr;
+}
+
+SignalForwardScope::SignalForwardScope(std::function<void(int)> forward) {
+  StartInterruptWatcher();
+  Routing& routing = TheRouting();
+  std::lock_guard<std::mutex> lock(routing.mutex);
+  routing.forward = std::move(forward);
+}
+
+SignalForwardScope::~SignalForwardScope() {
+  Routing& routing = TheRouting();
+  std::lock_guard<std::mutex> lock(routing.mutex);
+  routing.forward = nullptr;
 }
 
 int InterruptScope::signal() const { return TheRouting().received; }

@@ -119,6 +119,9 @@ class SandboxInit {
     MountExtra();
     // Last mkdir as root: a WORKDIR below a mount target lands on the mounted filesystem.
     CreateWorkdir();
+    // After the last mount target and the working directory exist; submounts keep their own flags.
+    if (plan_.read_only_rootfs) MakeRootReadOnly();
+    if (plan_.command_is_init) RunCommand();
     ForkCommand();
     Reap();
   }
@@ -457,6 +460,10 @@ class SandboxInit {
     MakeDir(SetupStep::kWorkdir, plan_.cwd, /*report=*/false);
   }
 
+  void MakeRootReadOnly() {
+    if (SysMountSetattr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY) < 0) Fail(SetupStep::kReadOnlyRoot, "mount_setattr", "/");
+  }
+
   void ForkCommand() {
     command_pid_ = SysFork();
     if (command_pid_ < 0) Fail(SetupStep::kForkCommand, "clone", "");
@@ -486,6 +493,10 @@ class SandboxInit {
     // The parent's blocked and ignored signals survive exec: the command must start with defaults.
     ResetSignals();
     if (setsid() < 0) Fail(SetupStep::kSession, "setsid", "", 127);
+    // The new session has no terminal yet: its leader takes the one on stdin.
+    if (plan_.controlling_terminal && ioctl(0, TIOCSCTTY, 0) < 0) {
+      Fail(SetupStep::kControllingTerminal, "ioctl(TIOCSCTTY)", "", 127);
+    }
     // Any time before exec; it also means setuid binaries in the image cannot gain privileges.
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) Fail(SetupStep::kNoNewPrivs, "prctl", "", 127);
     // Before setresuid: dropping from the bounding set needs CAP_SETPCAP.

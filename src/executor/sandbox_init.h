@@ -63,6 +63,13 @@ struct SandboxPlan {
   size_t mount_count = 0;
   int* mount_tree_fds = nullptr;  // scratch array of mount_count entries, filled by the child
   const sock_filter* seccomp_filter = nullptr;  // null = no filter
+  // Containers (attached_sandbox.h): the command itself becomes PID 1, as in docker (no fork, no
+  // reaper: the parent's waitid on init is the command's status); stdin is a terminal that becomes the
+  // controlling terminal of the command's session; the root mount is made read-only after every mount
+  // target has been created.
+  bool command_is_init = false;
+  bool controlling_terminal = false;
+  bool read_only_rootfs = false;
   unsigned short seccomp_length = 0;
 
   // Parent fds that become the sandbox's 0, 1, 2 and the sync pipe.
@@ -72,7 +79,8 @@ struct SandboxPlan {
   int sync_fd = -1;
 };
 
-// Never returns. Exits 0 after reporting the command's status, 1 after reporting a setup error.
+// Never returns. Exits 0 after reporting the command's status, 1 after reporting a setup error (with
+// command_is_init: execs the command, or exits 127 after reporting the error).
 [[noreturn]] void RunSandboxInit(const SandboxPlan& plan);
 
 }  // namespace mybuild::executor

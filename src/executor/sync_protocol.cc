@@ -20,9 +20,11 @@ const char* SetupStepName(SetupStep step) {
     case SetupStep::kMountEtcFiles: return "mount /etc/resolv.conf, /etc/hosts and /etc/hostname";
     case SetupStep::kExtraMounts: return "extra mounts";
     case SetupStep::kWorkdir: return "create working directory";
+    case SetupStep::kReadOnlyRoot: return "make the root read-only";
     case SetupStep::kForkCommand: return "fork command";
     case SetupStep::kReap: return "reap";
     case SetupStep::kSession: return "new session";
+    case SetupStep::kControllingTerminal: return "set controlling terminal";
     case SetupStep::kNoNewPrivs: return "set no_new_privs";
     case SetupStep::kBoundingSet: return "drop bounding set";
     case SetupStep::kAmbientCaps: return "clear ambient capabilities";

@@ -1,0 +1,192 @@
+#include "src/cli/run_command.h"
+
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/base/files.h"
+#include "src/cli/interrupts.h"
+#include "src/cli/registry_access.h"
+#include "src/cli/store_access.h"
+#include "src/engine/container_runner.h"
+#include "src/engine/container_spec.h"
+#include "src/image/reference.h"
+
+namespace mybuild::cli {
+namespace {
+
+struct RunCommandOptions {
+  engine::RunFlags flags;
+  std::string entrypoint;  // flags.entrypoint is set when the flag was given (even as "")
+  std::string workdir;
+  std::string user;
+  bool detach = false;
+  std::string snapshotter = "auto";
+};
+
+// Images from the local store, pulled (and tagged) from their registry as --pull says.
+class StoreImageSource : public engine::ImageSource {
+ public:
+  explicit StoreImageSource(LocalStore& store) : store_(store) {}
+
+  StatusOr<image::StoredImage> Get(const std::string& reference, engine::PullPolicy policy) override {
+    if (policy == engine::PullPolicy::kAlways) {
+      MB_ASSIGN_OR_RETURN(Digest pulled, Pull(reference));
+      return image::LoadImage(store_.blobs, pulled);
+    }
+    StatusOr<ResolvedImage> resolved = ResolveImage(store_, reference);
+    if (resolved.ok()) return image::LoadImage(store_.blobs, resolved->manifest);
+    if (resolved.status().code() != StatusCode::kNotFound) return resolved.status();
+    if (policy == engine::PullPolicy::kNever) {
+      return NotFound("no such image: " + reference + " (not in the local store, and --pull never)");
+    }
+    StatusOr<Digest> pulled = Pull(reference);
+    if (!pulled.ok()) {
+      return NotFound("image \"" + reference + "\" is not in the local store and pulling it failed: " +
+                      pulled.status().ToString());
+    }
+    return image::LoadImage(store_.blobs, *pulled);
+  }
+
+ private:
+  StatusOr<Digest> Pull(const std::string& reference) {
+    MB_ASSIGN_OR_RETURN(std::string name, image::NormalizeReference(reference));
+    return PullForBuild(store_.blobs, store_.images, name);
+  }
+  LocalStore& store_;
+};
+
+std::optional<std::string> ReadHostFile(const char* path) {
+  StatusOr<std::string> text = ReadFile(path, 1 << 20);
+  return text.ok() ? std::optional<std::string>(*text) : std::nullopt;
+}
+
+int Failed(const Status& status) {
+  std::cerr << "error: " << status.ToString() << "\n";
+  return kExitRunFailed;
+}
+
+int RunContainer(const GlobalOptions& global, const RunCommandOptions& command, engine::RunFlags flags) {
+  if (command.detach) return Failed(Unimplemented("-d (detached containers) is not supported yet"));
+  StatusOr<engine::RunOptions> options = engine::ParseRunFlags(std::move(flags), engine::ProcessEnvironmentLookup());
+  if (!options.ok()) return Failed(options.status());
+  // The relay writes to the caller's descriptors: a reader that went away is an error there, not a signal.
+  signal(SIGPIPE, SIG_IGN);
+
+  StatusOr<LocalStore> store = OpenLocalStore(global);
+  if (!store.ok()) return Failed(store.status());
+  StatusOr<ScratchDir> scratch = ScratchDir::Create(store->root);
+  if (!scratch.ok()) return Failed(scratch.status());
+  StatusOr<std::unique_ptr<snapshotter::Snapshotter>> snapshots = OpenSnapshotter(store->root, command.snapshotter);
+  if (!snapshots.ok()) return Failed(snapshots.status());
+  StoreImageSource images(*store);
+
+  engine::RunnerDeps deps;
+  deps.blobs = &store->blobs;
+  deps.snapshots = snapshots->get();
+  deps.images = &images;
+  deps.root = store->root;
+  deps.scratch_dir = scratch->path();
+  deps.host_resolv_conf = ReadHostFile("/etc/resolv.conf");
+  deps.host_hosts = ReadHostFile("/etc/hosts");
+  StatusOr<std::unique_ptr<engine::ContainerRunner>> runner = engine::ContainerRunner::Create(std::move(deps));
+  if (!runner.ok()) return Failed(runner.status());
+
+  engine::ContainerRunner* target = runner->get();
+  StatusOr<engine::RunResult> result = [&] {
+    SignalForwardScope signals([target](int signal) { target->Deliver(signal); });
+    return target->Run(*options);
+  }();
+  if (!result.ok()) return Failed(result.status());
+  if (!result->start_error.ok()) std::cerr << "error: " << result->start_error.ToString() << "\n";
+  return result->exit_code;
+}
+
+}  // namespace
+
+std::vector<std::string> SplitEmptyValues(const CLI::App& command, std::vector<std::string> args, size_t from) {
+  size_t i = from;
+  while (i < args.size()) {
+    const std::string word = args[i];
+    if (word == "--" || word.size() < 2 || word[0] != '-') break;
+    if (word.rfind("--", 0) == 0 && word.find('=') != std::string::npos) {
+      if (word.back() == '=') {
+        args[i] = word.substr(0, word.size() - 1);
+        args.insert(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, "");
+        i += 2;
+      } else {
+        ++i;
+      }
+      continue;
+    }
+    const CLI::Option* option = command.get_option_no_throw(word);
+    i += option != nullptr && option->get_items_expected_min() > 0 ? 2 : 1;
+  }
+  return args;
+}
+
+void AddRunCommand(CLI::App& app, const GlobalOptions& global, std::function<int()>& run) {
+  auto options = std::make_shared<RunCommandOptions>();
+  CLI::App* command = app.add_subcommand("run", "Run a command in a new container (like docker run)");
+  // IMAGE and everything after it are the image and its command, never mybuild's flags.
+  command->prefix_command();
+  command->footer("Usage: mybuild run [OPTIONS] IMAGE [COMMAND [ARG...]]");
+  engine::RunFlags& flags = options->flags;
+  command->add_option("-e,--env", flags.env, "Set an environment variable (KEY=VALUE, or KEY from this environment)")
+      ->allow_extra_args(false);
+  command->add_option("--env-file", flags.env_files, "Read environment variables from a file")
+      ->allow_extra_args(false);
+  command->add_option("--entrypoint", options->entrypoint, "Overwrite the image's ENTRYPOINT (\"\" clears it)");
+  command->add_option("-w,--workdir", options->workdir, "Working directory inside the container");
+  command->add_option("-u,--user", options->user, "Username or UID (format: <name|uid>[:<group|gid>])");
+  command->add_option("--hostname", flags.hostname, "Container host name (default: the short container ID)");
+  command->add_option("--name", flags.name, "Assign a name to the container");
+  command->add_flag("--rm", flags.remove, "Remove the container when it exits");
+  command->add_flag("--read-only", flags.read_only, "Mount the container's root filesystem as read-only");
+  command->add_flag("-i,--interactive", flags.interactive, "Keep STDIN open");
+  command->add_flag("-t,--tty", flags.tty, "Allocate a pseudo-TTY");
+  command->add_flag("-d,--detach", options->detach, "Run in the background (not supported yet)");
+  command->add_option("--network,--net", flags.network, "Network: host (default) or none");
+  command->add_option("--add-host", flags.add_hosts, "Add a custom host-to-IP mapping (host:ip)")
+      ->allow_extra_args(false);
+  command->add_option("-v,--volume", flags.volumes, "Bind mount a host path: HOST:CONTAINER[:ro]")
+      ->allow_extra_args(false);
+  command->add_option("--mount", flags.mounts, "Attach a mount: type=bind|tmpfs,source=…,target=…[,readonly]")
+      ->allow_extra_args(false);
+  command->add_option("--pull", flags.pull, "Pull the image: always, missing (default), never");
+  command->add_option("--sig-proxy", flags.sig_proxy, "Proxy received signals to the container (default true)");
+  command->add_option("--stop-timeout", flags.stop_timeout_seconds,
+                      "Seconds to wait after a forwarded SIGINT/SIGTERM before killing the container (default 10)");
+  command->add_option("--stop-signal", flags.stop_signal, "Signal to stop the container (default: the image's, else SIGTERM)");
+  command->add_option("--snapshotter", options->snapshotter, "Snapshotter: auto, overlay or native")
+      ->check(CLI::IsMember({"auto", "overlay", "native"}));
+  CLI::Option* entrypoint = command->get_option("--entrypoint");
+  CLI::Option* workdir = command->get_option("--workdir");
+  CLI::Option* user = command->get_option("--user");
+  command->callback([options, command, entrypoint, workdir, user, &global, &run] {
+    engine::RunFlags flags = options->flags;
+    if (entrypoint->count() > 0) flags.entrypoint = options->entrypoint;
+    if (workdir->count() > 0) flags.workdir = options->workdir;
+    if (user->count() > 0 && !options->user.empty()) flags.user = options->user;
+    std::vector<std::string> rest = command->remaining();
+    run = [options, &global, flags, rest]() mutable {
+      if (!rest.empty() && rest[0].size() > 1 && rest[0][0] == '-') {
+        std::cerr << "error: unknown flag: " << rest[0] << " (see mybuild run --help)\n";
+        return kExitRunFailed;
+      }
+      if (rest.empty()) {
+        std::cerr << "error: \"mybuild run\" requires at least 1 argument: mybuild run [OPTIONS] IMAGE [COMMAND [ARG...]]\n";
+        return kExitRunFailed;
+      }
+      flags.image = rest[0];
+      flags.command.assign(rest.begin() + 1, rest.end());
+      return RunContainer(global, *options, std::move(flags));
+    };
+  });
+}
+
+}  // namespace mybuild::cli

@@ -1,0 +1,80 @@
+// A container in the foreground (`mybuild run` without -d): from an image reference to the exit status.
+//
+//   image (ImageSource: the store, pulled per --pull) → record ROOT/containers/ID (container_store.h)
+//   → the image's chain snapshots (unpacked when missing, shared by every container of the image)
+//   → a writable snapshot "container-<ID>" over them, mounted in this process's scratch directory
+//   → user resolved in its /etc/passwd and /etc/group → the attached sandbox (executor/attached_sandbox.h)
+//   with the stdio relay (stdio_relay.h) → the exit status.
+//
+// While the container runs, the signals given to Deliver() are handled by the loop that relays its
+// stdio: SIGWINCH resizes its terminal; any other is forwarded to its PID 1 (--sig-proxy; without it the
+// container gets its stop signal instead), and a SIGINT, SIGTERM or SIGHUP also starts the stop timeout,
+// after which the container is killed (SIGKILL). Whichever way it ends, nothing of it stays alive or
+// mounted; with --rm its snapshot and record are removed, else the record says "exited" with the status.
+// A user error (bad image, unknown user …) leaves nothing behind, as docker's 125.
+#ifndef MYBUILD_ENGINE_CONTAINER_RUNNER_H_
+#define MYBUILD_ENGINE_CONTAINER_RUNNER_H_
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "cache/blob_store.h"
+#include "snapshotter/snapshotter.h"
+#include "src/base/status.h"
+#include "src/base/unique_fd.h"
+#include "src/engine/container_spec.h"
+#include "src/engine/stdio_relay.h"
+#include "src/image/image_store.h"
+
+namespace mybuild::engine {
+
+// Where containers get their images: the command wires the local store and the registry.
+class ImageSource {
+ public:
+  virtual ~ImageSource() = default;
+  // The stored image `reference` names (a name or an ID), pulled and tagged first as `policy` says.
+  virtual StatusOr<image::StoredImage> Get(const std::string& reference, PullPolicy policy) = 0;
+};
+
+struct RunnerDeps {
+  const cache::BlobStore* blobs = nullptr;
+  snapshotter::Snapshotter* snapshots = nullptr;
+  ImageSource* images = nullptr;
+  std::filesystem::path root;         // the state root (ROOT/containers)
+  std::filesystem::path scratch_dir;  // this process's private directory: mountpoints, sandbox state
+  int caller_in = 0, caller_out = 1, caller_err = 2;
+  std::optional<std::string> host_resolv_conf;  // the host's /etc/resolv.conf, for --network host
+  std::optional<std::string> host_hosts;        // the host's /etc/hosts, for --network host
+};
+
+struct RunResult {
+  std::string id;
+  int exit_code = 0;  // docker's: the container's status, 128+N for signal N, 126/127 when it could not start
+  Status start_error;  // why the command could not start (exit_code 125, 126 or 127), else OK
+};
+
+class ContainerRunner {
+ public:
+  static StatusOr<std::unique_ptr<ContainerRunner>> Create(RunnerDeps deps);
+
+  // A signal mybuild received (from the signal-handling thread; thread-safe).
+  void Deliver(int signal);
+
+  // Runs the container to its end. An error (exit 125) means nothing was started and nothing is left.
+  StatusOr<RunResult> Run(const RunOptions& options);
+
+ private:
+  ContainerRunner(RunnerDeps deps, UniqueFd wake_read, UniqueFd wake_write)
+      : deps_(std::move(deps)), wake_read_(std::move(wake_read)), wake_write_(std::move(wake_write)) {}
+  RunnerDeps deps_;
+  UniqueFd wake_read_, wake_write_;  // Deliver() → the loop, one byte per signal
+};
+
+// The /etc/hosts of a container: the host's for the host network, else the loopback names; then the
+// --add-host lines.
+std::string ContainerHosts(const RunOptions& options, const std::optional<std::string>& host_hosts);
+
+}  // namespace mybuild::engine
+
+#endif  // MYBUILD_ENGINE_CONTAINER_RUNNER_H_

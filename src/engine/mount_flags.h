@@ -1,0 +1,36 @@
+// docker run's -v, --mount and --add-host values, parsed and checked (compose's short volume syntax is
+// the same as -v).
+#ifndef MYBUILD_ENGINE_MOUNT_FLAGS_H_
+#define MYBUILD_ENGINE_MOUNT_FLAGS_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "src/base/status.h"
+
+namespace mybuild::engine {
+
+// A mount of the container: a host path bound (-v HOST:CTR[:ro], --mount type=bind) or a tmpfs.
+struct MountRequest {
+  enum class Type { kBind, kTmpfs };
+  Type type = Type::kBind;
+  std::filesystem::path source;  // kBind: an absolute host path that exists
+  std::string target;            // absolute container path
+  bool read_only = false;
+  uint64_t tmpfs_size_bytes = 0;  // kTmpfs: 0 = the kernel's default
+};
+
+// -v HOST:CTR[:OPTIONS] with OPTIONS ro, rw (comma-separated). HOST must be an absolute path that
+// exists (named volumes are not supported yet: kUnimplemented).
+StatusOr<MountRequest> ParseVolumeFlag(const std::string& text);
+// --mount type=bind|tmpfs,source=…,target=…[,readonly][,tmpfs-size=BYTES] (src/dst/destination and ro
+// are accepted as in docker).
+StatusOr<MountRequest> ParseMountFlag(const std::string& text);
+
+// --add-host NAME:IP or NAME=IP (IPv4 or IPv6): the /etc/hosts line "IP\tNAME".
+StatusOr<std::string> ParseAddHost(const std::string& text);
+
+}  // namespace mybuild::engine
+
+#endif  // MYBUILD_ENGINE_MOUNT_FLAGS_H_

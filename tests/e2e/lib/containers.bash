@@ -1,0 +1,28 @@
+# Helpers for the container end-to-end tests (tests/e2e/container_*.sh). Source after common.bash.
+
+# build_image NAME:TAG DOCKERFILE_TEXT: builds an image from a Dockerfile given as text (FROM the
+# imported busybox image ctr-base:latest) and tags it NAME:TAG.
+build_image() {
+  local tag=$1 text=$2 ctx
+  ctx=$(mktemp -d "$E2E_WORK/ctx.XXXXXX")
+  printf '%s\n' "$text" >"$ctx/Dockerfile"
+  "$MYBUILD" build -q -t "$tag" "$ctx" >/dev/null 2>"$ctx/build.log" || { cat "$ctx/build.log" >&2; fail "building $tag"; }
+}
+
+# assert_no_leaks WHAT [TOKEN]: no mount under the state root is left in /proc/self/mountinfo and, when
+# TOKEN is given, no process whose command line contains it is alive.
+assert_no_leaks() {
+  local what=$1 token=${2:-} mounted
+  mounted=$(mounts_under "$MYBUILD_ROOT")
+  [ -z "$mounted" ] || fail "$what: mounts left under the root: $mounted"
+  if [ -n "$token" ] && pgrep -f "$token" >/dev/null; then fail "$what: a process of the container survives"; fi
+  pass "$what: nothing left mounted or running"
+}
+
+# run_status ARGS…: runs `mybuild run ARGS…` with stdout in $E2E_WORK/out and stderr in $E2E_WORK/err;
+# prints its exit status.
+run_status() {
+  local status=0
+  "$MYBUILD" run "$@" >"$E2E_WORK/out" 2>"$E2E_WORK/err" </dev/null || status=$?
+  echo "$status"
+}
