@@ -21,6 +21,8 @@ trap cleanup_e2e EXIT
 skip() { echo "skipped: $*"; exit 77; }
 # manifest_digest_in FILE: the manifest digest in a build's --metadata-file (the build's stdout is the image
 # ID, the config digest).
+# The "N steps: X ran, Y cached" summary line of a build's --progress plain log.
+build_summary_in() { grep -E '^[0-9]+ steps: [0-9]+ ran, [0-9]+ cached' "$1" | tail -n 1; }
 manifest_digest_in() { jq -r '."containerimage.digest"' "$1"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }

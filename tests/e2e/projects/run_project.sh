@@ -36,16 +36,15 @@ build() {  # build TAG [ARGS…]: builds ctx as project:TAG; prints the manifest
     { cat "$E2E_WORK/$tag.log" >&2; fail "building $name ($tag)"; }
   echo "time: $name $tag build $((SECONDS - start)) s" >&2
 }
-summary() { grep -E '^[0-9]+ steps: [0-9]+ ran, [0-9]+ cached' "$E2E_WORK/$1.log" | tail -n 1; }
 
 cold=$(build cold)
-pass "the project builds: $(summary cold)"
+pass "the project builds: $(build_summary_in "$E2E_WORK/cold.log")"
 assert_root_clean "the build leaves the root clean"
 
 again=$(build again)
-[[ "$(summary again)" =~ ^[0-9]+\ steps:\ 0\ ran, ]] ||
-  fail "the rebuild is all CACHED: $(summary again); ran: $(steps_ran "$E2E_WORK/again.log")"
-pass "the rebuild is all CACHED: $(summary again)"
+[[ "$(build_summary_in "$E2E_WORK/again.log")" =~ ^[0-9]+\ steps:\ 0\ ran, ]] ||
+  fail "the rebuild is all CACHED: $(build_summary_in "$E2E_WORK/again.log"); ran: $(steps_ran "$E2E_WORK/again.log")"
+pass "the rebuild is all CACHED: $(build_summary_in "$E2E_WORK/again.log")"
 assert_eq "$cold" "$again" "the rebuild gives the same image"
 
 edit_project ctx

@@ -44,7 +44,7 @@ while IFS=$'\t' read -r _ base tag file from_sed context flags; do
   start=$SECONDS
   "$MYBUILD" build --progress plain "${args[@]}" "$ctx" >/dev/null 2>"$E2E_WORK/build$n.log" ||
     { tail -n 40 "$E2E_WORK/build$n.log" >&2; fail "$file builds (as $tag)"; }
-  pass "$file builds to completion as $tag ($(tail -n 1 "$E2E_WORK/build$n.log"))"
+  pass "$file builds to completion as $tag ($(build_summary_in "$E2E_WORK/build$n.log"))"
   echo "time: $file $((SECONDS - start)) s"
   "$MYBUILD" images "${tag%%:*}" | grep -q "^${tag%%:*} " || fail "mybuild images lists $tag"
   last=("$file" "$ctx" "${args[@]}")  # read empties the variables at the end of the input
@@ -52,6 +52,6 @@ done <<<"$lines"
 
 "$MYBUILD" build --progress plain "${last[@]:2}" "${last[1]}" >/dev/null 2>"$E2E_WORK/again.log" ||
   { cat "$E2E_WORK/again.log" >&2; fail "the rebuild of ${last[0]}"; }
-[[ "$(tail -n 1 "$E2E_WORK/again.log")" =~ ^[0-9]+\ steps:\ 0\ ran, ]] ||
-  fail "the rebuild of ${last[0]} is all CACHED: $(tail -n 1 "$E2E_WORK/again.log")"
+[[ "$(build_summary_in "$E2E_WORK/again.log")" =~ ^[0-9]+\ steps:\ 0\ ran, ]] ||
+  fail "the rebuild of ${last[0]} is all CACHED: $(build_summary_in "$E2E_WORK/again.log")"
 pass "the rebuild of ${last[0]} is all CACHED"
