@@ -10,6 +10,8 @@
 //   - every cache record (ROOT/cache/<key>.json): its step result (worker/step_result.h) reaches every
 //     layer blob of its chain (including "pending" layers that have no snapshot yet), its committed
 //     snapshot and that snapshot's parent chain, and the layer-<ChainID> snapshots of its layers.
+//   - every container record (ROOT/containers/ID/config.json): its image (as a tag would) and its
+//     writable snapshot "container-ID" with that snapshot's parent chain.
 //   - anything a running build holds (active snapshots and views, ingest files, ROOT/tmp/build-<pid>,
 //     blobs written but not yet recorded). Prune takes the GC lock exclusively, so no build, import, load
 //     or tag runs while it marks and sweeps; "held by a running build" is then empty, and every active
@@ -67,6 +69,9 @@ StatusOr<FileLock> AcquireGcLock(const std::filesystem::path& root, FileLock::Mo
 struct LiveSet {
   std::set<Digest> blobs;
   std::set<std::string> snapshots;
+  // Active snapshots that stay: containers' writable snapshots (ROOT/containers/ID, engine's
+  // container_store.h); their parent chains stay with them.
+  std::set<std::string> container_snapshots;
 };
 
 // What a collection removed (or, in a dry run, would remove), in the order it went.

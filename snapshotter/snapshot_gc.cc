@@ -27,16 +27,22 @@ uint64_t DiskUsage(const std::filesystem::path& dir) {
 }
 
 StatusOr<std::vector<RemovedSnapshot>> SweepSnapshots(Snapshotter& snapshotter, const std::set<std::string>& roots,
-                                                      bool dry_run) {
+                                                      bool dry_run, const std::set<std::string>& active_roots) {
   MB_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> all, snapshotter.List());
   std::map<std::string, const SnapshotInfo*> by_key;
   for (const SnapshotInfo& info : all) by_key[info.key] = &info;
 
   // Mark: each committed root and its parents.
   std::set<std::string> live;
-  for (const std::string& root : roots) {
+  auto is_root = [&](const std::string& key, SnapshotKind kind) {
+    return kind == SnapshotKind::kCommitted ? roots.count(key) > 0
+                                            : kind == SnapshotKind::kActive && active_roots.count(key) > 0;
+  };
+  std::vector<std::string> starts(roots.begin(), roots.end());
+  starts.insert(starts.end(), active_roots.begin(), active_roots.end());
+  for (const std::string& root : starts) {
     auto it = by_key.find(root);
-    if (it == by_key.end() || it->second->kind != SnapshotKind::kCommitted) continue;
+    if (it == by_key.end() || !is_root(root, it->second->kind)) continue;
     for (std::string key = root; !key.empty() && live.insert(key).second;) {
       auto found = by_key.find(key);
       key = found == by_key.end() ? std::string() : found->second->parent;

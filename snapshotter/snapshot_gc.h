@@ -26,8 +26,10 @@ struct RemovedSnapshot {
 // when no build can be using the snapshotter (under the exclusive GC lock). Children are removed before
 // their parents, so a sweep cut off halfway leaves a consistent snapshotter. Unless `dry_run`, removes
 // them and then the directories no metadata names (Cleanup). Returns what went (or would go), in order.
+// `active_roots` names active snapshots that stay too (containers' writable snapshots), with their
+// parent chains.
 StatusOr<std::vector<RemovedSnapshot>> SweepSnapshots(Snapshotter& snapshotter, const std::set<std::string>& roots,
-                                                      bool dry_run);
+                                                      bool dry_run, const std::set<std::string>& active_roots = {});
 
 // Bytes of the regular files at or below `dir`, each inode counted once, symlinks not followed; 0 when
 // `dir` cannot be read.

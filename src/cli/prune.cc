@@ -7,6 +7,7 @@
 #include "src/base/logging.h"
 #include "src/cli/stale_scratch.h"
 #include "src/cli/store_access.h"
+#include "src/engine/container_store.h"
 #include "src/worker/gc_roots.h"
 
 namespace mybuild::cli {
@@ -51,6 +52,20 @@ StatusOr<std::vector<solver::StepResult>> DropRecords(const PruneTargets& target
   return kept;
 }
 
+// Containers keep their image (even after `rmi`) and their writable snapshot (cache/gc.h).
+Status MarkContainers(const PruneTargets& targets, cache::LiveSet& live) {
+  MB_ASSIGN_OR_RETURN(engine::ContainerStore containers, engine::ContainerStore::Open(targets.root));
+  MB_ASSIGN_OR_RETURN(std::vector<engine::ContainerRecord> records, containers.List());
+  for (const engine::ContainerRecord& record : records) {
+    live.container_snapshots.insert(record.snapshot);
+    StatusOr<Digest> manifest = Digest::Parse(record.image_digest);
+    if (!manifest.ok()) continue;  // a record without an image (none is written so): nothing more to keep
+    Status marked = worker::MarkImage(*targets.blobs, *manifest, live);
+    if (!marked.ok()) return marked.WithContext("the image of container " + record.id.substr(0, 12));
+  }
+  return Status::Ok();
+}
+
 // Phase 2: what the tags and the remaining records reach.
 StatusOr<cache::LiveSet> Mark(const PruneTargets& targets, const std::vector<solver::StepResult>& records) {
   cache::LiveSet live;
@@ -62,6 +77,7 @@ StatusOr<cache::LiveSet> Mark(const PruneTargets& targets, const std::vector<sol
     }
   }
   for (const solver::StepResult& result : records) MB_RETURN_IF_ERROR(worker::MarkStepResult(result, live));
+  MB_RETURN_IF_ERROR(MarkContainers(targets, live));
   return live;
 }
 
@@ -98,7 +114,8 @@ Status Sweep(const PruneTargets& targets, const cache::LiveSet& live, const Prun
   }
   for (const auto& [name, snapshots] : targets.snapshotters) {
     MB_ASSIGN_OR_RETURN(std::vector<snapshotter::RemovedSnapshot> removed,
-                        snapshotter::SweepSnapshots(*snapshots, live.snapshots, policy.dry_run));
+                        snapshotter::SweepSnapshots(*snapshots, live.snapshots, policy.dry_run,
+                                                    live.container_snapshots));
     for (const snapshotter::RemovedSnapshot& snapshot : removed) {
       report.Add(Kind::kSnapshot, name + "/" + snapshot.key, snapshot.bytes);
     }

@@ -89,3 +89,14 @@ assert_eq "exited 1" "$(jq -r '"\(.state) \(.exit_code)"' "$MYBUILD_ROOT/contain
 assert_eq 2 "$(jq -r '.snapshots | keys[]' "$metadata" | grep -c '^container-')" "--rm containers leave no snapshot"
 assert_eq 2 "$(find "$MYBUILD_ROOT/containers" -mindepth 1 -maxdepth 1 -type d | wc -l)" "--rm containers leave no record"
 assert_no_leaks "two containers of one image"
+
+# prune keeps what containers use: their snapshots, and their image even after rmi.
+"$MYBUILD" rmi ctr-base:latest >/dev/null
+"$MYBUILD" prune >/dev/null
+metadata=$(find "$MYBUILD_ROOT/snapshots" -name metadata.json | head -n 1)
+assert_eq "$parent1" "$(jq -r --arg k "container-$first_id" '.snapshots[$k].parent' "$metadata")" \
+  "prune keeps a container's snapshot"
+assert_eq "committed" "$(jq -r --arg k "$parent1" '.snapshots[$k].kind' "$metadata")" "prune keeps its image's snapshot"
+image_digest=$(jq -r .image_digest "$MYBUILD_ROOT/containers/$first_id/config.json")
+[ -f "$MYBUILD_ROOT/blobs/sha256/${image_digest#sha256:}" ] || fail "prune keeps a container's image manifest after rmi"
+pass "prune keeps a container's image manifest after rmi"

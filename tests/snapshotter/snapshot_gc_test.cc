@@ -70,5 +70,16 @@ TEST_CASE("snapshot gc: an active snapshot named as a root is not live") {
   CHECK(Keys(*snapshots).empty());
 }
 
+TEST_CASE("snapshot gc: an active root (a container's snapshot) stays with its parent chain") {
+  TempDir dir = *TempDir::Create();
+  std::unique_ptr<Snapshotter> snapshots = *NewNativeSnapshotter(dir.path());
+  REQUIRE(snapshots->Prepare("k-base", "").ok());
+  REQUIRE(snapshots->Commit("base", "k-base").ok());
+  REQUIRE(snapshots->Prepare("container-1", "base").ok());
+  REQUIRE(snapshots->Prepare("building", "base").ok());
+  REQUIRE(SweepSnapshots(*snapshots, {}, false, {"container-1", "base"}).ok());
+  CHECK(Keys(*snapshots) == std::set<std::string>{"base", "container-1"});
+}
+
 }  // namespace
 }  // namespace mybuild::snapshotter
