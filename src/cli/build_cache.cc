@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "src/cli/registry_access.h"
+#include "src/image/layer_variants.h"
 #include "src/worker/cache_layout.h"
 
 namespace mybuild::cli {
@@ -49,6 +50,22 @@ StatusOr<worker::ImportedCache> ImportCache(const CacheLocation& location, const
   return worker::ImportFromLayout(std::move(layout), location.path, blobs);
 }
 
+// The records with their layers gzip-compressed (the store keeps built layers uncompressed; a cache that
+// travels is compressed, as BuildKit's is). Each layer is compressed once (layer_variants.h).
+Status CompressLayers(const cache::BlobStore& blobs, std::vector<worker::CacheRecord>& records) {
+  for (worker::CacheRecord& record : records) {
+    for (worker::LayerRef& layer : record.result.layers) {
+      const image::Descriptor stored{layer.media_type, layer.digest, static_cast<int64_t>(layer.size), {}, {}, {}};
+      MB_ASSIGN_OR_RETURN(image::Descriptor encoded,
+                          image::LayerInEncoding(blobs, stored, layer.diff_id, image::LayerEncoding{}));
+      layer.media_type = encoded.media_type;
+      layer.digest = encoded.digest;
+      layer.size = static_cast<uint64_t>(encoded.size);
+    }
+  }
+  return Status::Ok();
+}
+
 Status ExportCache(const CacheLocation& location, const cache::BlobStore& blobs,
                    std::span<const worker::CacheRecord> records) {
   if (location.type == CacheLocation::Type::kLocal) return worker::WriteCacheLayout(location.path, blobs, records);
@@ -82,7 +99,8 @@ Status ExportCaches(const std::vector<CacheExportSpec>& specs, const solver::Sol
     for (const auto& [key, result] : records) {
       if (spec.every_step || IsPrefixOf(result.layers, target.layers)) selected.push_back({key, result});
     }
-    Status written = ExportCache(spec.location, blobs, selected);
+    Status written = CompressLayers(blobs, selected);
+    if (written.ok()) written = ExportCache(spec.location, blobs, selected);
     if (!written.ok()) {
       written = written.WithContext("exporting the cache to " + spec.location.ToString());
       if (!spec.ignore_error) return written;

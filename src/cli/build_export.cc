@@ -14,6 +14,7 @@
 #include "src/cli/registry_access.h"
 #include "src/image/compression.h"
 #include "src/image/exporters.h"
+#include "src/image/layer_variants.h"
 #include "src/image/snapshot_layer.h"
 
 namespace mybuild::cli {
@@ -89,29 +90,38 @@ Status PushBuild(const OutputSpec& output, const cache::BlobStore& blobs, const 
 
 }  // namespace
 
-Status ExportBuild(const OutputSpec& output, const cache::BlobStore& blobs, const Digest& manifest_digest,
-                   const image::Manifest& manifest, const std::vector<std::string>& names,
-                   const std::filesystem::path& scratch_dir) {
+StatusOr<Digest> ExportBuild(const OutputSpec& output, const cache::BlobStore& blobs, const image::StoredImage& image,
+                             const std::vector<std::string>& names, const std::filesystem::path& scratch_dir) {
   std::vector<std::string> all_names = names;
   if (!output.name.empty()) all_names.push_back(output.name);
-  std::vector<image::ExportImage> images = {image::ExportImage{manifest_digest, all_names}};
   switch (output.type) {
     case OutputSpec::Type::kImage:
-      return Status::Ok();  // the image store already has it
-    case OutputSpec::Type::kOci:
-      if (output.dest == "-") return image::WriteOciArchive(blobs, images, STDOUT_FILENO);
-      return image::WriteOciArchive(blobs, images, std::filesystem::path(output.dest));
-    case OutputSpec::Type::kDocker:
-      if (output.dest == "-") return image::WriteDockerArchive(blobs, images, STDOUT_FILENO);
-      return image::WriteDockerArchive(blobs, images, std::filesystem::path(output.dest));
+      return image.manifest_digest;  // the image store already has it (build_runner tags it)
     case OutputSpec::Type::kLocal:
-      return UnpackImage(blobs, manifest, output.dest);
+      MB_RETURN_IF_ERROR(UnpackImage(blobs, image.manifest, output.dest));
+      return image.manifest_digest;
     case OutputSpec::Type::kTar:
-      return WriteFilesystemTar(blobs, manifest, output.dest, scratch_dir);
+      MB_RETURN_IF_ERROR(WriteFilesystemTar(blobs, image.manifest, output.dest, scratch_dir));
+      return image.manifest_digest;
+    case OutputSpec::Type::kOci:
+    case OutputSpec::Type::kDocker:
     case OutputSpec::Type::kRegistry:
-      return PushBuild(output, blobs, manifest_digest, names);
+      break;
   }
-  return Internal("unknown output type");
+  MB_ASSIGN_OR_RETURN(image::StoredImage encoded,
+                      image::ImageInEncoding(blobs, image.manifest_digest, output.encoding.value_or(image::LayerEncoding{})));
+  const std::vector<image::ExportImage> images = {image::ExportImage{encoded.manifest_digest, all_names}};
+  const bool to_stdout = output.dest == "-";
+  if (output.type == OutputSpec::Type::kOci) {
+    MB_RETURN_IF_ERROR(to_stdout ? image::WriteOciArchive(blobs, images, STDOUT_FILENO)
+                                 : image::WriteOciArchive(blobs, images, std::filesystem::path(output.dest)));
+  } else if (output.type == OutputSpec::Type::kDocker) {
+    MB_RETURN_IF_ERROR(to_stdout ? image::WriteDockerArchive(blobs, images, STDOUT_FILENO)
+                                 : image::WriteDockerArchive(blobs, images, std::filesystem::path(output.dest)));
+  } else {
+    MB_RETURN_IF_ERROR(PushBuild(output, blobs, encoded.manifest_digest, names));
+  }
+  return encoded.manifest_digest;
 }
 
 }  // namespace mybuild::cli

@@ -182,9 +182,9 @@ StatusOr<worker::WorkerOptions> MakeWorkerOptions(const BuildRequest& request, c
   worker_options.layer_options.source_date_epoch = request.epoch;
   // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
   if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";
-  for (const OutputSpec& output : request.outputs) {
-    if (output.compression) worker_options.layer_options.compression = *output.compression;
-  }
+  // Steps write their layers uncompressed: the store keeps them so, and an export compresses each layer
+  // once, in the encoding it asks for (layer_variants.h). A build into the store waits for no compression.
+  worker_options.layer_options.compression = image::Compression::kNone;
   // No host resolv.conf gives RUN none; a broken one is an error rather than a silently empty file.
   MB_ASSIGN_OR_RETURN(std::optional<std::string> resolv, ReadFileIfPresent("/etc/resolv.conf", 1 << 20));
   worker_options.resolv_conf = resolv.value_or(std::string());
@@ -241,8 +241,8 @@ StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved,
   return worker::DecodeResult(*result);
 }
 
-// The image of the target stage: its layers (those built here in the output's compression), its config
-// with the base image's history, stored as blobs.
+// The image of the target stage as the store keeps it: its layers (those built here uncompressed), its
+// config with the base image's history, stored as blobs.
 StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const PlannedBuild& planned,
                                            const StoreBaseResolver& resolver, const worker::SnapshotResult& result,
                                            const image::LayerOptions& layer_options, std::optional<int64_t> epoch) {
@@ -265,9 +265,9 @@ StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const 
       base_layers = base->manifest.layers.size();
     }
   }
-  // Layers built here are in the output's compression (gzip unless `-o …,compression=`), whatever the
-  // cache holds: a layer cached by a build with another compression is re-encoded. The compressors are
-  // deterministic, so the bytes do not depend on the cache state. The base image's layers stay as stored.
+  // Layers built here are uncompressed whatever the cache holds: a layer cached compressed (by an older
+  // mybuild, or imported from a cache) is decompressed, so the image does not depend on the cache state.
+  // The base image's layers stay as stored.
   for (size_t i = std::min(base_layers, layers.size()); i < layers.size(); ++i) {
     MB_ASSIGN_OR_RETURN(layers[i], image::RecompressLayer(blobs, layers[i], diff_ids[i], layer_options.compression,
                                                           layer_options.levels));
@@ -286,16 +286,29 @@ StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildReque
   BuildOutcome outcome;
   outcome.manifest = image.manifest_digest;
   outcome.config = image.config_digest;
+  // `-o type=image,compression=…` stores the image in that encoding; else built layers stay uncompressed.
+  for (const OutputSpec& output : request.outputs) {
+    if (output.type != OutputSpec::Type::kImage || !output.encoding) continue;
+    MB_ASSIGN_OR_RETURN(image::StoredImage encoded, image::ImageInEncoding(blobs, image.manifest_digest, *output.encoding));
+    outcome.manifest = encoded.manifest_digest;
+  }
   for (const std::string& tag : options.tags) {
     MB_ASSIGN_OR_RETURN(std::string normalized, image::NormalizeReference(tag));
     MB_RETURN_IF_ERROR(images.Tag(normalized, outcome.manifest));
     outcome.tags.push_back(normalized);
   }
+  // The manifest the metadata names: the first archive or registry output's (in its layers' encoding),
+  // else the stored image's.
+  std::optional<Digest> exported_manifest;
   for (const OutputSpec& output : request.outputs) {
-    Status exported = ExportBuild(output, blobs, outcome.manifest, image.manifest, outcome.tags, scratch);
-    if (!exported.ok()) return exported.WithContext("exporting to " + output.dest);
+    StatusOr<Digest> exported = ExportBuild(output, blobs, image, outcome.tags, scratch);
+    if (!exported.ok()) return exported.status().WithContext("exporting to " + output.dest);
     if (output.dest == "-") outcome.wrote_stdout = true;
+    const bool image_format = output.type == OutputSpec::Type::kOci || output.type == OutputSpec::Type::kDocker ||
+                              output.type == OutputSpec::Type::kRegistry;
+    if (image_format && !exported_manifest) exported_manifest = *exported;
   }
+  if (exported_manifest) outcome.manifest = *exported_manifest;
   if (!options.iidfile.empty()) {
     MB_RETURN_IF_ERROR(WriteFileAtomically(options.iidfile, outcome.config.ToString()));
   }

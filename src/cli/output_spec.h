@@ -8,7 +8,7 @@
 #include <string>
 
 #include "src/base/status.h"
-#include "src/image/descriptor.h"
+#include "src/image/layer_variants.h"
 
 namespace mybuild::cli {
 
@@ -16,7 +16,9 @@ struct OutputSpec {
   enum class Type { kOci, kDocker, kLocal, kTar, kImage, kRegistry };
   Type type = Type::kImage;
   std::string dest;  // path, or "-" for standard output
-  std::optional<image::Compression> compression;  // compression=gzip|zstd|uncompressed
+  // compression=gzip|zstd|uncompressed, compression-level=N, force-compression=true: the layers' encoding
+  // in this output (unset: gzip for archives and registries; the store keeps built layers uncompressed).
+  std::optional<image::LayerEncoding> encoding;
   std::string name;  // name=… (extra image names for oci/docker/image; for registry, comma-separated)
   bool insecure = false;  // registry.insecure=true: plain http to the registry
 };

@@ -8,6 +8,7 @@
 #include "src/cli/registry_access.h"
 #include "src/cli/store_access.h"
 #include "src/cli/store_commands.h"
+#include "src/image/layer_variants.h"
 #include "src/image/reference.h"
 
 namespace mybuild::cli {
@@ -73,9 +74,12 @@ int RunPush(const GlobalOptions& global, const PushOptions& options) {
   RegistryAccess access;
   access.insecure = options.insecure;
   if (!options.quiet) access.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
-  StatusOr<registry::PushedImage> pushed = PushToReference(store->blobs, *manifest, *name, access);
+  // The store keeps built layers uncompressed; a registry gets them gzip-compressed, as docker pushes.
+  StatusOr<Digest> to_push = image::ManifestInEncoding(store->blobs, *manifest, image::LayerEncoding{});
+  if (!to_push.ok()) return Fail(to_push.status().WithContext("push " + *name));
+  StatusOr<registry::PushedImage> pushed = PushToReference(store->blobs, *to_push, *name, access);
   if (!pushed.ok()) return Fail(pushed.status());
-  StatusOr<uint64_t> size = store->blobs.Size(*manifest);
+  StatusOr<uint64_t> size = store->blobs.Size(*to_push);
   std::cout << image::ParseReference(*name)->tag << ": digest: " << pushed->manifest.ToString()
             << " size: " << (size.ok() ? *size : 0) << "\n";
   return kExitOk;

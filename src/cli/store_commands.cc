@@ -72,15 +72,15 @@ namespace {
 struct ImportOptions {
   std::string source;  // a directory, a tar archive, or "-" for a tar archive on stdin
   std::string name;    // optional NAME[:TAG]
-  std::string compression = "gzip";
+  std::string compression = "uncompressed";  // as a build's layers: compressed on export or push
   std::string message;
   std::string snapshotter = "auto";
 };
 
 image::Compression CompressionFromFlag(const std::string& flag) {
   if (flag == "zstd") return image::Compression::kZstd;
-  if (flag == "uncompressed") return image::Compression::kNone;
-  return image::Compression::kGzip;
+  if (flag == "gzip") return image::Compression::kGzip;
+  return image::Compression::kNone;
 }
 
 // Unpacks the archive read from `fd` into `dir` with the snapshotter's confined, hostile-input-safe
@@ -483,7 +483,7 @@ void AddStoreCommands(CLI::App& app, const GlobalOptions& global, std::function<
                         "\"-\" for an archive on standard input")
         ->required();
     command->add_option("name", options->name, "NAME[:TAG] to tag the image with");
-    command->add_option("--compression", options->compression, "Layer compression: gzip (default), zstd, uncompressed")
+    command->add_option("--compression", options->compression, "Layer compression in the store: uncompressed (default; exports and pushes compress), gzip, zstd")
         ->check(CLI::IsMember({"gzip", "zstd", "uncompressed"}));
     command->add_option("-m,--message", options->message, "Comment for the image's history entry");
     AddSnapshotterOption(*command, options->snapshotter);

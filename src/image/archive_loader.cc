@@ -11,7 +11,6 @@
 #include "src/image/compression.h"
 #include "src/image/exporters.h"
 #include "src/image/image_store.h"
-#include "src/image/layer_recompress.h"
 #include "src/image/layer_writer.h"
 #include "src/image/manifest.h"
 #include "src/image/reference.h"
@@ -303,14 +302,9 @@ StatusOr<std::vector<LoadedImage>> LoadDocker(const cache::BlobStore& store, con
                        {},
                        std::nullopt,
                        {}};
-      // A docker archive carries its layers uncompressed (docker save's format); the store keeps them
-      // gzip-compressed as a build writes them, so that a loaded image has the size, the pushed bytes and
-      // (for an image saved by mybuild) the manifest digest of the image that was saved.
-      if (compression == Compression::kNone) {
-        StatusOr<Descriptor> compressed = RecompressLayer(store, layer, config->diff_ids[l], Compression::kGzip);
-        if (!compressed.ok()) return compressed.status().WithContext(where + ".Layers[" + std::to_string(l) + "]");
-        layer = std::move(*compressed);
-      }
+      // A docker archive carries its layers uncompressed (docker save's format); the store keeps them so,
+      // as it keeps the layers a build makes, so that a saved image loads back to the same manifest. An
+      // export or a push compresses them (layer_variants.h).
       manifest.layers.push_back(std::move(layer));
     }
     MB_ASSIGN_OR_RETURN(cache::BlobInfo manifest_blob, store.Put(Serialize(manifest)));
