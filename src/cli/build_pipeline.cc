@@ -15,6 +15,35 @@
 
 namespace mybuild::cli {
 
+StatusOr<std::unique_ptr<BuildStore>> OpenBuildStore(const GlobalOptions& global) {
+  const std::filesystem::path root = ResolveRoot(global);
+  MB_RETURN_IF_ERROR(MakePrivateDir(root));
+  MB_ASSIGN_OR_RETURN(cache::FileLock in_use, LockStateRoot(root, cache::FileLock::Mode::kShared));
+  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
+  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+  return std::unique_ptr<BuildStore>(new BuildStore{root, std::move(in_use), std::move(blobs), std::move(images)});
+}
+
+WorkerServices::WorkerServices(ScratchDir scratch, std::unique_ptr<snapshotter::Snapshotter> snapshots,
+                               std::unique_ptr<fileops::FileStatCache> stat_cache)
+    : scratch_(std::move(scratch)),
+      snapshots_(std::move(snapshots)),
+      executor_(scratch_.path()),
+      git_(scratch_.path()),
+      stat_cache_(std::move(stat_cache)) {}
+
+StatusOr<std::unique_ptr<WorkerServices>> WorkerServices::Open(const BuildStore& store,
+                                                               const std::string& snapshotter_choice) {
+  MB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(store.root));
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(store.root, snapshotter_choice));
+  std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(store.root / "statcache");
+  return std::unique_ptr<WorkerServices>(new WorkerServices(std::move(scratch), std::move(snapshots), std::move(stat_cache)));
+}
+
+worker::WorkerDeps WorkerServices::Deps(const cache::BlobStore& blobs) {
+  return worker::WorkerDeps{&blobs, snapshots_.get(), &executor_, &fetcher_, stat_cache_.get(), &git_};
+}
+
 StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<std::string>& items, const char* flag,
                                                             bool allow_env) {
   std::map<std::string, std::string> out;
@@ -106,6 +135,10 @@ StatusOr<solver::SolveResult> SolveGraph(const graph::BuildGraph& graph, const s
   }
   MB_RETURN_IF_ERROR(solved.status);
   return solved;
+}
+
+Status Interrupted(const InterruptScope& interrupts) {
+  return interrupts.signal() != 0 ? Cancelled("build interrupted") : Status::Ok();
 }
 
 StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved, graph::VertexIndex target) {

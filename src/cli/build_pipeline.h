@@ -13,7 +13,15 @@
 #include <vector>
 
 #include "cache/blob_store.h"
+#include "cache/file_lock.h"
 #include "src/base/status.h"
+#include "src/cli/global_options.h"
+#include "src/cli/interrupts.h"
+#include "src/cli/store_access.h"
+#include "src/executor/namespace_executor.h"
+#include "src/fileops/content_hash.h"
+#include "src/fileops/host_git_client.h"
+#include "src/fileops/url_fetcher.h"
 #include "src/frontend/ast.h"
 #include "src/image/image_store.h"
 #include "src/image/layer_writer.h"
@@ -28,6 +36,37 @@
 #include "src/worker/worker.h"
 
 namespace mybuild::cli {
+
+// The state root a build uses, opened: held until the build is over (the shared lock keeps `mybuild
+// prune` from running beside it and deleting its results).
+struct BuildStore {
+  std::filesystem::path root;
+  cache::FileLock in_use;
+  cache::BlobStore blobs;
+  image::ImageStore images;
+};
+StatusOr<std::unique_ptr<BuildStore>> OpenBuildStore(const GlobalOptions& global);
+
+// The side effects workers use, made once a build is planned: this process's scratch directory (which
+// also moves it into its private mount namespace), the snapshotter, the executor, the URL fetcher, git and
+// the stat cache. Destroyed in reverse order; save the stat cache with SaveStatCache when solved.
+class WorkerServices {
+ public:
+  static StatusOr<std::unique_ptr<WorkerServices>> Open(const BuildStore& store, const std::string& snapshotter_choice);
+  worker::WorkerDeps Deps(const cache::BlobStore& blobs);
+  const std::filesystem::path& scratch() const { return scratch_.path(); }
+  void SaveStatCache() { stat_cache_->Save().IgnoreError(); }
+
+ private:
+  WorkerServices(ScratchDir scratch, std::unique_ptr<snapshotter::Snapshotter> snapshots,
+                 std::unique_ptr<fileops::FileStatCache> stat_cache);
+  ScratchDir scratch_;
+  std::unique_ptr<snapshotter::Snapshotter> snapshots_;
+  executor::NamespaceExecutor executor_;
+  fileops::CurlFetcher fetcher_;
+  fileops::HostGitClient git_;
+  std::unique_ptr<fileops::FileStatCache> stat_cache_;
+};
 
 // "K=V" items of a repeatable flag (--build-arg, --label) as a map; with `allow_env` a bare K takes the
 // environment's value (and is left out when unset).
@@ -95,6 +134,10 @@ struct SolveSettings {
 StatusOr<solver::SolveResult> SolveGraph(const graph::BuildGraph& graph, const std::vector<graph::VertexIndex>& targets,
                                          solver::StepRunner& runner, solver::CacheIndex& cache_index,
                                          const SolveSettings& settings, solver::CancelToken& cancel);
+
+// Cancelled once an interrupt has cancelled the build (the token alone does not say: the solver also
+// sets it on the first failure).
+Status Interrupted(const InterruptScope& interrupts);
 
 // The result of a solved target step.
 StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved, graph::VertexIndex target);

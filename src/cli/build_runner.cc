@@ -50,12 +50,6 @@ struct BuildOutcome {
   bool wrote_stdout = false;  // an output went to standard output: the digest is printed on stderr
 };
 
-// Cancelled once an interrupt has cancelled the build (the token alone does not say: the solver also
-// sets it on the first failure).
-Status Interrupted(const InterruptScope& interrupts) {
-  return interrupts.signal() != 0 ? Cancelled("build interrupted") : Status::Ok();
-}
-
 // What the command line asks for, read and checked before any state is touched.
 struct BuildRequest {
   std::filesystem::path context;
@@ -159,12 +153,10 @@ StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildReque
 StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options, BuildRequest flags) {
   MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options, std::move(flags)));
 
-  const std::filesystem::path root = ResolveRoot(global);
-  MB_RETURN_IF_ERROR(MakePrivateDir(root));
-  // Held until the build is over, so that `mybuild prune` neither runs beside it nor deletes its results.
-  MB_ASSIGN_OR_RETURN(cache::FileLock in_use, LockStateRoot(root, cache::FileLock::Mode::kShared));
-  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
-  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
+  cache::BlobStore& blobs = store->blobs;
+  image::ImageStore& images = store->images;
+  const std::filesystem::path& root = store->root;
   StoreBaseResolver resolver(blobs, images);
   resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
   PlanSettings plan_settings{request.build_args, request.labels, options.target, options.no_cache_filter, options.network};
@@ -174,29 +166,22 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   // directory are released before the command exits.
   solver::CancelToken cancel;
   InterruptScope interrupts(cancel);
-  // The worker and the side effects it uses.
-  MB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(root));
-  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
-  executor::NamespaceExecutor executor(scratch.path());
-  fileops::CurlFetcher fetcher;
-  fileops::HostGitClient git(scratch.path());
-  std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(root / "statcache");
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
   WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch, std::nullopt};
   for (const OutputSpec& output : request.outputs) {
     if (output.compression) worker_settings.compression = *output.compression;
   }
-  MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(worker_settings, root, scratch.path()));
+  MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(worker_settings, root, services->scratch()));
   MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
-  worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get(), &git};
   MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                      worker::Worker::Create(deps, worker_options, std::move(dockerignore)));
+                      worker::Worker::Create(services->Deps(blobs), worker_options, std::move(dockerignore)));
 
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
   const SolveSettings solve_settings{options.progress, options.quiet, options.jobs, options.keep_going, options.no_cache};
   StatusOr<solver::SolveResult> solved =
       SolveGraph(planned.lowered.graph, {planned.lowered.target}, *worker, cache_index, solve_settings, cancel);
-  stat_cache->Save().IgnoreError();
+  services->SaveStatCache();
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_RETURN_IF_ERROR(solved.status());
   MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, planned.lowered.target));
@@ -204,7 +189,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned.plan, find_base, result,
                                                               worker_options.layer_options, request.epoch));
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
-  MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, scratch.path()));
+  MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, services->scratch()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));
   return outcome;
 }

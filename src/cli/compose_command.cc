@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "src/cli/compose_build.h"
 #include "src/cli/exit_codes.h"
 #include "src/compose/config_output.h"
 #include "src/compose/project_loader.h"
@@ -91,6 +92,8 @@ void AddComposeCommand(CLI::App& app, const GlobalOptions& global, std::function
   config_command->add_flag("--images", config->images, "Print the image names, one per line");
   config_command->add_flag("-q,--quiet", config->quiet, "Only validate the configuration");
   config_command->callback([options, config, &run] { run = [options, config] { return RunConfig(*options, *config); }; });
+
+  AddComposeBuildCommand(*command, global, options, run);
 }
 
 }  // namespace mybuild::cli
