@@ -273,6 +273,9 @@ int RunComposeBuild(const GlobalOptions& global, const ComposeOptions& compose_o
     std::cerr << "error: " << builds.status().ToString() << "\n";
     return kExitFailure;
   }
+  for (const compose::ServiceBuild& build : *builds) {
+    for (const std::string& warning : build.warnings) std::cerr << "warning: " << warning << "\n";
+  }
   if (options.print) {
     std::cout << compose::BuildPlanToJson(*builds).dump(2) << "\n";
     return kExitOk;

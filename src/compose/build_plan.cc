@@ -43,6 +43,9 @@ StatusOr<ServiceBuild> BuildOf(const Project& project, const Service& service, c
   ServiceBuild build;
   build.service = service.name;
   build.location = spec.location;
+  for (const std::string& key : spec.unsupported) {
+    build.warnings.push_back(spec.location.ToString() + ": " + where + "." + key + " is not supported yet and is ignored");
+  }
   if (IsRemoteContext(spec.context)) {
     return Status(StatusCode::kUnimplemented,
                   where + ".context: a remote context (\"" + spec.context + "\") is not supported yet: expected a directory",

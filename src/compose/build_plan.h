@@ -38,6 +38,7 @@ struct ServiceBuild {
   std::map<std::string, NamedContext> contexts;
   std::vector<std::string> uses;        // services whose images this build reads (service: contexts)
   SourceLocation location;              // of the service's build:
+  std::vector<std::string> warnings;    // what of the build section is not applied (see BuildSpec::unsupported)
 };
 
 // Command-line flags that apply to every service.

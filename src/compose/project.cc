@@ -1,5 +1,8 @@
 #include "src/compose/project.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "src/compose/schema.h"
 
 namespace mybuild::compose {
@@ -55,6 +58,14 @@ StatusOr<BuildSpec> BuildFrom(const Value& build, const std::string& path) {
   spec.cache_from = Strings(build.Find("cache_from"));
   spec.cache_to = Strings(build.Find("cache_to"));
   spec.additional_contexts = StringMap(build.Find("additional_contexts"));
+  static const char* const kApplied[] = {"context", "dockerfile", "dockerfile_inline", "args", "labels", "target",
+                                         "tags", "no_cache", "pull", "network", "platforms", "additional_contexts"};
+  for (const Entry& entry : build.entries) {
+    if (entry.key.rfind("x-", 0) == 0) continue;
+    if (std::find(std::begin(kApplied), std::end(kApplied), entry.key) == std::end(kApplied)) {
+      spec.unsupported.push_back(entry.key);
+    }
+  }
   return spec;
 }
 

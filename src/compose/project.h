@@ -33,6 +33,9 @@ struct BuildSpec {
   // NAME → an absolute directory, a URL, "docker-image://REF" or "service:NAME".
   std::map<std::string, std::string> additional_contexts;
   SourceLocation location;        // of `build:`
+  // Keys of the build section that compose build does not apply yet (secrets, ssh, cache_to …): each is
+  // a warning, never silently dropped.
+  std::vector<std::string> unsupported;
 };
 
 struct Dependency {
