@@ -91,6 +91,7 @@ StatusOr<std::map<std::string, Service>> ServicesFromModel(const Value& model) {
     if (const Value* depends = body.Find("depends_on"); depends != nullptr) {
       for (const Entry& dependency : depends->entries) {
         Dependency typed;
+        typed.location = dependency.key_location;
         typed.condition = StringAt(dependency.value, "condition");
         const std::string path = "services." + entry.key + ".depends_on." + dependency.key;
         if (dependency.value.Find("required") != nullptr) {

@@ -42,6 +42,7 @@ struct Dependency {
   std::string condition = "service_started";
   bool required = true;
   bool restart = false;
+  SourceLocation location;  // of the dependency's name under depends_on
 };
 
 struct Service {

@@ -17,7 +17,7 @@ std::map<std::string, std::vector<Edge>> EdgesOf(const Project& project) {
   std::map<std::string, std::vector<Edge>> edges;
   for (const auto& [name, service] : project.services) {
     std::vector<Edge>& out = edges[name];
-    for (const auto& [dependency, spec] : service.depends_on) out.push_back(Edge{dependency, "depends on", service.location});
+    for (const auto& [dependency, spec] : service.depends_on) out.push_back(Edge{dependency, "depends on", spec.location});
     if (service.build) {
       for (const auto& [context, value] : service.build->additional_contexts) {
         if (value.rfind("service:", 0) == 0) {
