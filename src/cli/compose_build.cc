@@ -17,6 +17,7 @@
 #include "src/cli/store_format.h"
 #include "src/compose/build_plan.h"
 #include "src/frontend/parser.h"
+#include "src/frontend/text_util.h"
 #include "src/frontend/validate.h"
 #include "src/graph/graph_merge.h"
 #include "src/image/reference.h"
@@ -80,6 +81,46 @@ StatusOr<frontend::Dockerfile> ReadServiceDockerfile(const compose::ServiceBuild
   return dockerfile;
 }
 
+// The FROM and COPY/ADD --from words of a Dockerfile that may name images (not its own stages, not
+// words with variables in them).
+std::vector<std::string> ImageWords(const frontend::Dockerfile& dockerfile) {
+  std::set<std::string> stages;
+  std::vector<std::string> words;
+  for (const frontend::Instruction& instruction : dockerfile.instructions) {
+    if (instruction.keyword == "from" && !instruction.args.empty()) {
+      words.push_back(instruction.args[0]);
+      if (instruction.args.size() == 3) stages.insert(frontend::AsciiLower(instruction.args[2]));
+    }
+    if (instruction.keyword == "copy" || instruction.keyword == "add") {
+      for (const std::string& flag : instruction.flags) {
+        if (flag.rfind("--from=", 0) == 0) words.push_back(flag.substr(7));
+      }
+    }
+  }
+  std::erase_if(words, [&](const std::string& word) {
+    return word.find('$') != std::string::npos || stages.count(frontend::AsciiLower(word)) || word == "scratch";
+  });
+  return words;
+}
+
+// Every service's Dockerfile, parsed; FROM/--from words naming another service's image become service:
+// contexts (compose::LinkServiceImages).
+StatusOr<std::map<std::string, frontend::Dockerfile>> ReadDockerfiles(std::vector<compose::ServiceBuild>& builds) {
+  std::map<std::string, frontend::Dockerfile> dockerfiles;
+  std::map<std::string, std::vector<std::string>> words;
+  for (const compose::ServiceBuild& build : builds) {
+    MB_ASSIGN_OR_RETURN(frontend::Dockerfile dockerfile, ReadServiceDockerfile(build));
+    words[build.service] = ImageWords(dockerfile);
+    dockerfiles.emplace(build.service, std::move(dockerfile));
+  }
+  auto normalize = [](const std::string& reference) {
+    StatusOr<std::string> normalized = image::NormalizeReference(reference);
+    return normalized.ok() ? *normalized : std::string();
+  };
+  MB_RETURN_IF_ERROR(compose::LinkServiceImages(builds, words, normalize));
+  return dockerfiles;
+}
+
 // Everything the services' graphs became: one graph, each service's target in it, the local contexts.
 struct CombinedBuild {
   graph::BuildGraph graph;
@@ -94,8 +135,7 @@ class GraphCombiner {
   GraphCombiner(const compose::Project& project, ComposeContextResolver::Shared& shared)
       : project_(project), shared_(shared) {}
 
-  Status Add(const compose::ServiceBuild& build) {
-    MB_ASSIGN_OR_RETURN(frontend::Dockerfile dockerfile, ReadServiceDockerfile(build));
+  Status Add(const compose::ServiceBuild& build, const frontend::Dockerfile& dockerfile) {
     auto resolver = std::make_unique<ComposeContextResolver>(shared_, build);
     PlanSettings settings{build.args, build.labels, build.target, {}, build.network.empty() ? "default" : build.network};
     StatusOr<PlannedBuild> planned = PlanDockerfile(dockerfile, settings, *resolver);
@@ -173,7 +213,8 @@ class GraphCombiner {
 };
 
 Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& options, const compose::Project& project,
-                    const std::vector<compose::ServiceBuild>& builds) {
+                    const std::vector<compose::ServiceBuild>& builds,
+                    const std::map<std::string, frontend::Dockerfile>& dockerfiles) {
   MB_ASSIGN_OR_RETURN(std::optional<int64_t> epoch, SourceDateEpochFromEnv());
   MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
   StoreBaseResolver store_resolver(store->blobs, store->images);
@@ -183,7 +224,7 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
   shared.blobs = &store->blobs;
   shared.images = &store->images;
   GraphCombiner combiner(project, shared);
-  for (const compose::ServiceBuild& build : builds) MB_RETURN_IF_ERROR(combiner.Add(build));
+  for (const compose::ServiceBuild& build : builds) MB_RETURN_IF_ERROR(combiner.Add(build, dockerfiles.at(build.service)));
   CombinedBuild combined = std::move(combiner).Finish();
 
   solver::CancelToken cancel;
@@ -276,6 +317,11 @@ int RunComposeBuild(const GlobalOptions& global, const ComposeOptions& compose_o
   for (const compose::ServiceBuild& build : *builds) {
     for (const std::string& warning : build.warnings) std::cerr << "warning: " << warning << "\n";
   }
+  StatusOr<std::map<std::string, frontend::Dockerfile>> dockerfiles = ReadDockerfiles(*builds);
+  if (!dockerfiles.ok()) {
+    std::cerr << "error: " << dockerfiles.status().ToString() << "\n";
+    return kExitFailure;
+  }
   if (options.print) {
     std::cout << compose::BuildPlanToJson(*builds).dump(2) << "\n";
     return kExitOk;
@@ -284,7 +330,7 @@ int RunComposeBuild(const GlobalOptions& global, const ComposeOptions& compose_o
     std::cerr << "no service to build (none has a build: section)\n";
     return kExitOk;
   }
-  Status built = ComposeBuild(global, options, *project, *builds);
+  Status built = ComposeBuild(global, options, *project, *builds, *dockerfiles);
   if (!built.ok()) {
     std::cerr << "error: " << built.ToString() << "\n";
     const int interrupted = InterruptExitCode();

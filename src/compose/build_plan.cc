@@ -136,6 +136,53 @@ StatusOr<std::vector<ServiceBuild>> PlanServiceBuilds(const Project& project, co
   return ordered;
 }
 
+Status LinkServiceImages(std::vector<ServiceBuild>& builds, const std::map<std::string, std::vector<std::string>>& image_words,
+                         const std::function<std::string(const std::string&)>& normalize) {
+  std::map<std::string, std::string> by_image;  // normalised tag → service
+  for (const ServiceBuild& build : builds) {
+    for (const std::string& tag : build.tags) {
+      const std::string normalized = normalize(tag);
+      if (!normalized.empty()) by_image.emplace(normalized, build.service);
+    }
+  }
+  for (ServiceBuild& build : builds) {
+    auto words = image_words.find(build.service);
+    if (words == image_words.end()) continue;
+    for (const std::string& word : words->second) {
+      if (build.contexts.count(word)) continue;  // a named context wins
+      auto producer = by_image.find(normalize(word));
+      if (producer == by_image.end() || producer->second == build.service) continue;
+      build.contexts.emplace(word, NamedContext{NamedContext::Kind::kService, producer->second});
+      if (std::find(build.uses.begin(), build.uses.end(), producer->second) == build.uses.end()) {
+        build.uses.push_back(producer->second);
+      }
+    }
+  }
+  // Depth-first again, now with these edges.
+  std::map<std::string, ServiceBuild*> by_name;
+  for (ServiceBuild& build : builds) by_name[build.service] = &build;
+  std::vector<ServiceBuild> ordered;
+  std::map<std::string, int> state;  // 1 = on the path, 2 = emitted
+  std::function<Status(ServiceBuild&)> visit = [&](ServiceBuild& build) -> Status {
+    if (state[build.service] == 2) return Status::Ok();
+    if (state[build.service] == 1) {
+      return InvalidArgument("services." + build.service + ".build: the services' images form a cycle through " +
+                                 build.service + " (FROM or COPY --from naming each other's images)",
+                             build.location);
+    }
+    state[build.service] = 1;
+    for (const std::string& used : build.uses) {
+      if (auto found = by_name.find(used); found != by_name.end()) MB_RETURN_IF_ERROR(visit(*found->second));
+    }
+    state[build.service] = 2;
+    ordered.push_back(build);
+    return Status::Ok();
+  };
+  for (ServiceBuild& build : builds) MB_RETURN_IF_ERROR(visit(build));
+  builds = std::move(ordered);
+  return Status::Ok();
+}
+
 nlohmann::ordered_json BuildPlanToJson(const std::vector<ServiceBuild>& builds) {
   using Json = nlohmann::ordered_json;
   Json services = Json::object();

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -54,6 +55,14 @@ struct BuildOverrides {
 StatusOr<std::vector<ServiceBuild>> PlanServiceBuilds(const Project& project, const std::vector<std::string>& selected,
                                                       const BuildOverrides& overrides,
                                                       const std::string& host_platform);
+
+// A Dockerfile's `FROM IMAGE` or `COPY --from=IMAGE` naming the image another service of `builds` builds
+// (one of its tags) reads that image from the same solve: it becomes a service: context of that name.
+// `image_words` holds each service's FROM and --from words as written; `normalize` makes references
+// comparable ("web" → "docker.io/library/web:latest"; unparsable words are returned empty). Re-orders
+// `builds` so that every service still comes after those it uses; a cycle is an error.
+Status LinkServiceImages(std::vector<ServiceBuild>& builds, const std::map<std::string, std::vector<std::string>>& image_words,
+                         const std::function<std::string(const std::string&)>& normalize);
 
 // {"services": {NAME: {context, dockerfile|dockerfile_inline, args, labels, target, tags, no_cache, pull,
 //  contexts: {NAME: {type, value}}, uses: [...]}}, "order": [...], "edges": [{from, to, context}]}

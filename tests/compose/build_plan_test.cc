@@ -100,3 +100,32 @@ services:
 
 }  // namespace
 }  // namespace mybuild::compose
+
+namespace mybuild::compose {
+namespace {
+
+ServiceBuild Named(const std::string& service, const std::string& tag) {
+  ServiceBuild build;
+  build.service = service;
+  build.tags = {tag};
+  return build;
+}
+
+std::string Lower(const std::string& reference) { return reference.find(':') == std::string::npos ? reference + ":latest" : reference; }
+
+TEST_CASE("build plan: FROM another service's image links and re-orders, a cycle is an error") {
+  std::vector<ServiceBuild> builds = {Named("app", "app"), Named("lib", "lib:1")};
+  REQUIRE(LinkServiceImages(builds, {{"app", {"lib:1", "busybox"}}, {"lib", {"busybox"}}}, Lower).ok());
+  REQUIRE(builds.size() == 2);
+  CHECK(builds[0].service == "lib");
+  CHECK(builds[1].uses == std::vector<std::string>{"lib"});
+  CHECK(builds[1].contexts.at("lib:1").value == "lib");
+
+  std::vector<ServiceBuild> cycle = {Named("a", "a"), Named("b", "b")};
+  Status status = LinkServiceImages(cycle, {{"a", {"b"}}, {"b", {"a"}}}, Lower);
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.message().find("form a cycle") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace mybuild::compose

@@ -103,3 +103,28 @@ rc=$?
 set -e
 assert_eq 1 "$rc" "an unknown service fails"
 assert_contains "$err" 'no such service: "nothere"' "the error names the service"
+
+# FROM the image another service builds (no additional_contexts): the same solve builds it first.
+mkdir -p "$E2E_WORK/tools"
+cd "$E2E_WORK/tools"
+cat >compose.yaml <<'EOF2'
+services:
+  tool:
+    build:
+      context: .
+      dockerfile_inline: |
+        FROM tools/lib:dev
+        RUN cat /lib.txt >/tool.txt
+  lib:
+    image: tools/lib:dev
+    build:
+      context: .
+      dockerfile_inline: |
+        FROM busybox:e2e
+        RUN echo lib >/lib.txt
+EOF2
+assert_eq '{"from":"lib","to":"tool","context":"tools/lib:dev"}' "$("$MYBUILD" compose build --print | jq -c '.edges[0]')" \
+  "FROM another service's image is an edge"
+"$MYBUILD" compose build --progress plain >/dev/null 2>tools.log || { cat tools.log >&2; fail "compose build FROM a service's image fails"; }
+"$MYBUILD" build -f - -o type=local,dest="$E2E_WORK/tool-rootfs" "$E2E_WORK/empty" <<<'FROM tools-tool' >/dev/null 2>&1
+assert_eq "lib" "$(cat "$E2E_WORK/tool-rootfs/tool.txt")" "the image built in the same solve is the base"
