@@ -8,6 +8,7 @@ build_packages=(
   antlr4 libantlr4-runtime-dev
   libarchive-dev libssl-dev libtbb-dev libspdlog-dev libfmt-dev doctest-dev
   nlohmann-json3-dev libcli11-dev libzstd-dev zlib1g-dev libcurl4-openssl-dev libseccomp-dev
+  libyaml-cpp-dev  # compose files (src/compose)
   busybox-static  # the base image of `make demo`
   git  # at run time: ADD <git repository> runs the host's git
 )

@@ -7,6 +7,14 @@
 
 namespace mybuild::cli {
 
+void AddSolverFlags(CLI::App& command, std::string& progress, std::string& snapshotter, int& jobs) {
+  command.add_option("--progress", progress, "Progress output: auto, tty, plain, quiet, rawjson")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "quiet", "rawjson"}));
+  command.add_option("--snapshotter", snapshotter, "Snapshotter: auto, overlay or native")
+      ->check(CLI::IsMember({"auto", "overlay", "native"}));
+  command.add_option("-j,--jobs", jobs, "Maximum number of steps run at once (default: CPUs)")->check(CLI::NonNegativeNumber);
+}
+
 void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<int()>& run) {
   auto options = std::make_shared<BuildOptions>();
   CLI::App* command = app.add_subcommand("build", "Build an image from a Dockerfile (the default command)");
@@ -36,12 +44,7 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
                       "Networking mode of the RUN instructions that do not set --network themselves (default|host|none)")
       ->check(CLI::IsMember({"default", "host", "none"}));
   command->add_option("--platform", options->platform, "Target platform (only the host's is supported)");
-  command->add_option("--progress", options->progress, "Progress output: auto, tty, plain, quiet, rawjson")
-      ->check(CLI::IsMember({"auto", "tty", "plain", "quiet", "rawjson"}));
-  command->add_option("--snapshotter", options->snapshotter, "Snapshotter: auto, overlay or native")
-      ->check(CLI::IsMember({"auto", "overlay", "native"}));
-  command->add_option("-j,--jobs", options->jobs, "Maximum number of steps run at once (default: CPUs)")
-      ->check(CLI::NonNegativeNumber);
+  AddSolverFlags(*command, options->progress, options->snapshotter, options->jobs);
   command->add_flag("--keep-going", options->keep_going, "Keep building independent steps after a failure");
   command->add_flag("-q,--quiet", options->quiet, "Print only the image digest");
   command->callback([options, &global, &run] { run = [options, &global] { return RunBuild(global, *options); }; });

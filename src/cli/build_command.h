@@ -13,6 +13,9 @@ namespace mybuild::cli {
 
 void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<int()>& run);
 
+// --progress, --snapshotter and -j, as `build` and `compose build` share them.
+void AddSolverFlags(CLI::App& command, std::string& progress, std::string& snapshotter, int& jobs);
+
 // Runs a build; returns the process exit code. Errors are printed to stderr.
 int RunBuild(const GlobalOptions& global, const BuildOptions& options);
 

@@ -12,6 +12,7 @@
 #include "src/base/logging.h"
 #include "src/cli/build_cache.h"
 #include "src/cli/build_command.h"
+#include "src/cli/build_pipeline.h"
 #include "src/cli/build_export.h"
 #include "src/cli/dockerfile_source.h"
 #include "src/cli/exit_codes.h"
@@ -48,28 +49,6 @@ struct BuildOutcome {
   std::vector<std::string> tags;
   bool wrote_stdout = false;  // an output went to standard output: the digest is printed on stderr
 };
-
-StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<std::string>& items,
-                                                              const char* flag, bool allow_env) {
-  std::map<std::string, std::string> out;
-  for (const std::string& item : items) {
-    size_t equals = item.find('=');
-    if (equals == std::string::npos) {
-      if (!allow_env) return InvalidArgument(std::string("invalid ") + flag + " \"" + item + "\": expected KEY=VALUE");
-      if (const char* value = std::getenv(item.c_str())) out[item] = value;  // K alone: from the environment
-      continue;
-    }
-    if (equals == 0) return InvalidArgument(std::string("invalid ") + flag + " \"" + item + "\": empty name");
-    out[item.substr(0, equals)] = item.substr(equals + 1);
-  }
-  return out;
-}
-
-// Cancelled once an interrupt has cancelled the build (the token alone does not say: the solver also
-// sets it on the first failure).
-Status Interrupted(const InterruptScope& interrupts) {
-  return interrupts.signal() != 0 ? Cancelled("build interrupted") : Status::Ok();
-}
 
 // What the command line asks for, read and checked before any state is touched.
 struct BuildRequest {
@@ -142,143 +121,6 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options, BuildRequest req
   return request;
 }
 
-// The plan of the Dockerfile (base images pinned in `resolver`) and its step graph.
-struct PlannedBuild {
-  planner::BuildPlan plan;
-  planner::LoweredGraph lowered;
-};
-
-StatusOr<PlannedBuild> PlanBuild(const BuildRequest& request, const BuildOptions& options,
-                                 StoreBaseResolver& resolver) {
-  planner::PlanInputs inputs;
-  inputs.build_args = request.build_args;
-  inputs.labels = request.labels;
-  inputs.target = options.target;
-  inputs.resolver = &resolver;
-  MB_ASSIGN_OR_RETURN(planner::BuildPlan plan, planner::Plan(request.dockerfile, inputs));
-  for (const std::string& warning : plan.warnings) spdlog::warn("{}", warning);
-  for (const planner::Stage& stage : plan.stages) {
-    for (const std::string& reference : stage.images_used) {
-      Status pinned = resolver.Pin(reference).status();
-      if (!pinned.ok()) return pinned.WithLocation(stage.location);
-    }
-  }
-  planner::LoweringOptions lowering_options;
-  lowering_options.no_cache_stages = options.no_cache_filter;
-  lowering_options.default_network = options.network == "none"   ? planner::NetworkMode::kNone
-                                     : options.network == "host" ? planner::NetworkMode::kHost
-                                                                 : planner::NetworkMode::kDefault;
-  MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.pinned(), lowering_options));
-  return PlannedBuild{std::move(plan), std::move(lowered)};
-}
-
-StatusOr<worker::WorkerOptions> MakeWorkerOptions(const BuildRequest& request, const std::filesystem::path& root,
-                                                  const std::filesystem::path& scratch) {
-  worker::WorkerOptions worker_options;
-  worker_options.context_dir = request.context;
-  worker_options.scratch_dir = scratch / "work";
-  worker_options.cache_mounts_dir = root / "cache-mounts";
-  worker_options.run_secrets = request.run_secrets;
-  worker_options.layer_options.source_date_epoch = request.epoch;
-  // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
-  if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";
-  // Steps write their layers uncompressed: the store keeps them so, and an export compresses each layer
-  // once, in the encoding it asks for (layer_variants.h). A build into the store waits for no compression.
-  worker_options.layer_options.compression = image::Compression::kNone;
-  // No host resolv.conf gives RUN none; a broken one is an error rather than a silently empty file.
-  MB_ASSIGN_OR_RETURN(std::optional<std::string> resolv, ReadFileIfPresent("/etc/resolv.conf", 1 << 20));
-  worker_options.resolv_conf = resolv.value_or(std::string());
-  worker_options.hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
-  return worker_options;
-}
-
-// The ignore file: DOCKERFILE.dockerignore beside the Dockerfile wins over CONTEXT/.dockerignore. A
-// missing file means no patterns; any other failure (too large, a directory, unreadable, a symlink out of
-// the context) fails the build, since ignoring it would send the files it lists.
-StatusOr<std::string> ReadDockerignore(const BuildRequest& request) {
-  constexpr uint64_t kMaxDockerignoreBytes = 16 << 20;
-  if (request.dockerfile_path != "-") {
-    const std::filesystem::path beside = request.dockerfile_path + ".dockerignore";
-    StatusOr<std::optional<std::string>> text = ReadFileIfPresent(beside, kMaxDockerignoreBytes);
-    if (!text.ok()) return text.status().WithContext("cannot read the ignore file");
-    if (*text) return std::move(**text);
-  }
-  StatusOr<std::optional<std::string>> text =
-      ReadFileBeneathIfPresent(request.context, ".dockerignore", kMaxDockerignoreBytes);
-  if (!text.ok()) return text.status().WithContext("cannot read the ignore file");
-  return text->value_or(std::string());
-}
-
-// Runs the graph to its target on the worker, with progress on stderr, until done or `cancel` is set
-// (by an interrupt: see interrupts.h).
-StatusOr<solver::SolveResult> SolveGraph(const planner::LoweredGraph& lowered, worker::Worker& worker,
-                                         solver::CacheIndex& cache_index, const BuildOptions& options,
-                                         solver::CancelToken& cancel) {
-  std::string progress_mode = options.quiet ? "quiet" : options.progress;
-  struct winsize window {};
-  const size_t columns = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &window) == 0 ? window.ws_col : 0;
-  MB_ASSIGN_OR_RETURN(std::unique_ptr<solver::ProgressSink> progress,
-                      solver::MakeProgressSink(progress_mode, std::cerr, ::isatty(STDERR_FILENO) != 0, columns));
-  solver::SolveOptions solve_options;
-  solve_options.jobs = options.jobs;
-  solve_options.keep_going = options.keep_going;
-  solve_options.no_cache = options.no_cache;
-  solve_options.cancel = &cancel;
-  solver::SolveResult solved;
-  {
-    solver::Solver solver(lowered.graph, worker, cache_index, *progress, solve_options);
-    const std::vector<graph::VertexIndex> targets = {lowered.target};
-    solved = solver.Solve(targets);
-  }
-  MB_RETURN_IF_ERROR(solved.status);
-  return solved;
-}
-
-// The result of the build's target step.
-StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved, graph::VertexIndex target) {
-  const solver::StepResult* result = solved.ResultOf(target);
-  if (result == nullptr) return Internal("the target step has no result");
-  return worker::DecodeResult(*result);
-}
-
-// The image of the target stage as the store keeps it: its layers (those built here uncompressed), its
-// config with the base image's history, stored as blobs.
-StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const PlannedBuild& planned,
-                                           const StoreBaseResolver& resolver, const worker::SnapshotResult& result,
-                                           const image::LayerOptions& layer_options, std::optional<int64_t> epoch) {
-  const planner::Stage& target_stage = planned.plan.target();
-  std::vector<Digest> diff_ids;
-  std::vector<image::Descriptor> layers;
-  for (const worker::LayerRef& layer : result.layers) {
-    diff_ids.push_back(layer.diff_id);
-    layers.push_back(image::Descriptor{layer.media_type, layer.digest, static_cast<int64_t>(layer.size), {}, {}, {}});
-  }
-  std::vector<image::HistoryEntry> base_history;
-  size_t base_layers = 0;
-  const planner::Stage* base_stage = &target_stage;
-  while (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kStage) {
-    base_stage = planned.plan.FindStage(base_stage->base_stage);
-  }
-  if (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kImage) {
-    if (const image::StoredImage* base = resolver.Find(base_stage->base_image)) {
-      base_history = base->config.history;
-      base_layers = base->manifest.layers.size();
-    }
-  }
-  // Layers built here are uncompressed whatever the cache holds: a layer cached compressed (by an older
-  // mybuild, or imported from a cache) is decompressed, so the image does not depend on the cache state.
-  // The base image's layers stay as stored.
-  for (size_t i = std::min(base_layers, layers.size()); i < layers.size(); ++i) {
-    MB_ASSIGN_OR_RETURN(layers[i], image::RecompressLayer(blobs, layers[i], diff_ids[i], layer_options.compression,
-                                                          layer_options.levels));
-  }
-  // The image is as new as its newest layer, so a build served wholly from the cache is the same image.
-  int64_t created = epoch ? *epoch : (result.created > 0 ? result.created : static_cast<int64_t>(std::time(nullptr)));
-  image::ImageConfig config = ToImageConfig(target_stage.config, diff_ids, created,
-                                            target_stage.base_history_length, base_history);
-  return image::StoreImage(blobs, config, layers);
-}
-
 // Tags, outputs, --iidfile and --metadata-file.
 StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildRequest& request,
                                const BuildOptions& options, const cache::BlobStore& blobs,
@@ -324,44 +166,40 @@ StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildReque
 StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options, BuildRequest flags) {
   MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options, std::move(flags)));
 
-  const std::filesystem::path root = ResolveRoot(global);
-  MB_RETURN_IF_ERROR(MakePrivateDir(root));
-  // Held until the build is over, so that `mybuild prune` neither runs beside it nor deletes its results.
-  MB_ASSIGN_OR_RETURN(cache::FileLock in_use, LockStateRoot(root, cache::FileLock::Mode::kShared));
-  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
-  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
+  cache::BlobStore& blobs = store->blobs;
+  image::ImageStore& images = store->images;
+  const std::filesystem::path& root = store->root;
   StoreBaseResolver resolver(blobs, images);
   resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
-  MB_ASSIGN_OR_RETURN(PlannedBuild planned, PlanBuild(request, options, resolver));
+  PlanSettings plan_settings{request.build_args, request.labels, options.target, options.no_cache_filter, options.network};
+  MB_ASSIGN_OR_RETURN(PlannedBuild planned, PlanDockerfile(request.dockerfile, plan_settings, resolver));
 
   // From here on an interrupt cancels the build, which then unwinds: every mount and the scratch
   // directory are released before the command exits.
   solver::CancelToken cancel;
   InterruptScope interrupts(cancel);
-  // The worker and the side effects it uses.
-  MB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(root));
-  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(root, options.snapshotter));
-  executor::NamespaceExecutor executor(scratch.path());
-  fileops::CurlFetcher fetcher;
-  fileops::HostGitClient git(scratch.path());
-  std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(root / "statcache");
-  MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(request, root, scratch.path()));
-  MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request));
-  worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get(), &git};
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
+  WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch};
+  MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(worker_settings, root, services->scratch()));
+  MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
   MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                      worker::Worker::Create(deps, worker_options, std::move(dockerignore)));
+                      worker::Worker::Create(services->Deps(blobs), worker_options, std::move(dockerignore)));
 
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
-  StatusOr<solver::SolveResult> solved = SolveGraph(planned.lowered, *worker, cache_index, options, cancel);
-  stat_cache->Save().IgnoreError();
+  const SolveSettings solve_settings{options.progress, options.quiet, options.jobs, options.keep_going, options.no_cache};
+  StatusOr<solver::SolveResult> solved =
+      SolveGraph(planned.lowered.graph, {planned.lowered.target}, *worker, cache_index, solve_settings, cancel);
+  services->SaveStatCache();
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_RETURN_IF_ERROR(solved.status());
   MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, planned.lowered.target));
-  MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned, resolver, result,
+  const BaseImageLookup find_base = [&resolver](const std::string& reference) { return resolver.FindImage(reference); };
+  MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned.plan, find_base, result,
                                                               worker_options.layer_options, request.epoch));
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
-  MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, scratch.path()));
+  MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, services->scratch()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));
   return outcome;
 }

@@ -10,13 +10,14 @@
 #include <string>
 
 #include "cache/blob_store.h"
+#include "src/cli/build_pipeline.h"
 #include "src/image/image_store.h"
 #include "src/planner/graph_lowering.h"
 #include "src/planner/planner.h"
 
 namespace mybuild::cli {
 
-class StoreBaseResolver : public planner::BaseImageResolver {
+class StoreBaseResolver : public BuildBaseResolver {
  public:
   StoreBaseResolver(const cache::BlobStore& blobs, const image::ImageStore& images)
       : blobs_(blobs), images_(images) {}
@@ -34,6 +35,11 @@ class StoreBaseResolver : public planner::BaseImageResolver {
   const std::map<std::string, planner::PinnedImage>& pinned() const { return pinned_; }
   // The stored image of a pinned reference.
   const image::StoredImage* Find(const std::string& reference) const;
+
+  // BuildBaseResolver
+  Status PinReference(const std::string& reference) override { return Pin(reference).status(); }
+  const std::map<std::string, planner::PinnedImage>& Pinned() const override { return pinned(); }
+  const image::StoredImage* FindImage(const std::string& reference) const override { return Find(reference); }
 
  private:
   const cache::BlobStore& blobs_;

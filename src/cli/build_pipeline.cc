@@ -1,0 +1,188 @@
+#include "src/cli/build_pipeline.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+#include "src/base/files.h"
+#include "src/base/logging.h"
+#include "src/cli/image_config_conversion.h"
+#include "src/image/layer_recompress.h"
+#include "src/solver/progress_mode.h"
+
+namespace mybuild::cli {
+
+StatusOr<std::unique_ptr<BuildStore>> OpenBuildStore(const GlobalOptions& global) {
+  const std::filesystem::path root = ResolveRoot(global);
+  MB_RETURN_IF_ERROR(MakePrivateDir(root));
+  MB_ASSIGN_OR_RETURN(cache::FileLock in_use, LockStateRoot(root, cache::FileLock::Mode::kShared));
+  MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
+  MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
+  return std::unique_ptr<BuildStore>(new BuildStore{root, std::move(in_use), std::move(blobs), std::move(images)});
+}
+
+WorkerServices::WorkerServices(ScratchDir scratch, std::unique_ptr<snapshotter::Snapshotter> snapshots,
+                               std::unique_ptr<fileops::FileStatCache> stat_cache)
+    : scratch_(std::move(scratch)),
+      snapshots_(std::move(snapshots)),
+      executor_(scratch_.path()),
+      git_(scratch_.path()),
+      stat_cache_(std::move(stat_cache)) {}
+
+StatusOr<std::unique_ptr<WorkerServices>> WorkerServices::Open(const BuildStore& store,
+                                                               const std::string& snapshotter_choice) {
+  MB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(store.root));
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, OpenSnapshotter(store.root, snapshotter_choice));
+  std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(store.root / "statcache");
+  return std::unique_ptr<WorkerServices>(new WorkerServices(std::move(scratch), std::move(snapshots), std::move(stat_cache)));
+}
+
+worker::WorkerDeps WorkerServices::Deps(const cache::BlobStore& blobs) {
+  return worker::WorkerDeps{&blobs, snapshots_.get(), &executor_, &fetcher_, stat_cache_.get(), &git_};
+}
+
+StatusOr<std::map<std::string, std::string>> ParseKeyValues(const std::vector<std::string>& items, const char* flag,
+                                                            bool allow_env) {
+  std::map<std::string, std::string> out;
+  for (const std::string& item : items) {
+    size_t equals = item.find('=');
+    if (equals == std::string::npos) {
+      if (!allow_env) return InvalidArgument(std::string("invalid ") + flag + " \"" + item + "\": expected KEY=VALUE");
+      if (const char* value = std::getenv(item.c_str())) out[item] = value;  // K alone: from the environment
+      continue;
+    }
+    if (equals == 0) return InvalidArgument(std::string("invalid ") + flag + " \"" + item + "\": empty name");
+    out[item.substr(0, equals)] = item.substr(equals + 1);
+  }
+  return out;
+}
+
+StatusOr<PlannedBuild> PlanDockerfile(const frontend::Dockerfile& dockerfile, const PlanSettings& settings,
+                                      BuildBaseResolver& resolver) {
+  planner::PlanInputs inputs;
+  inputs.build_args = settings.build_args;
+  inputs.labels = settings.labels;
+  inputs.target = settings.target;
+  inputs.resolver = &resolver;
+  MB_ASSIGN_OR_RETURN(planner::BuildPlan plan, planner::Plan(dockerfile, inputs));
+  for (const std::string& warning : plan.warnings) spdlog::warn("{}", warning);
+  for (const planner::Stage& stage : plan.stages) {
+    for (const std::string& reference : stage.images_used) {
+      Status pinned = resolver.PinReference(reference);
+      if (!pinned.ok()) return pinned.WithLocation(stage.location);
+    }
+  }
+  planner::LoweringOptions lowering_options;
+  lowering_options.no_cache_stages = settings.no_cache_stages;
+  lowering_options.default_network = settings.network == "none"   ? planner::NetworkMode::kNone
+                                     : settings.network == "host" ? planner::NetworkMode::kHost
+                                                                  : planner::NetworkMode::kDefault;
+  MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.Pinned(), lowering_options));
+  return PlannedBuild{std::move(plan), std::move(lowered)};
+}
+
+StatusOr<worker::WorkerOptions> MakeWorkerOptions(const WorkerSettings& settings, const std::filesystem::path& root,
+                                                  const std::filesystem::path& scratch, const std::string& work_name) {
+  worker::WorkerOptions worker_options;
+  worker_options.context_dir = settings.context;
+  worker_options.scratch_dir = scratch / work_name;
+  worker_options.cache_mounts_dir = root / "cache-mounts";
+  worker_options.run_secrets = settings.run_secrets;
+  worker_options.layer_options.source_date_epoch = settings.epoch;
+  // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
+  if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";
+  // Steps write their layers uncompressed: the store keeps them so, and an export compresses each layer
+  // once, in the encoding it asks for (layer_variants.h). A build into the store waits for no compression.
+  worker_options.layer_options.compression = image::Compression::kNone;
+  // No host resolv.conf gives RUN none; a broken one is an error rather than a silently empty file.
+  MB_ASSIGN_OR_RETURN(std::optional<std::string> resolv, ReadFileIfPresent("/etc/resolv.conf", 1 << 20));
+  worker_options.resolv_conf = resolv.value_or(std::string());
+  worker_options.hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+  return worker_options;
+}
+
+StatusOr<std::string> ReadDockerignore(const std::string& dockerfile_path, const std::filesystem::path& context) {
+  constexpr uint64_t kMaxDockerignoreBytes = 16 << 20;
+  if (dockerfile_path != "-" && !dockerfile_path.empty()) {
+    const std::filesystem::path beside = dockerfile_path + ".dockerignore";
+    StatusOr<std::optional<std::string>> text = ReadFileIfPresent(beside, kMaxDockerignoreBytes);
+    if (!text.ok()) return text.status().WithContext("cannot read the ignore file");
+    if (*text) return std::move(**text);
+  }
+  StatusOr<std::optional<std::string>> text = ReadFileBeneathIfPresent(context, ".dockerignore", kMaxDockerignoreBytes);
+  if (!text.ok()) return text.status().WithContext("cannot read the ignore file");
+  return text->value_or(std::string());
+}
+
+StatusOr<solver::SolveResult> SolveGraph(const graph::BuildGraph& graph, const std::vector<graph::VertexIndex>& targets,
+                                         solver::StepRunner& runner, solver::CacheIndex& cache_index,
+                                         const SolveSettings& settings, solver::CancelToken& cancel) {
+  std::string progress_mode = settings.quiet ? "quiet" : settings.progress;
+  struct winsize window {};
+  const size_t columns = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &window) == 0 ? window.ws_col : 0;
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<solver::ProgressSink> progress,
+                      solver::MakeProgressSink(progress_mode, std::cerr, ::isatty(STDERR_FILENO) != 0, columns));
+  solver::SolveOptions solve_options;
+  solve_options.jobs = settings.jobs;
+  solve_options.keep_going = settings.keep_going;
+  solve_options.no_cache = settings.no_cache;
+  solve_options.cancel = &cancel;
+  solver::SolveResult solved;
+  {
+    solver::Solver solver(graph, runner, cache_index, *progress, solve_options);
+    solved = solver.Solve(targets);
+  }
+  MB_RETURN_IF_ERROR(solved.status);
+  return solved;
+}
+
+Status Interrupted(const InterruptScope& interrupts) {
+  return interrupts.signal() != 0 ? Cancelled("build interrupted") : Status::Ok();
+}
+
+StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved, graph::VertexIndex target) {
+  const solver::StepResult* result = solved.ResultOf(target);
+  if (result == nullptr) return Internal("the target step has no result");
+  return worker::DecodeResult(*result);
+}
+
+StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const planner::BuildPlan& plan,
+                                           const BaseImageLookup& find_base, const worker::SnapshotResult& result,
+                                           const image::LayerOptions& layer_options, std::optional<int64_t> epoch) {
+  const planner::Stage& target_stage = plan.target();
+  std::vector<Digest> diff_ids;
+  std::vector<image::Descriptor> layers;
+  for (const worker::LayerRef& layer : result.layers) {
+    diff_ids.push_back(layer.diff_id);
+    layers.push_back(image::Descriptor{layer.media_type, layer.digest, static_cast<int64_t>(layer.size), {}, {}, {}});
+  }
+  std::vector<image::HistoryEntry> base_history;
+  size_t base_layers = 0;
+  const planner::Stage* base_stage = &target_stage;
+  while (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kStage) {
+    base_stage = plan.FindStage(base_stage->base_stage);
+  }
+  if (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kImage) {
+    if (const image::StoredImage* base = find_base(base_stage->base_image)) {
+      base_history = base->config.history;
+      base_layers = base->manifest.layers.size();
+    }
+  }
+  // Layers built here are as the worker wrote them (uncompressed) whatever the cache holds: a layer cached
+  // compressed (by an older mybuild, or imported from a cache) is decompressed, so the image does not
+  // depend on the cache state. The base image's layers stay as stored.
+  for (size_t i = std::min(base_layers, layers.size()); i < layers.size(); ++i) {
+    MB_ASSIGN_OR_RETURN(layers[i], image::RecompressLayer(blobs, layers[i], diff_ids[i], layer_options.compression,
+                                                          layer_options.levels));
+  }
+  // The image is as new as its newest layer, so a build served wholly from the cache is the same image.
+  int64_t created = epoch ? *epoch : (result.created > 0 ? result.created : static_cast<int64_t>(std::time(nullptr)));
+  image::ImageConfig config = ToImageConfig(target_stage.config, diff_ids, created,
+                                            target_stage.base_history_length, base_history);
+  return image::StoreImage(blobs, config, layers);
+}
+
+}  // namespace mybuild::cli

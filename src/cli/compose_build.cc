@@ -1,0 +1,361 @@
+#include "src/cli/compose_build.h"
+
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "src/base/logging.h"
+#include "src/cli/build_command.h"
+#include "src/cli/build_pipeline.h"
+#include "src/cli/compose_context_resolver.h"
+#include "src/cli/dockerfile_source.h"
+#include "src/cli/exit_codes.h"
+#include "src/cli/interrupts.h"
+#include "src/cli/registry_access.h"
+#include "src/cli/store_base_resolver.h"
+#include "src/cli/store_format.h"
+#include "src/compose/build_plan.h"
+#include "src/frontend/parser.h"
+#include "src/frontend/text_util.h"
+#include "src/frontend/validate.h"
+#include "src/graph/graph_merge.h"
+#include "src/image/reference.h"
+#include "src/planner/platform.h"
+#include "src/worker/context_router.h"
+
+namespace mybuild::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ComposeBuildOptions {
+  std::vector<std::string> services;
+  bool print = false;
+  bool no_cache = false;
+  bool pull = false;
+  bool with_dependencies = false;
+  std::vector<std::string> build_args;
+  bool quiet = false;
+  std::string progress = "auto";
+  std::string snapshotter = "auto";
+  int jobs = 0;
+};
+
+// A local directory the build reads, with the Dockerfile whose DOCKERFILE.dockerignore applies ("" for
+// none): one worker each.
+struct LocalContext {
+  std::string dir;
+  std::string dockerfile;
+};
+
+// The local source name of a context: "context" for the project directory, else "context:" and its path
+// relative to the project (absolute when outside), "#" and the Dockerfile's when a Dockerfile-specific
+// ignore file applies. Equal names are one source, so two services on one context share its steps.
+std::string ContextName(const fs::path& project_dir, const std::string& dir, const std::string& dockerfile) {
+  auto relative = [&](const std::string& path) {
+    const fs::path rel = fs::path(path).lexically_relative(project_dir);
+    return rel.empty() || *rel.begin() == ".." ? path : rel.string();
+  };
+  const std::string rel = relative(dir);
+  std::string name = rel == "." ? "context" : "context:" + rel;
+  std::error_code error;
+  if (!dockerfile.empty() && fs::exists(dockerfile + ".dockerignore", error)) name += "#" + relative(dockerfile);
+  return name;
+}
+
+StatusOr<frontend::Dockerfile> ReadServiceDockerfile(const compose::ServiceBuild& build) {
+  DockerfileSource source;
+  if (!build.dockerfile_inline.empty()) {
+    source = DockerfileSource{"services." + build.service + ".build.dockerfile_inline", build.dockerfile_inline};
+  } else {
+    StatusOr<DockerfileSource> read = ReadDockerfile(build.dockerfile);
+    if (!read.ok()) return read.status().WithContext("service " + build.service);
+    source = std::move(*read);
+  }
+  MB_ASSIGN_OR_RETURN(frontend::Dockerfile dockerfile, frontend::ParseDockerfile(source.text, source.name));
+  for (const frontend::Warning& warning : dockerfile.warnings) {
+    spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
+  }
+  MB_RETURN_IF_ERROR(frontend::ValidateInstructions(dockerfile));
+  return dockerfile;
+}
+
+// The FROM and COPY/ADD --from words of a Dockerfile that may name images (not its own stages, not
+// words with variables in them).
+std::vector<std::string> ImageWords(const frontend::Dockerfile& dockerfile) {
+  std::set<std::string> stages;
+  std::vector<std::string> words;
+  for (const frontend::Instruction& instruction : dockerfile.instructions) {
+    if (instruction.keyword == "from" && !instruction.args.empty()) {
+      words.push_back(instruction.args[0]);
+      if (instruction.args.size() == 3) stages.insert(frontend::AsciiLower(instruction.args[2]));
+    }
+    if (instruction.keyword == "copy" || instruction.keyword == "add") {
+      for (const std::string& flag : instruction.flags) {
+        if (flag.rfind("--from=", 0) == 0) words.push_back(flag.substr(7));
+      }
+    }
+  }
+  std::erase_if(words, [&](const std::string& word) {
+    return word.find('$') != std::string::npos || stages.count(frontend::AsciiLower(word)) || word == "scratch";
+  });
+  return words;
+}
+
+// Every service's Dockerfile, parsed; FROM/--from words naming another service's image become service:
+// contexts (compose::LinkServiceImages).
+StatusOr<std::map<std::string, frontend::Dockerfile>> ReadDockerfiles(std::vector<compose::ServiceBuild>& builds) {
+  std::map<std::string, frontend::Dockerfile> dockerfiles;
+  std::map<std::string, std::vector<std::string>> words;
+  for (const compose::ServiceBuild& build : builds) {
+    MB_ASSIGN_OR_RETURN(frontend::Dockerfile dockerfile, ReadServiceDockerfile(build));
+    words[build.service] = ImageWords(dockerfile);
+    dockerfiles.emplace(build.service, std::move(dockerfile));
+  }
+  auto normalize = [](const std::string& reference) {
+    StatusOr<std::string> normalized = image::NormalizeReference(reference);
+    return normalized.ok() ? *normalized : std::string();
+  };
+  MB_RETURN_IF_ERROR(compose::LinkServiceImages(builds, words, normalize));
+  return dockerfiles;
+}
+
+// Everything the services' graphs became: one graph, each service's target in it, the local contexts.
+struct CombinedBuild {
+  graph::BuildGraph graph;
+  std::map<std::string, graph::VertexIndex> targets;      // by service
+  std::map<std::string, PlannedBuild> planned;             // by service
+  std::map<std::string, std::unique_ptr<ComposeContextResolver>> resolvers;
+  std::map<std::string, LocalContext> contexts;            // by local source name
+};
+
+class GraphCombiner {
+ public:
+  GraphCombiner(const compose::Project& project, ComposeContextResolver::Shared& shared)
+      : project_(project), shared_(shared) {}
+
+  Status Add(const compose::ServiceBuild& build, const frontend::Dockerfile& dockerfile) {
+    auto resolver = std::make_unique<ComposeContextResolver>(shared_, build);
+    PlanSettings settings{build.args, build.labels, build.target, {}, build.network.empty() ? "default" : build.network};
+    StatusOr<PlannedBuild> planned = PlanDockerfile(dockerfile, settings, *resolver);
+    if (!planned.ok()) return planned.status().WithContext("service " + build.service);
+    shared_.service_configs[build.service] = planned->plan.target().config;
+
+    const std::string context = ContextName(project_.working_dir, build.context, build.dockerfile);
+    out_.contexts.emplace(context, LocalContext{build.context, build.dockerfile});
+    graph::AppendOptions options;
+    options.name_prefix = build.service + ": ";
+    options.rewrite = [&](graph::Op& op) {
+      if (auto* source = std::get_if<graph::SourceOp>(&op)) {
+        if (auto* local = std::get_if<graph::LocalSource>(&source->source); local != nullptr && local->name == "context") {
+          local->name = context;
+        }
+      }
+    };
+    Status substitute_error;
+    options.substitute = [&](const graph::Vertex& vertex) -> std::optional<graph::VertexIndex> {
+      const auto* source = std::get_if<graph::SourceOp>(&vertex.op);
+      const auto* image = source != nullptr ? std::get_if<graph::ImageSource>(&source->source) : nullptr;
+      if (image == nullptr) return std::nullopt;
+      const std::string& reference = image->reference;
+      if (reference.rfind(kServicePlaceholder, 0) == 0) return out_.targets.at(reference.substr(std::strlen(kServicePlaceholder)));
+      if (reference.rfind(kContextPlaceholder, 0) == 0) {
+        const std::string name = reference.substr(std::strlen(kContextPlaceholder));
+        StatusOr<graph::VertexIndex> local = LocalVertex(build.contexts.at(name).value);
+        if (!local.ok()) {
+          substitute_error = local.status();
+          return std::nullopt;
+        }
+        return *local;
+      }
+      return std::nullopt;
+    };
+    const size_t before = builder_.size();
+    StatusOr<std::vector<graph::VertexIndex>> mapped = graph::AppendGraph(builder_, planned->lowered.graph, options);
+    MB_RETURN_IF_ERROR(substitute_error);
+    if (!mapped.ok()) return mapped.status().WithContext("service " + build.service);
+    if (build.no_cache) {  // `no_cache: true` or --no-cache: this service's own steps never come from the cache
+      for (graph::VertexIndex index : *mapped) {
+        if (index >= before) builder_.SetIgnoreCache(index, true);
+      }
+    }
+    out_.targets[build.service] = (*mapped)[planned->lowered.target];
+    out_.planned.emplace(build.service, std::move(*planned));
+    out_.resolvers.emplace(build.service, std::move(resolver));
+    return Status::Ok();
+  }
+
+  CombinedBuild Finish() && {
+    out_.graph = std::move(builder_).Build();
+    return std::move(out_);
+  }
+
+ private:
+  // The local source of a directory named as an additional context (one per directory).
+  StatusOr<graph::VertexIndex> LocalVertex(const std::string& dir) {
+    const std::string name = ContextName(project_.working_dir, dir, "");
+    if (auto found = local_vertices_.find(name); found != local_vertices_.end()) return found->second;
+    out_.contexts.emplace(name, LocalContext{dir, ""});
+    graph::LocalSource local;
+    local.name = name;
+    MB_ASSIGN_OR_RETURN(graph::VertexIndex index,
+                        builder_.Add(graph::SourceOp{local}, {}, "[internal] load build context " + name));
+    local_vertices_[name] = index;
+    return index;
+  }
+
+  const compose::Project& project_;
+  ComposeContextResolver::Shared& shared_;
+  graph::GraphBuilder builder_;
+  std::map<std::string, graph::VertexIndex> local_vertices_;
+  CombinedBuild out_;
+};
+
+Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& options, const compose::Project& project,
+                    const std::vector<compose::ServiceBuild>& builds,
+                    const std::map<std::string, frontend::Dockerfile>& dockerfiles) {
+  MB_ASSIGN_OR_RETURN(std::optional<int64_t> epoch, SourceDateEpochFromEnv());
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
+  StoreBaseResolver store_resolver(store->blobs, store->images);
+  store_resolver.SetPuller([&](const std::string& name) { return PullForBuild(store->blobs, store->images, name); });
+  ComposeContextResolver::Shared shared;
+  shared.store = &store_resolver;
+  shared.blobs = &store->blobs;
+  shared.images = &store->images;
+  GraphCombiner combiner(project, shared);
+  for (const compose::ServiceBuild& build : builds) MB_RETURN_IF_ERROR(combiner.Add(build, dockerfiles.at(build.service)));
+  CombinedBuild combined = std::move(combiner).Finish();
+
+  solver::CancelToken cancel;
+  InterruptScope interrupts(cancel);
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
+  std::vector<std::unique_ptr<worker::Worker>> workers;
+  std::map<std::string, solver::StepRunner*> by_context;
+  image::LayerOptions layer_options;
+  for (const auto& [name, context] : combined.contexts) {
+    WorkerSettings settings{context.dir, {}, epoch};
+    MB_ASSIGN_OR_RETURN(worker::WorkerOptions worker_options,
+                        MakeWorkerOptions(settings, store->root, services->scratch(), "work-" + std::to_string(workers.size())));
+    layer_options = worker_options.layer_options;
+    MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(context.dockerfile, context.dir));
+    MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
+                        worker::Worker::Create(services->Deps(store->blobs), worker_options, dockerignore));
+    by_context[name] = worker.get();
+    workers.push_back(std::move(worker));
+  }
+  if (workers.empty()) return Internal("compose build without a build context");
+  worker::ContextRouter router(*workers.front(), by_context);
+
+  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(store->root));
+  std::vector<graph::VertexIndex> targets;
+  for (const auto& [service, target] : combined.targets) targets.push_back(target);
+  const SolveSettings settings{options.progress, options.quiet, options.jobs, false, false};
+  StatusOr<solver::SolveResult> solved = SolveGraph(combined.graph, targets, router, cache_index, settings, cancel);
+  services->SaveStatCache();
+  MB_RETURN_IF_ERROR(Interrupted(interrupts));
+  MB_RETURN_IF_ERROR(solved.status());
+
+  // In plan order: a service's image is assembled after the images it builds on.
+  for (const compose::ServiceBuild& build : builds) {
+    const PlannedBuild& planned = combined.planned.at(build.service);
+    MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, combined.targets.at(build.service)));
+    const ComposeContextResolver& resolver = *combined.resolvers.at(build.service);
+    const BaseImageLookup find_base = [&resolver](const std::string& reference) { return resolver.FindImage(reference); };
+    MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(store->blobs, planned.plan, find_base, result, layer_options, epoch));
+    std::vector<std::string> tags;
+    for (const std::string& tag : build.tags) {
+      StatusOr<std::string> normalized = image::NormalizeReference(tag);
+      if (!normalized.ok()) return normalized.status().WithContext("services." + build.service + " image name");
+      MB_RETURN_IF_ERROR(store->images.Tag(*normalized, image.manifest_digest));
+      tags.push_back(*normalized);
+    }
+    shared.built_images[build.service] = image;
+    if (!options.quiet) {
+      std::cerr << "service " << build.service << ": image " << image.config_digest.ToString() << " tagged";
+      for (const std::string& tag : tags) std::cerr << " " << tag;
+      std::cerr << "\n";
+    }
+    std::cout << build.service << " " << image.config_digest.ToString() << "\n";
+  }
+  return Status::Ok();
+}
+
+// The selection with the services they depend on (depends_on), for --with-dependencies.
+std::vector<std::string> WithDependencies(const compose::Project& project, std::vector<std::string> selected) {
+  std::set<std::string> seen(selected.begin(), selected.end());
+  for (size_t i = 0; i < selected.size(); ++i) {
+    auto service = project.services.find(selected[i]);
+    if (service == project.services.end()) continue;
+    for (const auto& [dependency, spec] : service->second.depends_on) {
+      if (seen.insert(dependency).second && project.services.count(dependency)) selected.push_back(dependency);
+    }
+  }
+  return selected;
+}
+
+int RunComposeBuild(const GlobalOptions& global, const ComposeOptions& compose_options, const ComposeBuildOptions& options) {
+  StatusOr<std::map<std::string, std::string>> build_args = ParseKeyValues(options.build_args, "--build-arg", true);
+  if (!build_args.ok()) {
+    std::cerr << "error: " << build_args.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  StatusOr<compose::Project> project = LoadComposeProject(compose_options);
+  if (!project.ok()) {
+    std::cerr << "error: " << project.status().ToString() << "\n";
+    return kExitFailure;
+  }
+  compose::BuildOverrides overrides{options.no_cache, options.pull, *build_args};
+  std::vector<std::string> selected = options.services;
+  if (options.with_dependencies && !selected.empty()) selected = WithDependencies(*project, selected);
+  StatusOr<std::vector<compose::ServiceBuild>> builds =
+      compose::PlanServiceBuilds(*project, selected, overrides, planner::HostPlatform().ToString());
+  if (!builds.ok()) {
+    std::cerr << "error: " << builds.status().ToString() << "\n";
+    return kExitFailure;
+  }
+  for (const compose::ServiceBuild& build : *builds) {
+    for (const std::string& warning : build.warnings) std::cerr << "warning: " << warning << "\n";
+  }
+  StatusOr<std::map<std::string, frontend::Dockerfile>> dockerfiles = ReadDockerfiles(*builds);
+  if (!dockerfiles.ok()) {
+    std::cerr << "error: " << dockerfiles.status().ToString() << "\n";
+    return kExitFailure;
+  }
+  if (options.print) {
+    std::cout << compose::BuildPlanToJson(*builds).dump(2) << "\n";
+    return kExitOk;
+  }
+  if (builds->empty()) {
+    std::cerr << "no service to build (none has a build: section)\n";
+    return kExitOk;
+  }
+  Status built = ComposeBuild(global, options, *project, *builds, *dockerfiles);
+  if (!built.ok()) {
+    std::cerr << "error: " << built.ToString() << "\n";
+    const int interrupted = InterruptExitCode();
+    return interrupted != 0 ? interrupted : kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddComposeBuildCommand(CLI::App& compose, const GlobalOptions& global, std::shared_ptr<ComposeOptions> compose_options,
+                            std::function<int()>& run) {
+  auto options = std::make_shared<ComposeBuildOptions>();
+  CLI::App* command = compose.add_subcommand("build", "Build the services' images in one build graph");
+  command->add_option("services", options->services, "Services to build (default: every service with build:)");
+  command->add_flag("--print", options->print, "Print the build plan as JSON and build nothing");
+  command->add_flag("--no-cache", options->no_cache, "Do not use the cache for any service");
+  command->add_flag("--pull", options->pull, "Pull every base image again");
+  command->add_flag("--with-dependencies", options->with_dependencies, "Also build the services the named ones depend on");
+  command->add_option("--build-arg", options->build_args, "Set a build-time variable for every service (K=V, or K from the environment)");
+  command->add_flag("-q,--quiet", options->quiet, "Print nothing but the image IDs");
+  AddSolverFlags(*command, options->progress, options->snapshotter, options->jobs);
+  command->callback([options, compose_options, &global, &run] {
+    run = [options, compose_options, &global] { return RunComposeBuild(global, *compose_options, *options); };
+  });
+}
+
+}  // namespace mybuild::cli
