@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "src/base/files.h"
+#include "src/executor/root_mkdir.h"
 #include "src/executor/seccomp_filter.h"
 
 namespace mybuild::executor::internal {
@@ -51,7 +52,11 @@ Status WriteStateFile(const std::filesystem::path& path, const std::string& cont
   return WriteAll(fd.get(), content, path.string());
 }
 
-
+// Whether container path `path` is `dir` or below it.
+bool IsWithin(const std::string& path, const std::string& dir) {
+  if (dir == "/") return true;
+  return path.compare(0, dir.size(), dir) == 0 && (path.size() == dir.size() || path[dir.size()] == '/');
+}
 
 // The extra mounts of `spec` as the sandbox's init applies them. The strings they point to live in
 // `step` (its vectors are reserved first, so the pointers stay valid); file mounts get a tmpfs of their
@@ -63,6 +68,17 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
   uint64_t file_bytes = 0;
   for (const Mount& mount : spec.extra_mounts) {
     MB_ASSIGN_OR_RETURN(std::string target, ContainerPath(mount.target, "a mount target", false));
+    // Symlinks in the image on the way to the target are followed inside the rootfs, as runc does: a
+    // target below a dangling link lands at the link's target. Below an earlier mount the rootfs is not
+    // what the container sees, so such a target is kept as written (the sandbox follows links there).
+    const bool below_earlier_mount = std::any_of(step.mount_targets.begin(), step.mount_targets.end(),
+                                                 [&](const std::string& earlier) { return IsWithin(target, earlier); });
+    if (!below_earlier_mount) {
+      MB_ASSIGN_OR_RETURN(target, ResolvePathInRoot(step.rootfs, target));
+      if (target == "/") {
+        return InvalidArgument("a mount target must not be the container's root (\"" + mount.target + "\" leads there)");
+      }
+    }
     step.mount_targets.push_back(std::move(target));
     PlanMount plan_mount;
     plan_mount.is_tmpfs = mount.type == Mount::Type::kTmpfs;
