@@ -45,14 +45,20 @@ StatusOr<RootPath> ResolveInRoot(const RootFs& root, std::string_view path) {
   PushFront(path, pending);
   RootPath out;
   int links = 0;
+  size_t original_left = pending.size();  // the tail of `pending` still from `path` (not from a link)
   while (!pending.empty()) {
     std::string part = std::move(pending.front());
     pending.pop_front();
+    const bool from_link = pending.size() >= original_left;
+    if (!from_link) --original_left;
     if (part == ".") continue;
     if (part == "..") {  // the resolved parts hold no link: ".." is lexical, and the parent exists again
       if (!out.parts.empty()) out.parts.pop_back();
       if (out.existing > out.parts.size()) out.existing = out.parts.size();
-      if (out.existing == out.parts.size()) out.last_existing_is_dir = true;
+      if (out.existing == out.parts.size()) {
+        out.last_existing_is_dir = true;
+        out.missing_via_link = false;
+      }
       continue;
     }
     out.parts.push_back(std::move(part));
@@ -60,8 +66,9 @@ StatusOr<RootPath> ResolveInRoot(const RootFs& root, std::string_view path) {
     const std::string here = out.Absolute();
     StatusOr<struct stat> st = root.Lstat(here);
     if (!st.ok()) {
-      if (st.status().code() == StatusCode::kNotFound) continue;  // missing: the rest is kept as named
-      return st.status();
+      if (st.status().code() != StatusCode::kNotFound) return st.status();
+      out.missing_via_link = from_link;  // only the first missing part is looked up
+      continue;                          // missing: the rest is kept as named
     }
     if (!S_ISLNK(st->st_mode)) {
       ++out.existing;

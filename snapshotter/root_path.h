@@ -25,6 +25,9 @@ struct RootPath {
   std::vector<std::string> parts;  // clean components, none "." or "..", none an existing symlink
   size_t existing = 0;             // parts[0, existing) exist; the others do not (or sit below a non-directory)
   bool last_existing_is_dir = true;  // whether parts[existing - 1] (or the root) is a directory
+  // Whether the first missing component came from a symlink's target: the path leads through a dangling
+  // link (runc's MkdirAllInRoot refuses to create a mount point there; fs.RootPath creates the target).
+  bool missing_via_link = false;
 
   // "/a/b" of parts[0, count) ("/" for none).
   std::string Prefix(size_t count) const;

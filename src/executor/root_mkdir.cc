@@ -11,10 +11,15 @@ Status MakeDirectoriesInRoot(int root_fd, const std::string& path) {
   return snapshotter::MkdirAllThroughLinks(root, path, 0755);
 }
 
-StatusOr<std::string> ResolvePathInRoot(const std::string& rootfs, const std::string& path) {
+StatusOr<std::string> ResolveMountTarget(const std::string& rootfs, const std::string& path) {
   MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(rootfs));
   StatusOr<snapshotter::RootPath> resolved = snapshotter::ResolveInRoot(root, path);
-  if (!resolved.ok()) return resolved.status().WithContext("resolving \"" + path + "\" in the rootfs");
+  if (!resolved.ok()) return resolved.status().WithContext("resolving the mount target \"" + path + "\"");
+  if (resolved->missing_via_link) {
+    return InvalidArgument("cannot make the mount point \"" + path + "\": it leads through a dangling symlink (\"" +
+                           resolved->Prefix(resolved->existing + 1) +
+                           "\" does not exist in the image); create the link's target first");
+  }
   return resolved->Absolute();
 }
 

@@ -14,10 +14,12 @@ namespace mybuild::executor {
 // 0755. Fails with kInvalidArgument when a component is not a directory or symlinks loop.
 Status MakeDirectoriesInRoot(int root_fd, const std::string& path);
 
-// `path` (absolute, container view) with every symlink of the rootfs on it followed inside the root
-// (snapshotter::ResolveInRoot), as runc's SecureJoin resolves a mount destination: a target below a
-// dangling link is mounted where the link's target would be.
-StatusOr<std::string> ResolvePathInRoot(const std::string& rootfs, const std::string& path);
+// A mount target (absolute, container view) with every symlink of the rootfs on it followed inside the
+// root (snapshotter::ResolveInRoot), as runc opens a mount destination (OpenInRoot: a target that is a
+// link to a directory is mounted on that directory). What is missing of it is created by the sandbox;
+// like runc's MkdirAllInRoot (runc >= 1.1.14), a target whose missing part lies behind a dangling symlink
+// is refused (kInvalidArgument) rather than created at the link's target.
+StatusOr<std::string> ResolveMountTarget(const std::string& rootfs, const std::string& path);
 
 }  // namespace mybuild::executor
 

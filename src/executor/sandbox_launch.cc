@@ -68,13 +68,14 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
   uint64_t file_bytes = 0;
   for (const Mount& mount : spec.extra_mounts) {
     MB_ASSIGN_OR_RETURN(std::string target, ContainerPath(mount.target, "a mount target", false));
-    // Symlinks in the image on the way to the target are followed inside the rootfs, as runc does: a
-    // target below a dangling link lands at the link's target. Below an earlier mount the rootfs is not
-    // what the container sees, so such a target is kept as written (the sandbox follows links there).
+    // Symlinks in the image on the way to the target are followed inside the rootfs, as runc does (a
+    // target below a dangling link is refused, as runc's MkdirAllInRoot does). Below an earlier mount the
+    // rootfs is not what the container sees, so such a target is kept as written (the sandbox follows
+    // links there).
     const bool below_earlier_mount = std::any_of(step.mount_targets.begin(), step.mount_targets.end(),
                                                  [&](const std::string& earlier) { return IsWithin(target, earlier); });
     if (!below_earlier_mount) {
-      MB_ASSIGN_OR_RETURN(target, ResolvePathInRoot(step.rootfs, target));
+      MB_ASSIGN_OR_RETURN(target, ResolveMountTarget(step.rootfs, target));
       if (target == "/") {
         return InvalidArgument("a mount target must not be the container's root (\"" + mount.target + "\" leads there)");
       }

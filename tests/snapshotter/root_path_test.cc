@@ -91,6 +91,7 @@ TEST_CASE("ResolveInRoot keeps what follows a dangling link or a missing part as
   REQUIRE(dangling.ok());
   CHECK(dangling->Absolute() == "/symlink-target/sub");
   CHECK(dangling->existing == 0);
+  CHECK(dangling->missing_via_link);  // "symlink-target" came from the link
   CHECK(Resolved(root, "/abs-dangling/x") == "/abs-target/deeper/x");
   CHECK(Resolved(root, "/nope/dangling") == "/nope/dangling");  // below a missing part nothing is looked up
   StatusOr<RootPath> file = ResolveInRoot(root, "/to-file/sub");
@@ -99,6 +100,16 @@ TEST_CASE("ResolveInRoot keeps what follows a dangling link or a missing part as
   CHECK(file->existing == 1);
   CHECK_FALSE(file->last_existing_is_dir);
   CHECK(file->Prefix(file->existing) == "/file");
+  fs::create_directories(s.root / "real");
+  fs::create_symlink("real", s.root / "to-real");
+  StatusOr<RootPath> plain = ResolveInRoot(root, "/to-real/new/deeper");
+  REQUIRE(plain.ok());
+  CHECK(plain->Absolute() == "/real/new/deeper");
+  CHECK_FALSE(plain->missing_via_link);  // "new" is the path's own missing part, below an existing link
+  StatusOr<RootPath> left = ResolveInRoot(root, "/dangling/../real");
+  REQUIRE(left.ok());
+  CHECK(left->Absolute() == "/real");
+  CHECK_FALSE(left->missing_via_link);  // the missing part was left again
   CHECK(fs::is_symlink(s.root / "dangling"));
   CHECK(!fs::exists(s.root / "symlink-target"));
 }

@@ -1,7 +1,8 @@
-# runc resolves a mount destination with securejoin.SecureJoin inside the rootfs (libcontainer
-# mountToRootfs): /mnt2/x below the dangling /mnt2 -> /mnt-target is mounted at /mnt-target/x (created),
-# and a target that is a symlink to a directory is mounted on that directory. BuildKit's
-# MountStubsCleaner (executor/stubs.go, recursive for Dockerfile RUNs) resolves the same path with
-# fs.RootPath and removes the empty stubs it created (/mnt-target/x, /mnt-target) after the step; the
-# tmpfs contents are not in the layer and the links stay links.
+# A RUN --mount target below a dangling symlink fails, as it does with runc >= 1.1.14 (the fix of
+# CVE-2024-45310): libcontainer createOpenMountpoint opens the target with pathrs.OpenInRoot (ENOENT:
+# /mnt2 -> /mnt-target is dangling), then pathrs.MkdirAllInRoot, whose partial lookup stops before
+# "mnt2" (openat2 RESOLVE_IN_ROOT cannot resolve it) and whose mkdirat/openat2(RESOLVE_NO_SYMLINKS) of
+# the link "mnt2" fails, so the container never starts ("make mountpoint "/mnt2/x": ..."). Older runc
+# (SecureJoin, then MkdirAll) mounted at /mnt-target/x instead. BuildKit adds no mkdir of its own for
+# mount targets (executor/stubs.go only removes the stubs runc made).
 :
