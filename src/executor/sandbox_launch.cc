@@ -137,7 +137,14 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   for (std::string& entry : step.env) step.envp.push_back(entry.data());
   step.envp.push_back(nullptr);
 
-  MB_ASSIGN_OR_RETURN(step.cwd, ContainerPath(spec.cwd.empty() ? "/" : spec.cwd, "the working directory", true));
+  // The working directory as written, ".." included, as runc is given it: made on the host by resolving
+  // it inside the rootfs (root_mkdir.h: links first, then ".." from where they lead, as BuildKit's
+  // fs.RootPath), then created and entered in the container, where the kernel resolves it the same way.
+  // A lexical clean would differ after a symlink ("/lnk/../x" with /lnk -> /usr/lib is /usr/x).
+  const std::string cwd = spec.cwd.empty() ? "/" : spec.cwd;
+  MB_RETURN_IF_ERROR(ContainerPath(cwd, "the working directory", true).status());
+  if (cwd.size() > kMaxPathLength) return InvalidArgument("the working directory is too long: \"" + cwd + "\"");
+  step.cwd = cwd;
   step.hostname = spec.hostname.empty() ? "mybuild" : spec.hostname;
 
   step.groups.push_back(spec.gid);  // the primary gid is always a supplementary group (CVE-2022-2990)
