@@ -334,11 +334,13 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   std::unique_ptr<fileops::FileStatCache> stat_cache = fileops::FileStatCache::Load(root / "statcache");
   MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(request, root, scratch.path()));
   MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request));
+  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::WorkerDeps deps{&blobs, snapshots.get(), &executor, &fetcher, stat_cache.get(), &git};
+  // COPY --link layers are found by a key without their base; --no-cache reuses none.
+  deps.link_layers = options.no_cache ? nullptr : &local_cache;
   MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
                       worker::Worker::Create(deps, worker_options, std::move(dockerignore)));
 
-  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
   StatusOr<solver::SolveResult> solved = SolveGraph(planned.lowered, *worker, cache_index, options, cancel);
   stat_cache->Save().IgnoreError();
