@@ -1,9 +1,8 @@
 // `mkdir -p` of an in-image path the way the container (and BuildKit's mkdir, through fs.RootPath) would
-// do it, confined to the rootfs: symlinks met on the way are followed inside the root (absolute targets
-// restart at the root, ".." stops at it), and a symlink whose target is missing gets its target created
-// (BuildKit creates /target for `WORKDIR /x` over a dangling /x -> /target). Every lookup goes through the
-// RootFs from a path made only of real directories, so nothing outside the root is ever created
-// (SECURITY.md rules 1 and 3). Used for WORKDIR, both when the step creates it and when RUN starts in it.
+// do it, confined to the rootfs: the path is resolved by ResolveInRoot (root_path.h: symlinks followed
+// inside the root, ".." stops at it), then what is missing is made, so a symlink whose target is missing
+// gets its target created (BuildKit creates /target for `WORKDIR /x` over a dangling /x -> /target).
+// Used for WORKDIR, both when the step creates it and when RUN starts in it.
 #ifndef MYBUILD_SNAPSHOTTER_ROOT_MKDIR_H_
 #define MYBUILD_SNAPSHOTTER_ROOT_MKDIR_H_
 

@@ -183,10 +183,13 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch};
   MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(worker_settings, root, services->scratch()));
   MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
-  MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                      worker::Worker::Create(services->Deps(blobs), worker_options, std::move(dockerignore)));
-
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
+  worker::WorkerDeps deps = services->Deps(blobs);
+  // COPY --link layers are found by a key without their base; --no-cache reuses none.
+  deps.link_layers = options.no_cache ? nullptr : &local_cache;
+  MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
+                      worker::Worker::Create(deps, worker_options, std::move(dockerignore)));
+
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
   const SolveSettings solve_settings{options.progress, options.quiet, options.jobs, options.keep_going, options.no_cache};
   StatusOr<solver::SolveResult> solved =

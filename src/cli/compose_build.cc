@@ -233,6 +233,10 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
   std::vector<std::unique_ptr<worker::Worker>> workers;
   std::map<std::string, solver::StepRunner*> by_context;
   image::LayerOptions layer_options;
+  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(store->root));
+  worker::WorkerDeps deps = services->Deps(store->blobs);
+  // COPY --link layers are found by a key without their base; --no-cache reuses none.
+  deps.link_layers = options.no_cache ? nullptr : &cache_index;
   for (const auto& [name, context] : combined.contexts) {
     WorkerSettings settings{context.dir, {}, epoch};
     MB_ASSIGN_OR_RETURN(worker::WorkerOptions worker_options,
@@ -240,14 +244,13 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
     layer_options = worker_options.layer_options;
     MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(context.dockerfile, context.dir));
     MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                        worker::Worker::Create(services->Deps(store->blobs), worker_options, dockerignore));
+                        worker::Worker::Create(deps, worker_options, dockerignore));
     by_context[name] = worker.get();
     workers.push_back(std::move(worker));
   }
   if (workers.empty()) return Internal("compose build without a build context");
   worker::ContextRouter router(*workers.front(), by_context);
 
-  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(store->root));
   std::vector<graph::VertexIndex> targets;
   for (const auto& [service, target] : combined.targets) targets.push_back(target);
   const SolveSettings settings{options.progress, options.quiet, options.jobs, false, false};

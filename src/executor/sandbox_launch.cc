@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "src/base/files.h"
+#include "src/executor/root_mkdir.h"
 #include "src/executor/seccomp_filter.h"
 
 namespace mybuild::executor::internal {
@@ -51,7 +52,11 @@ Status WriteStateFile(const std::filesystem::path& path, const std::string& cont
   return WriteAll(fd.get(), content, path.string());
 }
 
-
+// Whether container path `path` is `dir` or below it.
+bool IsWithin(const std::string& path, const std::string& dir) {
+  if (dir == "/") return true;
+  return path.compare(0, dir.size(), dir) == 0 && (path.size() == dir.size() || path[dir.size()] == '/');
+}
 
 // The extra mounts of `spec` as the sandbox's init applies them. The strings they point to live in
 // `step` (its vectors are reserved first, so the pointers stay valid); file mounts get a tmpfs of their
@@ -63,6 +68,18 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
   uint64_t file_bytes = 0;
   for (const Mount& mount : spec.extra_mounts) {
     MB_ASSIGN_OR_RETURN(std::string target, ContainerPath(mount.target, "a mount target", false));
+    // Symlinks in the image on the way to the target are followed inside the rootfs, as runc does (a
+    // target below a dangling link is refused, as runc's MkdirAllInRoot does). Below an earlier mount the
+    // rootfs is not what the container sees, so such a target is kept as written (the sandbox follows
+    // links there).
+    const bool below_earlier_mount = std::any_of(step.mount_targets.begin(), step.mount_targets.end(),
+                                                 [&](const std::string& earlier) { return IsWithin(target, earlier); });
+    if (!below_earlier_mount) {
+      MB_ASSIGN_OR_RETURN(target, ResolveMountTarget(step.rootfs, target));
+      if (target == "/") {
+        return InvalidArgument("a mount target must not be the container's root (\"" + mount.target + "\" leads there)");
+      }
+    }
     step.mount_targets.push_back(std::move(target));
     PlanMount plan_mount;
     plan_mount.is_tmpfs = mount.type == Mount::Type::kTmpfs;
@@ -120,7 +137,14 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   for (std::string& entry : step.env) step.envp.push_back(entry.data());
   step.envp.push_back(nullptr);
 
-  MB_ASSIGN_OR_RETURN(step.cwd, ContainerPath(spec.cwd.empty() ? "/" : spec.cwd, "the working directory", true));
+  // The working directory as written, ".." included, as runc is given it: made on the host by resolving
+  // it inside the rootfs (root_mkdir.h: links first, then ".." from where they lead, as BuildKit's
+  // fs.RootPath), then created and entered in the container, where the kernel resolves it the same way.
+  // A lexical clean would differ after a symlink ("/lnk/../x" with /lnk -> /usr/lib is /usr/x).
+  const std::string cwd = spec.cwd.empty() ? "/" : spec.cwd;
+  MB_RETURN_IF_ERROR(ContainerPath(cwd, "the working directory", true).status());
+  if (cwd.size() > kMaxPathLength) return InvalidArgument("the working directory is too long: \"" + cwd + "\"");
+  step.cwd = cwd;
   step.hostname = spec.hostname.empty() ? "mybuild" : spec.hostname;
 
   step.groups.push_back(spec.gid);  // the primary gid is always a supplementary group (CVE-2022-2990)

@@ -1,10 +1,8 @@
 #include "src/fileops/copy_destination.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <deque>
-
+#include "snapshotter/root_path.h"
 #include "src/fileops/path_match.h"
 
 namespace mybuild::fileops {
@@ -14,58 +12,12 @@ bool EndsWith(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-StatusOr<std::string> ReadLinkInRoot(const snapshotter::RootFs& root, const std::string& abs) {
-  MB_ASSIGN_OR_RETURN(snapshotter::ParentRef parent, root.OpenParent(abs));
-  std::string target(4096, '\0');
-  const ssize_t n = ::readlinkat(parent.dir.get(), parent.name.c_str(), target.data(), target.size());
-  if (n < 0) return ErrnoError("readlink \"" + abs + "\"");
-  if (static_cast<size_t>(n) >= target.size()) return InvalidArgument("symlink \"" + abs + "\" is too long");
-  target.resize(static_cast<size_t>(n));
-  return target;
-}
-
-std::string Absolute(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& part : parts) out += "/" + part;
-  return out.empty() ? "/" : out;
-}
-
 }  // namespace
 
 StatusOr<std::string> ResolveDestinationInRoot(const snapshotter::RootFs& root, const std::string& abs) {
-  std::deque<std::string> pending;
-  for (const std::string& part : SplitPath(abs)) pending.push_back(part);
-  std::vector<std::string> resolved;  // no symlink in it (as far as the last lookups saw)
-  bool missing = false;
-  int links = 0;
-  while (!pending.empty()) {
-    std::string part = std::move(pending.front());
-    pending.pop_front();
-    if (part == "..") {  // the resolved part holds no link: ".." is lexical (and looks up again)
-      if (!resolved.empty()) resolved.pop_back();
-      missing = false;
-      continue;
-    }
-    resolved.push_back(std::move(part));
-    if (missing) continue;
-    const std::string here = Absolute(resolved);
-    StatusOr<struct stat> st = root.Lstat(here);
-    if (!st.ok()) {
-      // Missing (or below a non-directory): the rest is kept as named; writing there reports the error.
-      missing = true;
-      continue;
-    }
-    if (!S_ISLNK(st->st_mode)) continue;
-    if (++links > kMaxDestinationLinks) {
-      return InvalidArgument("too many levels of symbolic links in the destination \"" + abs + "\"");
-    }
-    MB_ASSIGN_OR_RETURN(std::string target, ReadLinkInRoot(root, here));
-    resolved.pop_back();
-    if (!target.empty() && target[0] == '/') resolved.clear();
-    std::vector<std::string> target_parts = SplitPath(target);
-    pending.insert(pending.begin(), target_parts.begin(), target_parts.end());
-  }
-  return Absolute(resolved);
+  StatusOr<snapshotter::RootPath> resolved = snapshotter::ResolveInRoot(root, abs);
+  if (!resolved.ok()) return resolved.status().WithContext("the destination \"" + abs + "\"");
+  return resolved->Absolute();
 }
 
 CopyDestination ResolveDestination(const CopySpec& spec) {

@@ -21,14 +21,13 @@ struct CopyDestination {
 // spec.dest made absolute against spec.workdir and cleaned.
 CopyDestination ResolveDestination(const CopySpec& spec);
 
-// The destination as BuildKit's copier resolves it (continuity's fs.RootPath) before writing: every
-// symlink on the path, the final component's included, is followed inside the rootfs (an absolute target
-// starts again at its root, ".." never climbs above it), and a component that does not exist ends the
-// resolution, the rest being kept as named. So `COPY f /dangling/sub/` with /dangling -> symlink-target
-// writes /symlink-target/sub/f, and `COPY f /link` with /link -> file writes the file the link names.
-// Symlinks met while copying below the destination are not followed (the copier refuses to write a
-// directory onto one). More than kMaxDestinationLinks links is kInvalidArgument (a loop).
-inline constexpr int kMaxDestinationLinks = 255;
+// The destination as BuildKit's copier resolves it (continuity's fs.RootPath) before writing:
+// snapshotter::ResolveInRoot (snapshotter/root_path.h), every symlink on the path followed inside the
+// rootfs, the final component's included, a missing component keeping the rest as named. So
+// `COPY f /dangling/sub/` with /dangling -> symlink-target writes /symlink-target/sub/f, and
+// `COPY f /link` with /link -> file writes the file the link names. Symlinks met while copying below the
+// destination are not followed (the copier refuses to write a directory onto one). A loop is
+// kInvalidArgument.
 StatusOr<std::string> ResolveDestinationInRoot(const snapshotter::RootFs& root, const std::string& abs);
 
 // Where a selected source lands: with --parents, dest/<kept path>; a directory's contents go into dest; a

@@ -75,8 +75,8 @@ struct CopySpec {
   std::string chown;
 
   std::string chmod;  // --chmod: "" (keep), octal "0755", or symbolic "u+x,go-w", "a=rX" (chmod_spec.h)
-  bool link = false;     // --link: carried for the planner/solver (layer independent of the parent); no
-                         // effect on what is written here
+  bool link = false;     // --link: the worker runs the copy on an empty destination (worker/linked_copy.cc);
+                         // no effect on what is written here
   bool parents = false;  // --parents: keep each source's path below the root (or below a "/./" pivot)
   std::vector<std::string> excludes;  // --exclude patterns (.dockerignore syntax, relative to the root)
 

@@ -35,10 +35,21 @@ StatusOr<std::vector<std::string>> SortedNames(int dirfd) {
   return names;
 }
 
+// Whether the context as BuildKit's walk sends it holds `rel` (of type `mode`): a path .dockerignore
+// leaves out is not there, except an excluded directory that is sent as the parent of a re-included
+// entry below it.
+StatusOr<bool> InContext(const snapshotter::RootFs& root, const std::string& rel, mode_t mode,
+                         const PathFilter* ignore) {
+  if (rel.empty() || ignore == nullptr || !ignore->Excluded(rel)) return true;
+  if (!S_ISDIR(mode) || !ignore->MayReincludeBelow(rel)) return false;
+  return WalkFindsEntryBelow(root, rel, *ignore);
+}
+
 // Collects paths below `dirfd` (named `base_rel` in the root) whose path relative to the base matches
-// `pattern` (components of a Go pattern). Matches are not descended into; links are never followed.
-Status CollectMatches(int dirfd, const std::string& base_rel, const std::string& rel,
-                      const std::vector<std::string>& pattern, const PathFilter* ignore,
+// `pattern` (components of a Go pattern), among those the context holds. Matches are not descended into;
+// links are never followed.
+Status CollectMatches(const snapshotter::RootFs& root, int dirfd, const std::string& base_rel,
+                      const std::string& rel, const std::vector<std::string>& pattern, const PathFilter* ignore,
                       std::vector<std::string>* out) {
   size_t depth = SplitPath(rel).size();
   MB_ASSIGN_OR_RETURN(std::vector<std::string> names, SortedNames(dirfd));
@@ -47,18 +58,19 @@ Status CollectMatches(int dirfd, const std::string& base_rel, const std::string&
     std::string root_rel = JoinPath(base_rel, child_rel);
     struct stat st {};
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    bool ignored = ignore && ignore->Excluded(root_rel);
     if (depth + 1 == pattern.size()) {
       MB_ASSIGN_OR_RETURN(bool match, GlobMatch(pattern[depth], name));
-      if (match && !ignored) out->push_back(root_rel);
+      if (!match) continue;
+      MB_ASSIGN_OR_RETURN(bool held, InContext(root, root_rel, st.st_mode, ignore));
+      if (held) out->push_back(root_rel);
       continue;
     }
     MB_ASSIGN_OR_RETURN(bool prefix_match, GlobMatch(pattern[depth], name));
     if (!prefix_match || !S_ISDIR(st.st_mode)) continue;
-    if (ignored && !ignore->MayReincludeBelow(root_rel)) continue;
+    if (ignore && ignore->Excluded(root_rel) && !ignore->MayReincludeBelow(root_rel)) continue;
     UniqueFd child(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!child) continue;
-    MB_RETURN_IF_ERROR(CollectMatches(child.get(), base_rel, child_rel, pattern, ignore, out));
+    MB_RETURN_IF_ERROR(CollectMatches(root, child.get(), base_rel, child_rel, pattern, ignore, out));
   }
   return Status::Ok();
 }
@@ -111,7 +123,7 @@ Status CollectWildcardMatches(const snapshotter::RootFs& root, const SplitSource
     if (!S_ISDIR(st->st_mode)) return Status::Ok();
   }
   MB_ASSIGN_OR_RETURN(UniqueFd dir, root.Open(split.base.empty() ? "." : split.base, O_RDONLY | O_DIRECTORY, true));
-  return CollectMatches(dir.get(), split.base, "", split.pattern, filter.dockerignore(), matches);
+  return CollectMatches(root, dir.get(), split.base, "", split.pattern, filter.dockerignore(), matches);
 }
 
 bool StartsWithComponents(const std::string& path, const std::string& prefix) {
@@ -173,14 +185,8 @@ StatusOr<std::vector<SelectedSource>> SelectSources(const CopySpec& spec, const 
       s.st = *st;
       // A path left out of the context by .dockerignore does not exist for COPY (an excluded directory
       // does when something below it is re-included: BuildKit's walk sends it as that entry's parent).
-      const PathFilter* ignore = filter.dockerignore();
-      if (!match.empty() && ignore && ignore->Excluded(match)) {
-        bool sent = false;
-        if (S_ISDIR(s.st.st_mode) && ignore->MayReincludeBelow(match)) {
-          MB_ASSIGN_OR_RETURN(sent, WalkFindsEntryBelow(root, match, *ignore));
-        }
-        if (!sent) return NotFoundError(match);
-      }
+      MB_ASSIGN_OR_RETURN(bool held, InContext(root, match, s.st.st_mode, filter.dockerignore()));
+      if (!held) return NotFoundError(match);
       // --exclude also applies to the selected paths themselves (by root-relative path).
       if (!match.empty() && !spec.excludes.empty() && filter.Excluded(match) &&
           !(S_ISDIR(s.st.st_mode) && filter.MayReincludeBelow(match))) {

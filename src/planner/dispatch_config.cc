@@ -220,6 +220,7 @@ Status DispatchCmd(StageState& state, const Instruction& in) {
   MB_RETURN_IF_ERROR(NoFlags(in));
   std::vector<std::string> args = CommandArgs(state, in);
   state.config.cmd = args;
+  state.config.args_escaped = true;  // BuildKit's dispatchCmd sets it on every platform
   state.cmd_set = true;
   AddHistory(state, "CMD " + frontend::GoQuoteList(args), true, false);
   return Status::Ok();

@@ -62,12 +62,12 @@ struct ImageConfig {
   std::map<std::string, std::string> labels;
   std::set<std::string> exposed_ports;            // "80/tcp", "53/udp" (sorted, as JSON object keys)
   std::set<std::string> volumes;
-  std::string working_dir;                        // absolute, cleaned; "" = not set
+  std::string working_dir;                        // absolute, cleaned; "" = not set ("/" from scratch)
   std::string stop_signal;
   std::vector<std::string> shell;                 // empty = not set (the default is ["/bin/sh", "-c"])
   std::optional<Healthcheck> healthcheck;
   std::vector<std::string> on_build;              // raw trigger lines, e.g. "RUN echo hi"
-  bool args_escaped = false;                      // always false on Linux
+  bool args_escaped = false;                      // set by CMD (as BuildKit does), kept from the base
   std::string author;                             // MAINTAINER
   std::string os, architecture, variant;          // of the image (the stage platform)
   std::vector<HistoryEntry> history;

@@ -346,8 +346,10 @@ StageState Planner::NewState(const StageHeader& header) {
       state.config.working_dir = NormalizeWorkdir(state.config.working_dir, state.config.working_dir);
     }
   }
+  // BuildKit's empty image (FROM scratch) has WorkingDir "/"; ONBUILD triggers never carry over to the
+  // next stage, ArgsEscaped does (BuildKit's dispatchState clones the base config).
+  if (header.base_kind == Stage::BaseKind::kScratch) state.config.working_dir = "/";
   state.config.on_build.clear();
-  state.config.args_escaped = false;
   state.expander = &expander_;
   state.build_args = &in_.build_args;
   state.global_args = &global_args_;

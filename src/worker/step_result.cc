@@ -1,5 +1,7 @@
 #include "src/worker/step_result.h"
 
+#include <ctime>
+
 #include <nlohmann/json.hpp>
 
 namespace mybuild::worker {
@@ -56,6 +58,11 @@ bool LayerBlobsPresent(const cache::BlobStore& blobs, const solver::StepResult& 
     if (!blobs.Has(layer.digest)) return false;
   }
   return true;
+}
+
+int64_t CreatedNow(const image::LayerOptions& options) {
+  if (options.source_date_epoch) return *options.source_date_epoch;
+  return static_cast<int64_t>(std::time(nullptr));
 }
 
 }  // namespace mybuild::worker

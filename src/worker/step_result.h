@@ -16,6 +16,7 @@
 #include "cache/blob_store.h"
 #include "src/base/digest.h"
 #include "src/base/status.h"
+#include "src/image/layer_writer.h"
 #include "src/solver/step_runner.h"
 
 namespace mybuild::worker {
@@ -41,6 +42,9 @@ StatusOr<SnapshotResult> DecodeResult(const solver::StepResult& result);
 // Whether `result` decodes and every layer blob it names is in `blobs`: then it can be used, its
 // snapshot made again from the blobs if need be.
 bool LayerBlobsPresent(const cache::BlobStore& blobs, const solver::StepResult& result);
+
+// A result's `created` for a step that runs now: SOURCE_DATE_EPOCH when set, else the current time.
+int64_t CreatedNow(const image::LayerOptions& options);
 
 }  // namespace mybuild::worker
 

@@ -145,11 +145,6 @@ std::string DescribeCommand(const graph::ExecOp& op) {
 }
 
 // When a layer made now was created: SOURCE_DATE_EPOCH when the build has one.
-int64_t CreatedNow(const image::LayerOptions& options) {
-  if (options.source_date_epoch) return *options.source_date_epoch;
-  return static_cast<int64_t>(std::time(nullptr));
-}
-
 }  // namespace
 
 Digest ChainId(const Digest& parent_chain, const Digest& diff_id) {
@@ -234,19 +229,23 @@ StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
   }
   const graph::FileOp* file = std::get_if<graph::FileOp>(&vertex.op);
   if (file == nullptr) return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, ""), true};
+  MB_ASSIGN_OR_RETURN(FileContent content, FileContentKey(vertex, *file, inputs));
+  return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, content.extra), content.cacheable};
+}
 
-  std::string extra;
-  bool cacheable = true;
-  for (const graph::FileAction& action : file->actions) {
+StatusOr<Worker::FileContent> Worker::FileContentKey(const graph::Vertex& vertex, const graph::FileOp& file,
+                                                     std::span<const solver::StepInput> inputs) {
+  FileContent out;
+  for (const graph::FileAction& action : file.actions) {
     const graph::CopyAction* copy = std::get_if<graph::CopyAction>(&action);
     if (copy == nullptr) continue;
     if (fileops::IsGitUrl(copy->url)) {
       // The commit the ref names now is the content: a moved branch runs the step again.
       StatusOr<fileops::ResolvedGitRef> resolved = ResolveGit(*copy);
       if (!resolved.ok()) return resolved.status().WithLocation(vertex.location);
-      extra += "git:" + resolved->commit + ";";
+      out.extra += "git:" + resolved->commit + ";";
     } else if (!copy->url.empty() && copy->checksum.empty()) {
-      cacheable = false;  // the URL's content is unknown
+      out.cacheable = false;  // the URL's content is unknown
     }
     if (!copy->source || *copy->source >= inputs.size()) continue;
     if (!IsLocalSource(*inputs[*copy->source].vertex)) continue;  // a stage's key covers its content
@@ -255,9 +254,9 @@ StatusOr<solver::CacheKey> Worker::ComputeCacheKey(const graph::Vertex& vertex,
     fileops::HashOptions hash_options;
     hash_options.stat_cache = deps_.stat_cache;
     MB_ASSIGN_OR_RETURN(Digest content, fileops::HashSources(spec, &context_, &dockerignore_, hash_options));
-    extra += content.ToString() + ";";
+    out.extra += content.ToString() + ";";
   }
-  return solver::CacheKey{solver::CombineCacheKey(vertex, inputs, extra), cacheable};
+  return out;
 }
 
 bool Worker::CanReuse(const graph::Vertex& vertex, const solver::StepResult& result) {
@@ -413,21 +412,9 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryMkdirOfPendingDirectories(con
   return std::optional<SnapshotResult>(std::move(parent));
 }
 
-StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const graph::FileOp& op,
-                                             std::span<const solver::StepInput> inputs) {
-  MB_ASSIGN_OR_RETURN(SnapshotResult parent, DecodeResult(inputs[0].result));
-  if (options_.stream_copies) {
-    MB_ASSIGN_OR_RETURN(std::optional<SnapshotResult> streamed, TryStreamedCopy(vertex, op, inputs, parent));
-    if (streamed) return EncodeResult(*streamed);
-    MB_ASSIGN_OR_RETURN(std::optional<SnapshotResult> no_change, TryMkdirOfPendingDirectories(op, parent));
-    if (no_change) return EncodeResult(*no_change);
-  }
-  MB_ASSIGN_OR_RETURN(std::string parent_snapshot, SnapshotOf(parent));
-  MB_ASSIGN_OR_RETURN(MountedSnapshot target,
-                      MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot, MountedSnapshot::Mode::kWritable,
-                                            options_.scratch_dir));
+Status Worker::ApplyFileActions(const graph::Vertex& vertex, const graph::FileOp& op,
+                                std::span<const solver::StepInput> inputs, const MountedSnapshot& target) {
   MB_ASSIGN_OR_RETURN(snapshotter::RootFs dest, snapshotter::RootFs::Open(target.path(), false, "the image"));
-
   for (const graph::FileAction& action : op.actions) {
     if (const graph::MkdirAction* mkdir = std::get_if<graph::MkdirAction>(&action)) {
       uint32_t uid = 0;
@@ -480,7 +467,24 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
     }
     MB_RETURN_IF_ERROR(fileops::ExecuteCopy(spec, env).status());
   }
+  return Status::Ok();
+}
 
+StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const graph::FileOp& op,
+                                             std::span<const solver::StepInput> inputs) {
+  MB_ASSIGN_OR_RETURN(SnapshotResult parent, DecodeResult(inputs[0].result));
+  if (IsLinkedCopy(op)) return RunLinkedCopy(vertex, op, inputs, std::move(parent));
+  if (options_.stream_copies) {
+    MB_ASSIGN_OR_RETURN(std::optional<SnapshotResult> streamed, TryStreamedCopy(vertex, op, inputs, parent));
+    if (streamed) return EncodeResult(*streamed);
+    MB_ASSIGN_OR_RETURN(std::optional<SnapshotResult> no_change, TryMkdirOfPendingDirectories(op, parent));
+    if (no_change) return EncodeResult(*no_change);
+  }
+  MB_ASSIGN_OR_RETURN(std::string parent_snapshot, SnapshotOf(parent));
+  MB_ASSIGN_OR_RETURN(MountedSnapshot target,
+                      MountedSnapshot::Open(*deps_.snapshotter, parent_snapshot, MountedSnapshot::Mode::kWritable,
+                                            options_.scratch_dir));
+  MB_RETURN_IF_ERROR(ApplyFileActions(vertex, op, inputs, target));
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
   MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options));
   parent.snapshot = name;

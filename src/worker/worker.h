@@ -9,7 +9,9 @@
 //                        or an image) into new paths, the layer written straight from the sources and no
 //                        snapshot yet
 //                        (SnapshotResult::pending): the first step that needs the filesystem unpacks the
-//                        pending layers into chain snapshots "layer-<chainID>", as for image layers
+//                        pending layers into chain snapshots "layer-<chainID>", as for image layers;
+//                        COPY/ADD --link: the copy made on an empty filesystem, its layer stacked on the
+//                        parent's as a pending one and reused on any base (linked_copy.cc)
 //   ExecOp             → a new snapshot on the parent, the command run in it by the executor, its diff
 //                        (minus the executor's mount targets) written as one layer; RUN --mount=type=bind
 //                        sources are read-only, or with rw writable with their writes thrown away
@@ -50,6 +52,7 @@
 #include "src/fileops/path_filter.h"
 #include "src/fileops/url_fetcher.h"
 #include "src/image/layer_writer.h"
+#include "src/solver/cache_index.h"
 #include "src/solver/step_runner.h"
 #include "src/worker/mounted_snapshot.h"
 #include "src/worker/run_secrets.h"
@@ -80,6 +83,9 @@ struct WorkerDeps {
   fileops::UrlFetcher* fetcher = nullptr;
   fileops::StatCache* stat_cache = nullptr;  // optional
   fileops::GitClient* git = nullptr;         // optional: ADD <git repository> fails without it
+  // optional: where COPY --link layers are recorded by a key without the parent (linked_copy.cc), so
+  // that one is reused on any base; null records and reuses none (--no-cache).
+  solver::CacheIndex* link_layers = nullptr;
 };
 
 class Worker : public solver::StepRunner {
@@ -100,9 +106,27 @@ class Worker : public solver::StepRunner {
          fileops::DockerIgnoreFilter dockerignore);
 
   class StepContext;
+  // What a FileOp's cache key adds to its definition: the content of the context sources it selects and
+  // the commits of git sources; not cacheable when an ADD <url> has no --checksum.
+  struct FileContent {
+    std::string extra;
+    bool cacheable = true;
+  };
+  StatusOr<FileContent> FileContentKey(const graph::Vertex& vertex, const graph::FileOp& op,
+                                       std::span<const solver::StepInput> inputs);
   StatusOr<solver::StepResult> RunSource(const graph::Vertex& vertex, const graph::SourceOp& op);
   StatusOr<solver::StepResult> RunFile(const graph::Vertex& vertex, const graph::FileOp& op,
                                        std::span<const solver::StepInput> inputs);
+  // The actions of `op` applied to the mounted `target` (its rootfs is the image being changed).
+  Status ApplyFileActions(const graph::Vertex& vertex, const graph::FileOp& op,
+                          std::span<const solver::StepInput> inputs, const MountedSnapshot& target);
+  // COPY/ADD --link (linked_copy.cc): the layer made by copying into an empty filesystem, stacked on the
+  // parent's layers; the layer is looked up and recorded by a key without the parent.
+  static bool IsLinkedCopy(const graph::FileOp& op);
+  StatusOr<solver::StepResult> RunLinkedCopy(const graph::Vertex& vertex, const graph::FileOp& op,
+                                             std::span<const solver::StepInput> inputs, SnapshotResult parent);
+  StatusOr<LayerRef> MakeLinkLayer(const graph::Vertex& vertex, const graph::FileOp& op,
+                                   std::span<const solver::StepInput> inputs);
   // A COPY written straight to its layer; nullopt when the op needs a real destination.
   StatusOr<std::optional<SnapshotResult>> TryStreamedCopy(const graph::Vertex& vertex, const graph::FileOp& op,
                                                           std::span<const solver::StepInput> inputs,

@@ -10,7 +10,12 @@
 #                         explains the columns), restricted to the paths in `scope` when that file exists
 #   scope                 optional: one absolute path a line; only these paths and what is below them are
 #                         listed (whatever else exists there is a difference)
-#   expected_config.json  optional: fields the image config must hold (a JSON subset, compared with jq)
+#   expected_config.json  optional: the image config's fields, compared with jq: its "config" object
+#                         (Env, Labels, WorkingDir …) must equal the image's exactly, no field more or
+#                         less; of the other top-level fields, those given must hold these values
+#   expected_history.txt  optional: the image's history, one entry a line, base image's included:
+#                         "layer CREATED_BY" or "empty CREATED_BY" (empty_layer); the manifest's layers
+#                         and the config's diff_ids must then be as many as the "layer" entries
 #   expected_error.txt    optional: the build must fail, and its output contain this text
 # A case whose expectation cannot hold here (no xattr support on /tmp, say) skips itself from
 # make_context.sh with exit 77. CONFORMANCE_CASES="a b" runs only those cases.
@@ -27,10 +32,18 @@ for snapshotter in overlay native; do
   MYBUILD_ROOT="$E2E_WORK/root-$snapshotter" import_busybox conformance-base:latest
 done
 
-# json_subset EXPECTED ACTUAL: true when every field of EXPECTED has the same value in ACTUAL.
-json_subset() {
-  jq -e --argjson want "$(cat "$1")" '. as $have | [$want | paths(scalars)] |
-    all(. as $p | ($want | getpath($p)) == ($have | getpath($p)))' "$2" >/dev/null
+# config_matches EXPECTED ACTUAL: true when ACTUAL's "config" equals EXPECTED's (if given) and every
+# other field of EXPECTED has the same value in ACTUAL.
+config_matches() {
+  jq -e --argjson want "$(cat "$1")" '. as $have |
+    (($want | has("config") | not) or ($have.config == $want.config)) and
+    ([$want | del(.config) | paths(scalars)] | all(. as $p | ($want | getpath($p)) == ($have | getpath($p))))' \
+    "$2" >/dev/null
+}
+
+# history_lines CONFIG: the history as expected_history.txt writes it.
+history_lines() {
+  jq -r '.history[] | (if .empty_layer then "empty " else "layer " end) + .created_by' "$1"
 }
 
 failures=0
@@ -89,13 +102,29 @@ for case_dir in "$cases_dir"/*/; do
         failures=$((failures + 1))
         continue
       fi
-      if [ -f "$case_dir/expected_config.json" ]; then
-        digest=$(tar -xOf "$out.tar" index.json | jq -r '.manifests[0].digest')
-        config=$(tar -xOf "$out.tar" "blobs/sha256/${digest#sha256:}" | jq -r .config.digest)
-        tar -xOf "$out.tar" "blobs/sha256/${config#sha256:}" >"$out.config.json"
-        if ! json_subset "$case_dir/expected_config.json" "$out.config.json"; then
-          echo "FAIL: $variant: the image config does not hold expected_config.json:" >&2
-          jq -c . "$out.config.json" >&2
+      digest=$(tar -xOf "$out.tar" index.json | jq -r '.manifests[0].digest')
+      tar -xOf "$out.tar" "blobs/sha256/${digest#sha256:}" >"$out.manifest.json"
+      config=$(jq -r .config.digest "$out.manifest.json")
+      tar -xOf "$out.tar" "blobs/sha256/${config#sha256:}" >"$out.config.json"
+      if [ -f "$case_dir/expected_config.json" ] && ! config_matches "$case_dir/expected_config.json" "$out.config.json"; then
+        echo "FAIL: $variant: the image config does not match expected_config.json:" >&2
+        jq -c . "$out.config.json" >&2
+        failures=$((failures + 1))
+        continue
+      fi
+      if [ -f "$case_dir/expected_history.txt" ]; then
+        history_lines "$out.config.json" >"$out.history"
+        if ! diff -u "$case_dir/expected_history.txt" "$out.history" >"$out.history.diff"; then
+          echo "FAIL: $variant: the image history differs from expected_history.txt:" >&2
+          cat "$out.history.diff" >&2
+          failures=$((failures + 1))
+          continue
+        fi
+        want_layers=$(grep -c '^layer ' "$case_dir/expected_history.txt" || true)
+        have_layers=$(jq '.layers | length' "$out.manifest.json")
+        have_diff_ids=$(jq '.rootfs.diff_ids | length' "$out.config.json")
+        if [ "$have_layers" != "$want_layers" ] || [ "$have_diff_ids" != "$want_layers" ]; then
+          echo "FAIL: $variant: $have_layers layers and $have_diff_ids diff_ids for $want_layers layer entries of the history" >&2
           failures=$((failures + 1))
           continue
         fi

@@ -419,6 +419,13 @@ TEST_CASE("COPY --exclude and .dockerignore select what is copied") {
   auto below = f.Run(Copy({"logs/x.log"}, "/n/"), &*ignore);
   CHECK_FALSE(below.ok());
 
+  // A wildcard matches an ignored directory that the context holds as the parent of a re-included
+  // entry (dir/sub, sent for keep.me), never one with nothing re-included below it (logs).
+  REQUIRE_OK(f.Run(Copy({"dir/s*", "lo*"}, "/g/"), &*ignore));
+  CHECK(ReadText(f.rootfs / "g/keep.me") == "K");
+  CHECK_FALSE(fs::exists(f.rootfs / "g/two"));
+  CHECK_FALSE(fs::exists(f.rootfs / "g/x.log"));
+
   // .dockerignore does not apply to stage sources.
   CopySpec stage = Copy({"c.md"}, "/s/");
   stage.root_kind = SourceRootKind::kStage;

@@ -41,7 +41,23 @@ TEST_CASE("CMD and ENTRYPOINT: forms, SHELL wrapping and the reset rules") {
   // Across stages: the child's ENTRYPOINT resets the CMD set in the parent stage.
   c = ConfigOf("FROM scratch AS a\nCMD [\"x\"]\nFROM a\nENTRYPOINT [\"y\"]\n");
   CHECK_FALSE(c.cmd.has_value());
-  CHECK_FALSE(c.args_escaped);
+  CHECK(c.args_escaped);  // set by the parent's CMD and carried over, as BuildKit clones the config
+}
+
+TEST_CASE("ArgsEscaped and WorkingDir as BuildKit writes them") {
+  // dispatchCmd sets ArgsEscaped on every platform; ENTRYPOINT does not; a base's value is kept.
+  CHECK(ConfigOf("FROM scratch\nCMD [\"a\"]\n").args_escaped);
+  CHECK(ConfigOf("FROM scratch\nCMD a\n").args_escaped);
+  CHECK_FALSE(ConfigOf("FROM scratch\nENTRYPOINT [\"a\"]\n").args_escaped);
+  FakeResolver resolver;
+  ImageConfig base;
+  base.args_escaped = true;
+  resolver.images["img"] = base;
+  CHECK(ConfigOf("FROM img\nENV A=1\n", &resolver).args_escaped);
+  // BuildKit's empty image has WorkingDir "/"; an image base without one keeps none.
+  CHECK(ConfigOf("FROM scratch\n").working_dir == "/");
+  CHECK(ConfigOf("FROM scratch\nWORKDIR app\n").working_dir == "/app");
+  CHECK(ConfigOf("FROM img\n", &resolver).working_dir.empty());
 }
 
 TEST_CASE("EXPOSE normalises ports, protocols and ranges") {
