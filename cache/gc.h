@@ -12,6 +12,8 @@
 //     snapshot and that snapshot's parent chain, and the layer-<ChainID> snapshots of its layers.
 //   - every container record (ROOT/containers/ID/config.json): its image (as a tag would) and its
 //     writable snapshot "container-ID" with that snapshot's parent chain.
+//   - the compressed variants (ROOT/variants, src/image/layer_variants.h) of every blob the roots above
+//     reach: an export's manifest of a kept image and its compressed layers.
 //   - anything a running build holds (active snapshots and views, ingest files, ROOT/tmp/build-<pid>,
 //     blobs written but not yet recorded). Prune takes the GC lock exclusively, so no build, import, load
 //     or tag runs while it marks and sweeps; "held by a running build" is then empty, and every active

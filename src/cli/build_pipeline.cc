@@ -169,6 +169,11 @@ StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const 
     if (const image::StoredImage* base = find_base(base_stage->base_image)) {
       base_history = base->config.history;
       base_layers = base->manifest.layers.size();
+      // The base image's layers as the store holds them, not as a cache record (perhaps imported,
+      // compressed for travel) names them: the image does not depend on where the cache came from.
+      for (size_t i = 0; i < std::min(base_layers, layers.size()); ++i) {
+        if (i < base->config.diff_ids.size() && base->config.diff_ids[i] == diff_ids[i]) layers[i] = base->manifest.layers[i];
+      }
     }
   }
   // Layers built here are as the worker wrote them (uncompressed) whatever the cache holds: a layer cached

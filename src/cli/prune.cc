@@ -8,6 +8,7 @@
 #include "src/cli/stale_scratch.h"
 #include "src/cli/store_access.h"
 #include "src/engine/container_store.h"
+#include "src/image/layer_variants.h"
 #include "src/worker/gc_roots.h"
 
 namespace mybuild::cli {
@@ -67,7 +68,8 @@ Status MarkContainers(const PruneTargets& targets, cache::LiveSet& live) {
 }
 
 // Phase 2: what the tags and the remaining records reach.
-StatusOr<cache::LiveSet> Mark(const PruneTargets& targets, const std::vector<solver::StepResult>& records) {
+StatusOr<cache::LiveSet> Mark(const PruneTargets& targets, const std::vector<solver::StepResult>& records,
+                              bool dry_run) {
   cache::LiveSet live;
   MB_ASSIGN_OR_RETURN(auto tags, targets.images->List());
   for (const auto& [name, manifest] : tags) {
@@ -78,6 +80,8 @@ StatusOr<cache::LiveSet> Mark(const PruneTargets& targets, const std::vector<sol
   }
   for (const solver::StepResult& result : records) MB_RETURN_IF_ERROR(worker::MarkStepResult(result, live));
   MB_RETURN_IF_ERROR(MarkContainers(targets, live));
+  // Compressed variants of what stays (exports, pushes: layer_variants.h) stay too.
+  MB_RETURN_IF_ERROR(image::MarkVariants(*targets.blobs, live.blobs, dry_run));
   return live;
 }
 
@@ -128,7 +132,7 @@ Status Sweep(const PruneTargets& targets, const cache::LiveSet& live, const Prun
 
 Status Prune(const PruneTargets& targets, const PrunePolicy& policy, cache::GcReport& report) {
   MB_ASSIGN_OR_RETURN(std::vector<solver::StepResult> records, DropRecords(targets, policy, report));
-  MB_ASSIGN_OR_RETURN(cache::LiveSet live, Mark(targets, records));
+  MB_ASSIGN_OR_RETURN(cache::LiveSet live, Mark(targets, records, policy.dry_run));
   return Sweep(targets, live, policy, report);
 }
 

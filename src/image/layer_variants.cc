@@ -1,5 +1,8 @@
 #include "src/image/layer_variants.h"
 
+#include <algorithm>
+#include <set>
+#include <system_error>
 #include <vector>
 
 #include "src/base/files.h"
@@ -21,14 +24,24 @@ std::string VariantName(const LayerEncoding& encoding) {
   return "none";
 }
 
-std::filesystem::path VariantPath(const cache::BlobStore& blobs, const Digest& diff_id, const LayerEncoding& encoding) {
-  return blobs.root() / "layer-variants" / diff_id.hex() / VariantName(encoding);
+std::filesystem::path VariantsDir(const cache::BlobStore& blobs) { return blobs.root() / "variants"; }
+
+std::filesystem::path VariantPath(const cache::BlobStore& blobs, const Digest& source, const LayerEncoding& encoding) {
+  return VariantsDir(blobs) / source.hex() / VariantName(encoding);
 }
 
 // The remembered variant, if its entry parses and its blob is still there.
-std::optional<Descriptor> FindVariant(const cache::BlobStore& blobs, const Descriptor& layer, const Digest& diff_id,
+std::optional<Digest> FindVariantDigest(const cache::BlobStore& blobs, const Digest& source, const LayerEncoding& encoding) {
+  StatusOr<std::optional<std::string>> text = ReadFileIfPresent(VariantPath(blobs, source, encoding), 256);
+  if (!text.ok() || !*text) return std::nullopt;
+  StatusOr<Digest> digest = Digest::Parse(**text);
+  if (!digest.ok() || !blobs.Has(*digest)) return std::nullopt;
+  return *digest;
+}
+
+std::optional<Descriptor> FindVariant(const cache::BlobStore& blobs, const Descriptor& layer,
                                       const LayerEncoding& encoding) {
-  StatusOr<std::optional<std::string>> text = ReadFileIfPresent(VariantPath(blobs, diff_id, encoding), 256);
+  StatusOr<std::optional<std::string>> text = ReadFileIfPresent(VariantPath(blobs, layer.digest, encoding), 256);
   if (!text.ok() || !*text) return std::nullopt;
   StatusOr<Digest> digest = Digest::Parse(**text);
   if (!digest.ok() || !blobs.Has(*digest)) return std::nullopt;
@@ -41,9 +54,9 @@ std::optional<Descriptor> FindVariant(const cache::BlobStore& blobs, const Descr
   return found;
 }
 
-Status RememberVariant(const cache::BlobStore& blobs, const Digest& diff_id, const LayerEncoding& encoding,
+Status RememberVariant(const cache::BlobStore& blobs, const Digest& source, const LayerEncoding& encoding,
                        const Digest& variant) {
-  const std::filesystem::path path = VariantPath(blobs, diff_id, encoding);
+  const std::filesystem::path path = VariantPath(blobs, source, encoding);
   std::error_code error;
   std::filesystem::create_directories(path.parent_path(), error);
   if (error) return Status(StatusCode::kIo, "mkdir " + path.parent_path().string() + ": " + error.message());
@@ -57,16 +70,22 @@ StatusOr<Descriptor> LayerInEncoding(const cache::BlobStore& blobs, const Descri
   MB_ASSIGN_OR_RETURN(Compression current, CompressionOfMediaType(layer.media_type));
   if (current == encoding.compression) return layer;
   if (current != Compression::kNone && !encoding.force) return layer;
-  if (std::optional<Descriptor> found = FindVariant(blobs, layer, diff_id, encoding)) return *found;
+  if (std::optional<Descriptor> found = FindVariant(blobs, layer, encoding)) return *found;
   MB_ASSIGN_OR_RETURN(Descriptor made,
                       RecompressLayer(blobs, layer, diff_id, encoding.compression, encoding.levels));
-  MB_RETURN_IF_ERROR(RememberVariant(blobs, diff_id, encoding, made.digest));
+  MB_RETURN_IF_ERROR(RememberVariant(blobs, layer.digest, encoding, made.digest));
   return made;
 }
 
 StatusOr<StoredImage> ImageInEncoding(const cache::BlobStore& blobs, const Digest& manifest_digest,
                                       const LayerEncoding& encoding) {
   MB_ASSIGN_OR_RETURN(StoredImage image, LoadImage(blobs, manifest_digest));
+  if (std::optional<Digest> known = FindVariantDigest(blobs, manifest_digest, encoding)) {
+    StatusOr<StoredImage> variant = LoadImage(blobs, *known);
+    const bool whole = variant.ok() && std::all_of(variant->manifest.layers.begin(), variant->manifest.layers.end(),
+                                                   [&](const Descriptor& layer) { return blobs.Has(layer.digest); });
+    if (whole) return variant;
+  }
   std::vector<Descriptor> layers;
   bool changed = false;
   for (size_t i = 0; i < image.manifest.layers.size(); ++i) {
@@ -79,6 +98,7 @@ StatusOr<StoredImage> ImageInEncoding(const cache::BlobStore& blobs, const Diges
   // The same config blob (the image ID stays), a manifest of its own over the encoded layers.
   image.manifest.layers = std::move(layers);
   MB_ASSIGN_OR_RETURN(cache::BlobInfo stored, blobs.Put(Serialize(image.manifest)));
+  MB_RETURN_IF_ERROR(RememberVariant(blobs, manifest_digest, encoding, stored.digest));
   image.manifest_digest = stored.digest;
   return image;
 }
@@ -89,6 +109,34 @@ StatusOr<Digest> ManifestInEncoding(const cache::BlobStore& blobs, const Digest&
   if (!ParseManifest(bytes).ok() && ParseIndex(bytes).ok()) return manifest_digest;
   MB_ASSIGN_OR_RETURN(StoredImage encoded, ImageInEncoding(blobs, manifest_digest, encoding));
   return encoded.manifest_digest;
+}
+
+Status MarkVariants(const cache::BlobStore& blobs, std::set<Digest>& live, bool dry_run) {
+  std::error_code error;
+  std::vector<std::filesystem::path> stale;
+  for (const auto& source : std::filesystem::directory_iterator(VariantsDir(blobs), error)) {
+    StatusOr<Digest> digest = Digest::Parse("sha256:" + source.path().filename().string());
+    if (!digest.ok() || !live.count(*digest)) {
+      stale.push_back(source.path());
+      continue;
+    }
+    std::error_code inner;
+    for (const auto& entry : std::filesystem::directory_iterator(source.path(), inner)) {
+      StatusOr<std::optional<std::string>> text = ReadFileIfPresent(entry.path(), 256);
+      if (!text.ok() || !*text) continue;
+      if (StatusOr<Digest> variant = Digest::Parse(**text); variant.ok()) live.insert(*variant);
+    }
+  }
+  if (error && error != std::errc::no_such_file_or_directory) {
+    return Status(StatusCode::kIo, "list " + VariantsDir(blobs).string() + ": " + error.message());
+  }
+  if (dry_run) return Status::Ok();
+  for (const std::filesystem::path& dir : stale) {
+    std::error_code removed;
+    std::filesystem::remove_all(dir, removed);
+    if (removed) return Status(StatusCode::kIo, "remove " + dir.string() + ": " + removed.message());
+  }
+  return Status::Ok();
 }
 
 }  // namespace mybuild::image

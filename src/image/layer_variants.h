@@ -3,12 +3,15 @@
 // an export (OCI or docker archive, a registry push, a cache export) asks for the image in a compression,
 // and each layer is compressed once per (diff_id, compression, level) and remembered.
 //
-// On disk: ROOT/layer-variants/<diff_id hex>/<gzip-6|zstd-3|none>, each holding the variant's blob digest
-// (written atomically). An entry whose blob is gone (pruned) is recomputed; the compressors are
-// deterministic (compression.h), so a recomputed variant is the same bytes.
+// On disk: ROOT/variants/<source digest hex>/<gzip-6|zstd-3|none>, each holding the digest of the
+// source's variant in that encoding (written atomically): for a layer blob its encoded blob, for an image
+// manifest the manifest over the encoded layers. An entry whose blob is gone is recomputed; the
+// compressors are deterministic (compression.h), so a recomputed variant is the same bytes. Prune keeps
+// the variants of what it keeps (MarkVariants), so repeated exports of a kept image compress nothing.
 #ifndef MYBUILD_IMAGE_LAYER_VARIANTS_H_
 #define MYBUILD_IMAGE_LAYER_VARIANTS_H_
 
+#include <set>
 #include <string>
 
 #include "cache/blob_store.h"
@@ -42,6 +45,11 @@ StatusOr<StoredImage> ImageInEncoding(const cache::BlobStore& blobs, const Diges
 // returned unchanged.
 StatusOr<Digest> ManifestInEncoding(const cache::BlobStore& blobs, const Digest& manifest_digest,
                                     const LayerEncoding& encoding);
+
+// Garbage collection (cache/gc.h): adds to `live` the variants of every live source, and (unless
+// `dry_run`) deletes the entries of sources that are not live. Variants of variants are not made, so
+// one pass reaches every variant that stays.
+Status MarkVariants(const cache::BlobStore& blobs, std::set<Digest>& live, bool dry_run);
 
 }  // namespace mybuild::image
 

@@ -25,11 +25,19 @@ assert_eq "$image_id" "$(cat "$E2E_WORK/iid")" "--iidfile holds the same ID"
 grep -qE '^basic +1 ' <<<"$("$MYBUILD" images)" || fail "images lists basic:1"
 pass "the tag is in the store"
 
+# The store keeps the layers a build makes uncompressed (as docker's store does): nothing waits for
+# compression that no export asked for.
+assert_eq "application/vnd.oci.image.layer.v1.tar" \
+  "$(jq -r '.layers | map(.mediaType) | unique | join(",")' "$MYBUILD_ROOT/blobs/sha256/${digest#sha256:}")" \
+  "the stored image's layers are uncompressed"
+
 # type=oci: skopeo reads it, umoci unpacks it, the manifest digest is the one printed.
-mb_build -o type=oci,dest=out.tar "$ctx" >/dev/null
+mb_build --metadata-file oci.json -o type=oci,dest=out.tar "$ctx" >/dev/null
 [ -s out.tar ] || fail "type=oci writes dest"
 inspect=$(skopeo inspect oci-archive:out.tar) || fail "skopeo inspect oci-archive:out.tar"
-assert_eq "$digest" "$(jq -r .Digest <<<"$inspect")" "skopeo sees the image's manifest digest"
+assert_eq "$(manifest_digest_in oci.json)" "$(jq -r .Digest <<<"$inspect")" "skopeo sees the manifest digest the build names"
+assert_contains "$(cat "$E2E_WORK/last-build.log")" "image $image_id, manifest $(manifest_digest_in oci.json)" \
+  "the progress names the exported manifest, with the same image ID"
 assert_eq 2 "$(jq '.Layers | length' <<<"$inspect")" "two COPY steps give two layers"
 assert_eq "application/vnd.oci.image.layer.v1.tar+gzip" \
   "$(skopeo inspect --raw oci-archive:out.tar | jq -r '.layers[0].mediaType')" "layers are gzip by default"
