@@ -15,6 +15,7 @@
 #include "src/base/logging.h"
 #include "src/base/status.h"
 #include "src/cli/build_command.h"
+#include "src/cli/container_commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupts.h"
 #include "src/cli/global_options.h"
@@ -105,6 +106,7 @@ int Main(int argc, char** argv) {
   AddRegistryCommands(app, global, run);
   AddPruneCommand(app, global, run);
   AddRunCommand(app, global, run);
+  AddContainerCommands(app, global, run);
 
   StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);
   if (!with_command.ok()) {

@@ -11,11 +11,10 @@
 #include <chrono>
 #include <ctime>
 
-#include "snapshotter/passwd.h"
-#include "snapshotter/rootfs.h"
+#include "src/engine/container_filesystem.h"
 #include "src/engine/container_store.h"
+#include "src/engine/container_time.h"
 #include "src/executor/attached_sandbox.h"
-#include "src/worker/image_unpack.h"
 
 namespace mybuild::engine {
 namespace {
@@ -27,51 +26,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kOutputGrace{2};
 
 bool IsTermination(int signal) { return signal == SIGINT || signal == SIGTERM || signal == SIGHUP; }
-
-// The container's writable snapshot, mounted for the run. Unmounted on destruction; removed too unless
-// kept (a container without --rm keeps its filesystem for a later `rm`).
-class ContainerFilesystem {
- public:
-  // `throwaway`: the snapshot is removed after the run (--rm), so an overlay is mounted "volatile": its
-  // writes are never synced, and its unmount does not sync the upper file system (tens of ms when busy).
-  static StatusOr<std::unique_ptr<ContainerFilesystem>> Create(snapshotter::Snapshotter& snapshots,
-                                                               const std::string& key, const std::string& parent,
-                                                               const std::filesystem::path& mountpoint,
-                                                               bool throwaway) {
-    std::unique_ptr<ContainerFilesystem> fs(new ContainerFilesystem(snapshots, key));
-    MB_ASSIGN_OR_RETURN(std::vector<snapshotter::Mount> mounts, snapshots.Prepare(key, parent));
-    fs->prepared_ = true;
-    if (mkdir(mountpoint.c_str(), 0700) < 0) return ErrnoError("mkdir " + mountpoint.string());
-    fs->mountpoint_ = mountpoint;
-    if (throwaway && mounts.size() == 1 && mounts[0].type == "overlay") {
-      std::vector<snapshotter::Mount> fast = mounts;
-      fast[0].options.push_back("volatile");
-      StatusOr<snapshotter::ScopedMount> mounted = snapshotter::ScopedMount::MountAll(fast, mountpoint);
-      if (mounted.ok()) {
-        fs->mount_ = std::move(*mounted);
-        return fs;
-      }  // a kernel without "volatile" (before 5.10): the plain mount below
-    }
-    MB_ASSIGN_OR_RETURN(fs->mount_, snapshotter::ScopedMount::MountAll(mounts, mountpoint));
-    return fs;
-  }
-  ~ContainerFilesystem() {
-    if (mount_.active()) mount_.Unmount().IgnoreError();
-    if (!mountpoint_.empty()) rmdir(mountpoint_.c_str());  // only ever an empty directory
-    if (prepared_ && !keep_) snapshots_.Remove(key_).IgnoreError();
-  }
-  const std::filesystem::path& path() const { return mountpoint_; }
-  void Keep() { keep_ = true; }
-
- private:
-  ContainerFilesystem(snapshotter::Snapshotter& snapshots, std::string key) : snapshots_(snapshots), key_(std::move(key)) {}
-  snapshotter::Snapshotter& snapshots_;
-  std::string key_;
-  bool prepared_ = false;
-  bool keep_ = false;
-  std::filesystem::path mountpoint_;
-  snapshotter::ScopedMount mount_;
-};
 
 // The record until the run is over: removed on destruction unless kept.
 class RecordGuard {
@@ -87,42 +41,6 @@ class RecordGuard {
   std::string id_;
   bool keep_ = false;
 };
-
-std::string NowTimestamp() { return image::FormatTimestamp(static_cast<int64_t>(std::time(nullptr))); }
-
-StatusOr<executor::ExecSpec> MakeExecSpec(const RunOptions& options, const ContainerProcess& process,
-                                          const std::filesystem::path& rootfs, const std::string& hostname,
-                                          const RunnerDeps& deps) {
-  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(rootfs));
-  StatusOr<snapshotter::ResolvedUser> user = snapshotter::ResolveUser(root, process.user);
-  if (!user.ok()) {
-    return InvalidArgument("unable to find user " + process.user + ": " + user.status().message());
-  }
-  executor::ExecSpec spec;
-  spec.rootfs = rootfs;
-  spec.args = process.args;
-  spec.env = WithHome(process.env, user->home);
-  spec.cwd = process.workdir;
-  spec.uid = user->uid;
-  spec.gid = user->gid;
-  spec.additional_gids = user->additional_gids;
-  spec.hostname = hostname;
-  spec.network = options.network == NetworkMode::kNone ? executor::ExecSpec::Network::kNone
-                                                       : executor::ExecSpec::Network::kHost;
-  if (options.network == NetworkMode::kHost) spec.resolv_conf = deps.host_resolv_conf;
-  spec.hosts = ContainerHosts(options, deps.host_hosts);
-  for (const MountRequest& request : options.mounts) {
-    executor::Mount mount;
-    mount.type = request.type == MountRequest::Type::kTmpfs ? executor::Mount::Type::kTmpfs
-                                                            : executor::Mount::Type::kBind;
-    mount.source = request.source;
-    mount.target = request.target;
-    mount.read_only = request.read_only;
-    mount.tmpfs_size_bytes = request.tmpfs_size_bytes;
-    spec.extra_mounts.push_back(std::move(mount));
-  }
-  return spec;
-}
 
 // Relays stdio and handles signals until the container has exited and its output is at its end.
 class AttachLoop {
@@ -218,18 +136,6 @@ bool InterruptedBeforeStart(int wake_fd) {
 
 }  // namespace
 
-std::string ContainerHosts(const RunOptions& options, const std::optional<std::string>& host_hosts) {
-  std::string hosts;
-  if (options.network == NetworkMode::kHost && host_hosts) {
-    hosts = *host_hosts;
-    if (!hosts.empty() && hosts.back() != '\n') hosts += '\n';
-  } else {
-    hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
-  }
-  for (const std::string& line : options.extra_hosts) hosts += line + "\n";
-  return hosts;
-}
-
 StatusOr<std::unique_ptr<ContainerRunner>> ContainerRunner::Create(RunnerDeps deps) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) return ErrnoError("pipe2");
@@ -244,33 +150,18 @@ void ContainerRunner::Deliver(int signal) {
 
 StatusOr<RunResult> ContainerRunner::Run(const RunOptions& options) {
   const RunFlags& flags = options.flags;
-  MB_ASSIGN_OR_RETURN(image::StoredImage image, deps_.images->Get(flags.image, options.pull));
-  MB_ASSIGN_OR_RETURN(std::string id, NewContainerId());
-  const std::string hostname = flags.hostname.empty() ? id.substr(0, 12) : flags.hostname;
-  MB_ASSIGN_OR_RETURN(ContainerProcess process, DecideProcess(image.config.config, options, hostname));
-  int stop_signal = options.stop_signal;
-  if (stop_signal == 0 && !image.config.config.stop_signal.empty()) {
-    MB_ASSIGN_OR_RETURN(stop_signal, ParseSignal(image.config.config.stop_signal));
-  }
-  if (stop_signal == 0) stop_signal = SIGTERM;
-
+  CreateDeps create{deps_.blobs, deps_.snapshots, deps_.images, deps_.root, deps_.scratch_dir, deps_.snapshotter_choice};
+  MB_ASSIGN_OR_RETURN(NewContainer created, CreateContainer(create, options));
+  ContainerRecord& record = created.record;
   MB_ASSIGN_OR_RETURN(ContainerStore store, ContainerStore::Open(deps_.root));
-  ContainerRecord record;
-  record.id = id;
-  record.name = flags.name;
-  record.image = flags.image;
-  record.image_digest = image.manifest_digest.ToString();
-  record.args = process.args;
-  record.created = NowTimestamp();
-  MB_ASSIGN_OR_RETURN(record, store.Create(std::move(record)));
   RecordGuard record_guard(store, record.id);
+  MB_ASSIGN_OR_RETURN(cache::FileLock running,
+                      cache::FileLock::Acquire(store.MonitorLockPath(record.id), cache::FileLock::Mode::kExclusive));
 
-  MB_ASSIGN_OR_RETURN(worker::SnapshotResult chain,
-                      worker::UnpackImageLayers(*deps_.blobs, *deps_.snapshots, image, deps_.scratch_dir, flags.image));
   MB_ASSIGN_OR_RETURN(std::unique_ptr<ContainerFilesystem> fs,
-                      ContainerFilesystem::Create(*deps_.snapshots, record.snapshot, chain.snapshot,
+                      ContainerFilesystem::Create(*deps_.snapshots, record.snapshot, created.parent_snapshot,
                                                   deps_.scratch_dir / ("ctr-" + record.id.substr(0, 12)), flags.remove));
-  MB_ASSIGN_OR_RETURN(executor::ExecSpec spec, MakeExecSpec(options, process, fs->path(), hostname, deps_));
+  MB_ASSIGN_OR_RETURN(executor::ExecSpec spec, MakeExecSpec(record.settings, fs->path(), deps_.host));
 
   StdioOptions stdio{flags.interactive, flags.tty, deps_.caller_in, deps_.caller_out, deps_.caller_err};
   MB_ASSIGN_OR_RETURN(std::unique_ptr<StdioRelay> relay, StdioRelay::Create(stdio));
@@ -280,13 +171,17 @@ StatusOr<RunResult> ContainerRunner::Run(const RunOptions& options) {
   MB_ASSIGN_OR_RETURN(std::unique_ptr<executor::AttachedSandbox> sandbox,
                       executor::AttachedSandbox::Start(spec, relay->container_side(), attached, deps_.scratch_dir));
   relay->CloseContainerSide();
-  record.state = "running";
-  record.pid = getpid();
-  store.Update(record).IgnoreError();  // the record is informational while it runs
+  record.state.state = "running";
+  record.state.pid = sandbox->pid();
+  record.state.monitor_pid = getpid();
+  record.state.started_at = FormatTimeNanos(NowNanos());
+  store.WriteState(record.id, record.state).IgnoreError();  // the state is informational while it runs
 
-  AttachLoop loop(*sandbox, *relay, wake_read_.get(), options, stop_signal);
+  AttachLoop loop(*sandbox, *relay, wake_read_.get(), options, record.settings.stop_signal);
   Status relayed = loop.Run();
   if (!relayed.ok()) return relayed;  // the sandbox's destructor kills the container
+  // Reaped under the container's lock: a `kill` holding it never signals a recycled PID.
+  MB_ASSIGN_OR_RETURN(cache::FileLock lock, store.Lock(record.id));
   StatusOr<executor::ExecResult> ended = sandbox->Wait();
   relay.reset();  // the caller's terminal back to its mode before the output below
 
@@ -296,15 +191,16 @@ StatusOr<RunResult> ContainerRunner::Run(const RunOptions& options) {
     result.exit_code = ended->exit_code;
   } else {
     result.start_error = ended.status();
-    result.exit_code = ended.status().code() == StatusCode::kNotFound           ? 127
-                       : ended.status().code() == StatusCode::kPermissionDenied ? 126
-                                                                                : 125;
+    result.exit_code = ExitCodeOfStartError(ended.status());
+    record.state.error = ended.status().message();
   }
-  record.state = "exited";
-  record.exit_code = result.exit_code;
-  record.pid = 0;
+  record.state.state = "exited";
+  record.state.exit_code = result.exit_code;
+  record.state.pid = 0;
+  record.state.monitor_pid = 0;
+  record.state.finished_at = FormatTimeNanos(NowNanos());
   if (!flags.remove) {
-    MB_RETURN_IF_ERROR(store.Update(record));
+    MB_RETURN_IF_ERROR(store.WriteState(record.id, record.state));
     fs->Keep();
     record_guard.Keep();
   }

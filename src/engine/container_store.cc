@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
-#include "cache/file_lock.h"
 #include "src/base/files.h"
 
 namespace mybuild::engine {
@@ -17,16 +16,31 @@ namespace {
 
 constexpr uint64_t kMaxRecordBytes = 1 << 20;
 
-nlohmann::json ToJson(const ContainerRecord& record) {
-  return {{"id", record.id},       {"name", record.name},         {"image", record.image},
-          {"image_digest", record.image_digest}, {"args", record.args}, {"created", record.created},
-          {"state", record.state}, {"exit_code", record.exit_code}, {"snapshot", record.snapshot},
-          {"pid", record.pid}};
+nlohmann::json ConfigToJson(const ContainerRecord& record) {
+  return {{"id", record.id},
+          {"name", record.name},
+          {"image", record.image},
+          {"image_digest", record.image_digest},
+          {"args", record.args},
+          {"created", record.created},
+          {"snapshot", record.snapshot},
+          {"settings", SettingsToJson(record.settings)}};
 }
 
-StatusOr<ContainerRecord> FromJson(const std::string& text, const std::string& what) {
+nlohmann::json StateToJson(const ContainerState& state) {
+  return {{"state", state.state},           {"exit_code", state.exit_code},     {"pid", state.pid},
+          {"monitor_pid", state.monitor_pid}, {"started_at", state.started_at}, {"finished_at", state.finished_at},
+          {"error", state.error}};
+}
+
+StatusOr<nlohmann::json> ParseObject(const std::filesystem::path& path) {
+  MB_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxRecordBytes));
   nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return DataLoss(what + " is not a JSON object");
+  if (!json.is_object()) return DataLoss(path.string() + " is not a JSON object");
+  return json;
+}
+
+StatusOr<ContainerRecord> ConfigFromJson(const nlohmann::json& json, const std::string& what) {
   try {
     ContainerRecord record;
     record.id = json.at("id").get<std::string>();
@@ -35,20 +49,28 @@ StatusOr<ContainerRecord> FromJson(const std::string& text, const std::string& w
     record.image_digest = json.value("image_digest", "");
     record.args = json.value("args", std::vector<std::string>());
     record.created = json.value("created", "");
-    record.state = json.value("state", "created");
-    record.exit_code = json.value("exit_code", 0);
     record.snapshot = json.value("snapshot", "");
-    record.pid = json.value("pid", int64_t{0});
+    MB_ASSIGN_OR_RETURN(record.settings, SettingsFromJson(json.at("settings"), what));
     return record;
   } catch (const nlohmann::json::exception& error) {
     return DataLoss(what + ": " + error.what());
   }
 }
 
-bool IsContainerId(const std::string& id) {
-  return id.size() == 64 && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+StatusOr<ContainerState> StateFromJson(const nlohmann::json& json, const std::string& what) {
+  try {
+    ContainerState state;
+    state.state = json.value("state", "created");
+    state.exit_code = json.value("exit_code", 0);
+    state.pid = json.value("pid", int64_t{0});
+    state.monitor_pid = json.value("monitor_pid", int64_t{0});
+    state.started_at = json.value("started_at", "");
+    state.finished_at = json.value("finished_at", "");
+    state.error = json.value("error", "");
+    return state;
+  } catch (const nlohmann::json::exception& error) {
+    return DataLoss(what + ": " + error.what());
+  }
 }
 
 // A record is state, not data: written atomically (temp, rename), without waiting for the disk.
@@ -62,6 +84,12 @@ Status WriteRecord(const std::filesystem::path& path, const std::string& content
 }
 
 }  // namespace
+
+bool IsContainerId(std::string_view id) {
+  return id.size() == 64 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
 
 StatusOr<std::string> NewContainerId() {
   unsigned char bytes[32];
@@ -104,13 +132,28 @@ StatusOr<ContainerRecord> ContainerStore::Create(ContainerRecord record) {
   if (record.snapshot.empty()) record.snapshot = "container-" + record.id;
   const std::filesystem::path container_dir = dir_ / record.id;
   if (mkdir(container_dir.c_str(), 0700) < 0) return ErrnoError("mkdir " + container_dir.string());
-  MB_RETURN_IF_ERROR(WriteRecord(container_dir / "config.json", ToJson(record).dump()));
+  MB_RETURN_IF_ERROR(WriteRecord(container_dir / "state.json", StateToJson(record.state).dump()));
+  MB_RETURN_IF_ERROR(WriteRecord(container_dir / "config.json", ConfigToJson(record).dump()));
   return record;
 }
 
-Status ContainerStore::Update(const ContainerRecord& record) {
-  if (!IsContainerId(record.id)) return InvalidArgument("\"" + record.id + "\" is not a container id");
-  return WriteRecord(dir_ / record.id / "config.json", ToJson(record).dump());
+Status ContainerStore::WriteState(const std::string& id, const ContainerState& state) {
+  if (!IsContainerId(id)) return InvalidArgument("\"" + id + "\" is not a container id");
+  return WriteRecord(dir_ / id / "state.json", StateToJson(state).dump());
+}
+
+StatusOr<ContainerRecord> ContainerStore::Load(const std::string& id) const {
+  if (!IsContainerId(id)) return InvalidArgument("\"" + id + "\" is not a container id");
+  const std::filesystem::path config_path = dir_ / id / "config.json";
+  StatusOr<nlohmann::json> config = ParseObject(config_path);
+  if (!config.ok() && config.status().code() == StatusCode::kNotFound) return NotFound("no such container: " + id);
+  MB_RETURN_IF_ERROR(config.status());
+  MB_ASSIGN_OR_RETURN(ContainerRecord record, ConfigFromJson(*config, config_path.string()));
+  if (record.id != id) return DataLoss(config_path.string() + " names another container (" + record.id + ")");
+  const std::filesystem::path state_path = dir_ / id / "state.json";
+  MB_ASSIGN_OR_RETURN(nlohmann::json state, ParseObject(state_path));
+  MB_ASSIGN_OR_RETURN(record.state, StateFromJson(state, state_path.string()));
+  return record;
 }
 
 Status ContainerStore::Remove(const std::string& id) {
@@ -128,16 +171,26 @@ StatusOr<std::vector<ContainerRecord>> ContainerStore::List() const {
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
     const std::string id = entry.path().filename().string();
     if (!IsContainerId(id)) continue;
-    StatusOr<std::string> text = ReadFile(entry.path() / "config.json", kMaxRecordBytes);
-    if (!text.ok()) continue;  // being created or removed right now
-    StatusOr<ContainerRecord> record = FromJson(*text, (entry.path() / "config.json").string());
-    if (record.ok() && record->id == id) records.push_back(std::move(*record));
+    StatusOr<ContainerRecord> record = Load(id);
+    if (record.ok()) records.push_back(std::move(*record));  // else being created or removed right now
   }
   if (error) return Status(StatusCode::kIo, "list " + dir_.string() + ": " + error.message());
   std::sort(records.begin(), records.end(), [](const ContainerRecord& a, const ContainerRecord& b) {
     return std::tie(a.created, a.id) < std::tie(b.created, b.id);
   });
   return records;
+}
+
+StatusOr<cache::FileLock> ContainerStore::Lock(const std::string& id) const {
+  if (!IsContainerId(id)) return InvalidArgument("\"" + id + "\" is not a container id");
+  return cache::FileLock::Acquire(dir_ / id / "lock", cache::FileLock::Mode::kExclusive);
+}
+
+bool ContainerStore::MonitorAlive(const std::string& id) const {
+  if (!IsContainerId(id)) return false;
+  StatusOr<std::optional<cache::FileLock>> probe =
+      cache::FileLock::TryAcquire(MonitorLockPath(id), cache::FileLock::Mode::kShared);
+  return probe.ok() && !probe->has_value();
 }
 
 }  // namespace mybuild::engine

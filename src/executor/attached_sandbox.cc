@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "src/base/files.h"
 #include "src/executor/mount_stubs.h"
 #include "src/executor/namespace_executor.h"
 #include "src/executor/root_mkdir.h"
@@ -24,9 +25,19 @@ struct AttachedSandbox::State {
   std::vector<std::string> created;  // mount target stubs, in creation order
   std::optional<ChildMessage> error;
   bool waited = false;
+  int64_t pid = 0;
 };
 
 namespace {
+
+// The PID a pidfd refers to, from its /proc/self/fdinfo entry ("Pid:\tN").
+StatusOr<int64_t> PidOfPidfd(int pidfd) {
+  const std::string path = "/proc/self/fdinfo/" + std::to_string(pidfd);
+  MB_ASSIGN_OR_RETURN(std::string info, ReadFile(path, 1 << 16));
+  size_t at = info.find("\nPid:");
+  if (at == std::string::npos) return Internal(path + " has no Pid line");
+  return std::stoll(info.substr(at + 6));
+}
 
 // A failed exec as docker's exit codes tell it: 127 not found, 126 found but not executable.
 Status AttachedSetupError(const ChildMessage& message) {
@@ -77,9 +88,13 @@ StatusOr<std::unique_ptr<AttachedSandbox>> AttachedSandbox::Start(const ExecSpec
 
   MB_ASSIGN_OR_RETURN(UniqueFd pidfd, internal::CloneSandbox(spec, step));
   state->process.emplace(std::move(pidfd));
+  MB_ASSIGN_OR_RETURN(state->pid, PidOfPidfd(state->process->pidfd()));  // on error, ~State kills it
   state->sync_read = std::move(sync_pipe.read);
   return std::unique_ptr<AttachedSandbox>(new AttachedSandbox(std::move(state)));
 }
+
+bool AttachedSandbox::setup_failed() const { return state_->error.has_value(); }
+int64_t AttachedSandbox::pid() const { return state_->pid; }
 
 int AttachedSandbox::exit_fd() const { return state_->process->pidfd(); }
 int AttachedSandbox::sync_fd() const { return state_->sync_read.get(); }

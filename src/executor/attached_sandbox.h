@@ -53,6 +53,12 @@ class AttachedSandbox {
   int sync_fd() const;
   bool sync_open() const { return sync_open_; }
   Status ReadMessages();
+  // A setup step reported an error (the command will not run; Wait() says why). Final once the sync
+  // pipe is closed (sync_open() false): then the command has been executed, or has failed to.
+  bool setup_failed() const;
+
+  // The command's PID in this process's PID namespace.
+  int64_t pid() const;
 
   // Sends `signal` to the command (PID 1 of the container). Thread-safe; a no-op once it has been reaped.
   Status Signal(int signal);

@@ -1,0 +1,72 @@
+#include "src/engine/container_sandbox_spec.h"
+
+#include "src/base/files.h"
+
+namespace mybuild::engine {
+namespace {
+
+std::optional<std::string> ReadHostFile(const char* path) {
+  StatusOr<std::string> text = ReadFile(path, 1 << 20);
+  return text.ok() ? std::optional<std::string>(*text) : std::nullopt;
+}
+
+}  // namespace
+
+HostFiles ReadHostFiles() { return HostFiles{ReadHostFile("/etc/resolv.conf"), ReadHostFile("/etc/hosts")}; }
+
+std::string ContainerHosts(NetworkMode network, const std::vector<std::string>& extra_hosts,
+                           const std::optional<std::string>& host_hosts) {
+  std::string hosts;
+  if (network == NetworkMode::kHost && host_hosts) {
+    hosts = *host_hosts;
+    if (!hosts.empty() && hosts.back() != '\n') hosts += '\n';
+  } else {
+    hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+  }
+  for (const std::string& line : extra_hosts) hosts += line + "\n";
+  return hosts;
+}
+
+StatusOr<snapshotter::ResolvedUser> ResolveContainerUser(const snapshotter::RootFs& root, const std::string& user) {
+  StatusOr<snapshotter::ResolvedUser> resolved = snapshotter::ResolveUser(root, user);
+  if (!resolved.ok()) return InvalidArgument("unable to find user " + user + ": " + resolved.status().message());
+  return resolved;
+}
+
+StatusOr<executor::ExecSpec> MakeExecSpec(const ContainerSettings& settings, const std::filesystem::path& rootfs,
+                                          const HostFiles& host) {
+  MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(rootfs));
+  MB_ASSIGN_OR_RETURN(snapshotter::ResolvedUser user, ResolveContainerUser(root, settings.process.user));
+  executor::ExecSpec spec;
+  spec.rootfs = rootfs;
+  spec.args = settings.process.args;
+  spec.env = WithHome(settings.process.env, user.home);
+  spec.cwd = settings.process.workdir;
+  spec.uid = user.uid;
+  spec.gid = user.gid;
+  spec.additional_gids = user.additional_gids;
+  spec.hostname = settings.hostname;
+  spec.network = settings.network == NetworkMode::kNone ? executor::ExecSpec::Network::kNone
+                                                        : executor::ExecSpec::Network::kHost;
+  if (settings.network == NetworkMode::kHost) spec.resolv_conf = host.resolv_conf;
+  spec.hosts = ContainerHosts(settings.network, settings.extra_hosts, host.hosts);
+  for (const MountRequest& request : settings.mounts) {
+    executor::Mount mount;
+    mount.type = request.type == MountRequest::Type::kTmpfs ? executor::Mount::Type::kTmpfs
+                                                            : executor::Mount::Type::kBind;
+    mount.source = request.source;
+    mount.target = request.target;
+    mount.read_only = request.read_only;
+    mount.tmpfs_size_bytes = request.tmpfs_size_bytes;
+    spec.extra_mounts.push_back(std::move(mount));
+  }
+  return spec;
+}
+
+int ExitCodeOfStartError(const Status& error) {
+  return error.code() == StatusCode::kNotFound           ? 127
+         : error.code() == StatusCode::kPermissionDenied ? 126
+                                                         : 125;
+}
+
+}  // namespace mybuild::engine
