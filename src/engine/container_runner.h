@@ -23,6 +23,7 @@
 #include "snapshotter/snapshotter.h"
 #include "src/base/status.h"
 #include "src/base/unique_fd.h"
+#include "src/engine/attach_loop.h"
 #include "src/engine/container_create.h"
 #include "src/engine/container_sandbox_spec.h"
 #include "src/engine/container_spec.h"
@@ -59,10 +60,9 @@ class ContainerRunner {
   StatusOr<RunResult> Run(const RunOptions& options);
 
  private:
-  ContainerRunner(RunnerDeps deps, UniqueFd wake_read, UniqueFd wake_write)
-      : deps_(std::move(deps)), wake_read_(std::move(wake_read)), wake_write_(std::move(wake_write)) {}
+  ContainerRunner(RunnerDeps deps, std::unique_ptr<SignalInbox> inbox) : deps_(std::move(deps)), inbox_(std::move(inbox)) {}
   RunnerDeps deps_;
-  UniqueFd wake_read_, wake_write_;  // Deliver() → the loop, one byte per signal
+  std::unique_ptr<SignalInbox> inbox_;  // Deliver() → the attach loop
 };
 
 }  // namespace mybuild::engine

@@ -39,6 +39,22 @@ StatusOr<int64_t> PidOfPidfd(int pidfd) {
   return std::stoll(info.substr(at + 6));
 }
 
+// Points the plan's 0, 1, 2 at `stdio` (/dev/null, opened into `dev_null`, for a missing stdin) and its
+// sync descriptor at the write end of the returned pipe.
+StatusOr<internal::Pipe> PlanStdio(const AttachedStdio& stdio, SandboxPlan& plan, UniqueFd& dev_null) {
+  if (stdio.stdin_fd < 0) {
+    dev_null = UniqueFd(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!dev_null.valid()) return ErrnoError("open /dev/null");
+  }
+  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, internal::MakePipe());
+  plan.stdin_fd = stdio.stdin_fd >= 0 ? stdio.stdin_fd : dev_null.get();
+  plan.stdout_fd = stdio.stdout_fd;
+  plan.stderr_fd = stdio.stderr_fd;
+  plan.sync_fd = sync_pipe.write.get();
+  plan.controlling_terminal = stdio.terminal;
+  return sync_pipe;
+}
+
 // A failed exec as docker's exit codes tell it: 127 not found, 126 found but not executable.
 Status AttachedSetupError(const ChildMessage& message) {
   Status error = internal::SetupError(message);
@@ -73,17 +89,8 @@ StatusOr<std::unique_ptr<AttachedSandbox>> AttachedSandbox::Start(const ExecSpec
   // As for RUN: a symlinked working directory gets its target created inside the rootfs.
   MB_RETURN_IF_ERROR(MakeDirectoriesInRoot(state->root_fd.get(), step.cwd));
   UniqueFd dev_null;
-  if (stdio.stdin_fd < 0) {
-    dev_null = UniqueFd(open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!dev_null.valid()) return ErrnoError("open /dev/null");
-  }
-  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, internal::MakePipe());
-  step.plan.stdin_fd = stdio.stdin_fd >= 0 ? stdio.stdin_fd : dev_null.get();
-  step.plan.stdout_fd = stdio.stdout_fd;
-  step.plan.stderr_fd = stdio.stderr_fd;
-  step.plan.sync_fd = sync_pipe.write.get();
+  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, PlanStdio(stdio, step.plan, dev_null));
   step.plan.command_is_init = true;
-  step.plan.controlling_terminal = stdio.terminal;
   step.plan.read_only_rootfs = options.read_only_rootfs;
 
   MB_ASSIGN_OR_RETURN(UniqueFd pidfd, internal::CloneSandbox(spec, step));
@@ -95,6 +102,20 @@ StatusOr<std::unique_ptr<AttachedSandbox>> AttachedSandbox::Start(const ExecSpec
 
 bool AttachedSandbox::setup_failed() const { return state_->error.has_value(); }
 int64_t AttachedSandbox::pid() const { return state_->pid; }
+
+StatusOr<std::unique_ptr<AttachedSandbox>> AttachedSandbox::Join(int target_pidfd, const ExecSpec& spec,
+                                                                 const AttachedStdio& stdio) {
+  auto state = std::make_unique<State>();
+  internal::PreparedStep& step = state->step;
+  MB_RETURN_IF_ERROR(internal::PrepareProcess(spec, step));
+  UniqueFd dev_null;
+  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, PlanStdio(stdio, step.plan, dev_null));
+  MB_ASSIGN_OR_RETURN(UniqueFd pidfd, internal::CloneJoined(target_pidfd, step));
+  state->process.emplace(std::move(pidfd));
+  MB_ASSIGN_OR_RETURN(state->pid, PidOfPidfd(state->process->pidfd()));
+  state->sync_read = std::move(sync_pipe.read);
+  return std::unique_ptr<AttachedSandbox>(new AttachedSandbox(std::move(state)));
+}
 
 int AttachedSandbox::exit_fd() const { return state_->process->pidfd(); }
 int AttachedSandbox::sync_fd() const { return state_->sync_read.get(); }

@@ -43,6 +43,13 @@ class AttachedSandbox {
   static StatusOr<std::unique_ptr<AttachedSandbox>> Start(const ExecSpec& spec, const AttachedStdio& stdio,
                                                            const AttachedOptions& options,
                                                            const std::filesystem::path& state_dir);
+  // A process in the running container whose PID 1 `target_pidfd` refers to (`exec`): it joins the
+  // container's namespaces and is confined as its PID 1 was (capabilities, seccomp, no_new_privs; see
+  // joined_sandbox.cc). From `spec` only the process is used (args, env, cwd, uid, gid, groups,
+  // seccomp); its rootfs is ignored. The interface is the same as for Start(), but the command is not
+  // PID 1: it is killed when this object is destroyed unwaited, and dies with the container.
+  static StatusOr<std::unique_ptr<AttachedSandbox>> Join(int target_pidfd, const ExecSpec& spec,
+                                                          const AttachedStdio& stdio);
   ~AttachedSandbox();
   AttachedSandbox(const AttachedSandbox&) = delete;
   AttachedSandbox& operator=(const AttachedSandbox&) = delete;

@@ -17,16 +17,6 @@ RUN echo built-in-the-test >/etc/app-message
 STOPSIGNAL SIGUSR1
 CMD ["sh", "-c", "trap \"echo got-usr1; exit 4\" USR1; cat /etc/app-message; echo to-err >&2; while :; do sleep 0.1; done"]'
 
-# wait_until WHAT COMMAND…: retries COMMAND (at most 30 s) until it succeeds.
-wait_until() {
-  local what=$1 i
-  shift
-  for i in $(seq 300); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "timed out waiting until $what"
-}
 state_of() { jq -r .state "$MYBUILD_ROOT/containers/$1/state.json"; }
 monitor_of() { jq -r .monitor_pid "$MYBUILD_ROOT/containers/$1/state.json"; }
 # assert_gone WHAT ID: no process of the container or its monitor is alive, nothing is mounted.
