@@ -266,9 +266,40 @@ void AddMonitor(CLI::App& app, const GlobalOptions& global, std::function<int()>
       if (!scratch.ok()) return fail(scratch.status());
       StatusOr<std::unique_ptr<snapshotter::Snapshotter>> snapshots = OpenSnapshotter(root, record->settings.snapshotter);
       if (!snapshots.ok()) return fail(snapshots.status());
-      engine::MonitorDeps deps{&*store, snapshots->get(), scratch->path(), engine::ReadHostFiles()};
+      engine::MonitorDeps deps{&*store, snapshots->get(), scratch->path(), engine::ReadHostFiles(), {}, {}};
+      std::error_code error;
+      deps.mybuild = std::filesystem::read_symlink("/proc/self/exe", error);
+      // The small monitor beside this program (src/monitor); without it this process stays the monitor.
+      std::filesystem::path small = deps.mybuild.parent_path() / "mybuild-monitor";
+      if (!deps.mybuild.empty() && access(small.c_str(), X_OK) == 0) deps.small_monitor = small;
       Status ran = engine::RunMonitor(deps, options->id, options->ready_fd);
       return ran.ok() ? kExitOk : kExitFailure;
+    };
+  });
+}
+
+// `container-cleanup [--mountpoint PATH] ID` (hidden): the end of a --rm container, run by its monitor.
+void AddCleanup(CLI::App& app, const GlobalOptions& global, std::function<int()>& run) {
+  struct Options {
+    std::string mountpoint;
+    std::string id;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand("container-cleanup", "");
+  command->group("");  // hidden from --help
+  command->add_option("--mountpoint", options->mountpoint);
+  command->add_option("id", options->id)->required();
+  command->callback([options, &global, &run] {
+    run = [options, &global] {
+      const std::filesystem::path root = std::filesystem::absolute(ResolveRoot(global));
+      StatusOr<engine::ContainerStore> store = engine::ContainerStore::Open(root);
+      if (!store.ok()) return Failed(store.status());
+      StatusOr<engine::ContainerRecord> record = store->Load(options->id);
+      if (!record.ok()) return Failed(record.status());
+      StatusOr<std::unique_ptr<snapshotter::Snapshotter>> snapshots = OpenSnapshotter(root, record->settings.snapshotter);
+      if (!snapshots.ok()) return Failed(snapshots.status());
+      Status cleaned = engine::CleanUpRemovedContainer(*store, **snapshots, options->id, options->mountpoint);
+      return cleaned.ok() ? kExitOk : Failed(cleaned);
     };
   });
 }
@@ -280,6 +311,7 @@ void AddContainerCommands(CLI::App& app, const GlobalOptions& global, std::funct
   AddSimple(app, global, run);
   AddLogs(app, global, run);
   AddMonitor(app, global, run);
+  AddCleanup(app, global, run);
 }
 
 }  // namespace mybuild::cli

@@ -1,11 +1,13 @@
 #include "src/engine/container_monitor.h"
 
+#include <fcntl.h>
 #include <malloc.h>
-#include <signal.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <cerrno>
 #include <memory>
 #include <optional>
 
@@ -13,17 +15,20 @@
 #include "src/engine/container_log.h"
 #include "src/engine/container_time.h"
 #include "src/engine/monitor_launch.h"
+#include "src/engine/monitor_relay.h"
 #include "src/engine/output_capture.h"
 #include "src/executor/attached_sandbox.h"
+
+extern char** environ;
 
 namespace mybuild::engine {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// After PID 1 has exited, how long its output may stay open (a descriptor passed out of the container)
-// before the monitor stops waiting for its end.
-constexpr std::chrono::seconds kOutputGrace{2};
+// Lets `fd` survive execve.
+Status KeepAcrossExec(int fd) {
+  if (fd >= 0 && fcntl(fd, F_SETFD, 0) < 0) return ErrnoError("fcntl(F_SETFD)");
+  return Status::Ok();
+}
 
 class Monitor {
  public:
@@ -50,21 +55,64 @@ class Monitor {
     return store_.WriteState(id_, record_.state);
   }
 
-  // Copies the output into the log until the container has exited; then records how it ended.
-  Status RunToEnd() {
-    Status relayed = Relay();
-    if (!relayed.ok()) sandbox_->Signal(SIGKILL).IgnoreError();  // the state must not outlive the truth
-    MB_ASSIGN_OR_RETURN(cache::FileLock lock, store_.Lock(id_));
-    StatusOr<executor::ExecResult> ended = sandbox_->Wait();
+  // The rest of the container's life: in mybuild-monitor when there is one (does not return then),
+  // which reports to `ready_fd`; else here, after reporting.
+  Status RunToEnd(int ready_fd) {
+    StatusOr<OutputCapture::ReadEnds> released = output_->Release();
+    if (!released.ok()) {
+      ReportMonitorReady(ready_fd, released.status());
+      return released.status();  // the container dies with this process
+    }
+    OutputCapture::ReadEnds ends = std::move(*released);
+    RelayHandoff handoff;
+    handoff.id = id_;
+    handoff.pidfd = sandbox_->exit_fd();
+    handoff.out_fd = ends.out.Release();
+    handoff.err_fd = ends.err.Release();
+    handoff.lock_fd = running_.fd();
+    handoff.ready_fd = ready_fd;
+    handoff.dir = store_.ContainerDir(id_).string();
+    handoff.pid = record_.state.pid;
+    handoff.started_at = record_.state.started_at;
+    handoff.root = store_.dir().parent_path().string();
+    handoff.mountpoint = fs_->path().string();
+    handoff.remove = record_.settings.remove;
+    handoff.mybuild = deps_.mybuild.string();
+    if (!deps_.small_monitor.empty()) {
+      Status execed = ExecSmallMonitor(handoff);  // returns only when execve failed: carry on here
+      (void)execed;
+    }
+    ReportMonitorReady(ready_fd, Status::Ok());
+    handoff.ready_fd = -1;
+    malloc_trim(0);  // what starting took goes back to the system
+    StatusOr<int> ended = RelayToEnd(handoff);
     if (!ended.ok()) {
-      Finish(ExitCodeOfStartError(ended.status()), ended.status().message());
+      sandbox_->Signal(SIGKILL).IgnoreError();
       return ended.status();
     }
-    Finish(ended->exit_code, relayed.ok() ? "" : relayed.message());
-    return relayed;
+    // Reaped already; the sandbox's destructor removes the mount targets it made.
+    sandbox_.reset();
+    if (record_.settings.remove) {
+      fs_->Discard();
+      fs_.reset();
+      store_.Remove(id_).IgnoreError();
+    }
+    return Status::Ok();
   }
 
  private:
+  Status ExecSmallMonitor(const RelayHandoff& handoff) {
+    for (int fd : {handoff.pidfd, handoff.out_fd, handoff.err_fd, handoff.lock_fd, handoff.ready_fd}) {
+      MB_RETURN_IF_ERROR(KeepAcrossExec(fd));
+    }
+    std::vector<std::string> args = HandoffArgs(handoff);
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execve(deps_.small_monitor.c_str(), argv.data(), environ);
+    return ErrnoError("execve " + deps_.small_monitor.string());
+  }
+
   Status StartSandbox() {
     const std::string short_id = id_.substr(0, 12);
     MB_ASSIGN_OR_RETURN(fs_, ContainerFilesystem::MountExisting(*deps_.snapshots, record_.snapshot,
@@ -93,29 +141,8 @@ class Monitor {
     return Status::Ok();
   }
 
-  Status Relay() {
-    std::vector<pollfd> fds;
-    std::optional<Clock::time_point> grace_end;
-    for (;;) {
-      if (grace_end && (output_->done() || Clock::now() >= *grace_end)) return Status::Ok();
-      fds.clear();
-      if (!grace_end) fds.push_back({sandbox_->exit_fd(), POLLIN, 0});
-      output_->AddPollFds(fds);
-      int timeout = -1;
-      if (grace_end) {
-        timeout = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*grace_end - Clock::now()).count());
-        if (timeout < 0) timeout = 0;
-      }
-      if (poll(fds.data(), fds.size(), timeout) < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoError("poll(container)");
-      }
-      if (!grace_end && fds[0].revents != 0) grace_end = Clock::now() + kOutputGrace;
-      MB_RETURN_IF_ERROR(output_->Handle(fds));
-    }
-  }
-
-  // The state "exited" (the container lock is held); unmounts; with --rm removes everything.
+  // A start that failed: the state "exited" (the container lock is held); unmounts; with --rm removes
+  // everything.
   void Finish(int exit_code, const std::string& error) {
     const bool remove = record_.settings.remove;
     record_.state.state = "exited";
@@ -148,10 +175,29 @@ class Monitor {
 Status RunMonitor(const MonitorDeps& deps, const std::string& id, int ready_fd) {
   Monitor monitor(deps, id);
   Status started = monitor.Start();
-  ReportMonitorReady(ready_fd, started);
-  if (!started.ok()) return started;
-  malloc_trim(0);  // what starting took (the record, the snapshotter's metadata) goes back to the system
-  return monitor.RunToEnd();
+  if (!started.ok()) {
+    ReportMonitorReady(ready_fd, started);
+    return started;
+  }
+  return monitor.RunToEnd(ready_fd);
+}
+
+Status CleanUpRemovedContainer(ContainerStore& store, snapshotter::Snapshotter& snapshots, const std::string& id,
+                               const std::filesystem::path& mountpoint) {
+  if (!mountpoint.empty()) {
+    if (umount2(mountpoint.c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT) {
+      return ErrnoError("umount " + mountpoint.string());
+    }
+    rmdir(mountpoint.c_str());
+  }
+  MB_ASSIGN_OR_RETURN(cache::FileLock lock, store.Lock(id));
+  MB_ASSIGN_OR_RETURN(ContainerRecord record, store.Load(id));
+  if (record.state.state == "running" && store.MonitorAlive(id)) {
+    return FailedPrecondition("container " + id.substr(0, 12) + " is running again: not removed");
+  }
+  Status removed = snapshots.Remove(record.snapshot);
+  if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+  return store.Remove(id);
 }
 
 }  // namespace mybuild::engine

@@ -27,12 +27,6 @@ nlohmann::json ConfigToJson(const ContainerRecord& record) {
           {"settings", SettingsToJson(record.settings)}};
 }
 
-nlohmann::json StateToJson(const ContainerState& state) {
-  return {{"state", state.state},           {"exit_code", state.exit_code},     {"pid", state.pid},
-          {"monitor_pid", state.monitor_pid}, {"started_at", state.started_at}, {"finished_at", state.finished_at},
-          {"error", state.error}};
-}
-
 StatusOr<nlohmann::json> ParseObject(const std::filesystem::path& path) {
   MB_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxRecordBytes));
   nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -55,32 +49,6 @@ StatusOr<ContainerRecord> ConfigFromJson(const nlohmann::json& json, const std::
   } catch (const nlohmann::json::exception& error) {
     return DataLoss(what + ": " + error.what());
   }
-}
-
-StatusOr<ContainerState> StateFromJson(const nlohmann::json& json, const std::string& what) {
-  try {
-    ContainerState state;
-    state.state = json.value("state", "created");
-    state.exit_code = json.value("exit_code", 0);
-    state.pid = json.value("pid", int64_t{0});
-    state.monitor_pid = json.value("monitor_pid", int64_t{0});
-    state.started_at = json.value("started_at", "");
-    state.finished_at = json.value("finished_at", "");
-    state.error = json.value("error", "");
-    return state;
-  } catch (const nlohmann::json::exception& error) {
-    return DataLoss(what + ": " + error.what());
-  }
-}
-
-// A record is state, not data: written atomically (temp, rename), without waiting for the disk.
-Status WriteRecord(const std::filesystem::path& path, const std::string& content) {
-  const std::filesystem::path temp = path.string() + ".tmp";
-  UniqueFd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd.valid()) return ErrnoError("open " + temp.string());
-  MB_RETURN_IF_ERROR(WriteAll(fd.get(), content, temp.string()));
-  if (rename(temp.c_str(), path.c_str()) < 0) return ErrnoError("rename " + temp.string());
-  return Status::Ok();
 }
 
 }  // namespace
@@ -132,14 +100,14 @@ StatusOr<ContainerRecord> ContainerStore::Create(ContainerRecord record) {
   if (record.snapshot.empty()) record.snapshot = "container-" + record.id;
   const std::filesystem::path container_dir = dir_ / record.id;
   if (mkdir(container_dir.c_str(), 0700) < 0) return ErrnoError("mkdir " + container_dir.string());
-  MB_RETURN_IF_ERROR(WriteRecord(container_dir / "state.json", StateToJson(record.state).dump()));
-  MB_RETURN_IF_ERROR(WriteRecord(container_dir / "config.json", ConfigToJson(record).dump()));
+  MB_RETURN_IF_ERROR(WriteStateFile(container_dir / "state.json", record.state));
+  MB_RETURN_IF_ERROR(WriteRecordFile(container_dir / "config.json", ConfigToJson(record).dump()));
   return record;
 }
 
 Status ContainerStore::WriteState(const std::string& id, const ContainerState& state) {
   if (!IsContainerId(id)) return InvalidArgument("\"" + id + "\" is not a container id");
-  return WriteRecord(dir_ / id / "state.json", StateToJson(state).dump());
+  return WriteStateFile(dir_ / id / "state.json", state);
 }
 
 StatusOr<ContainerRecord> ContainerStore::Load(const std::string& id) const {
@@ -151,8 +119,8 @@ StatusOr<ContainerRecord> ContainerStore::Load(const std::string& id) const {
   MB_ASSIGN_OR_RETURN(ContainerRecord record, ConfigFromJson(*config, config_path.string()));
   if (record.id != id) return DataLoss(config_path.string() + " names another container (" + record.id + ")");
   const std::filesystem::path state_path = dir_ / id / "state.json";
-  MB_ASSIGN_OR_RETURN(nlohmann::json state, ParseObject(state_path));
-  MB_ASSIGN_OR_RETURN(record.state, StateFromJson(state, state_path.string()));
+  MB_ASSIGN_OR_RETURN(std::string state, ReadFile(state_path, kMaxRecordBytes));
+  MB_ASSIGN_OR_RETURN(record.state, ParseState(state, state_path.string()));
   return record;
 }
 

@@ -32,18 +32,9 @@
 #include "cache/file_lock.h"
 #include "src/base/status.h"
 #include "src/engine/container_settings.h"
+#include "src/engine/container_state_file.h"
 
 namespace mybuild::engine {
-
-struct ContainerState {
-  std::string state = "created";  // created | running | exited
-  int exit_code = 0;
-  int64_t pid = 0;          // the container's PID 1 while running
-  int64_t monitor_pid = 0;  // the process holding it while running
-  std::string started_at;
-  std::string finished_at;
-  std::string error;  // why its last start failed
-};
 
 struct ContainerRecord {
   std::string id;

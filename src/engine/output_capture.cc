@@ -29,6 +29,19 @@ StatusOr<std::unique_ptr<OutputCapture>> OutputCapture::Create(bool tty, LogWrit
   return capture;
 }
 
+std::unique_ptr<OutputCapture> OutputCapture::Adopt(UniqueFd out, UniqueFd err, LogWriter log) {
+  std::unique_ptr<OutputCapture> capture(new OutputCapture(std::move(log)));
+  capture->out_ = std::move(out);
+  capture->err_ = std::move(err);
+  return capture;
+}
+
+StatusOr<OutputCapture::ReadEnds> OutputCapture::Release() {
+  MB_RETURN_IF_ERROR(log_.Flush(LogStream::kStdout));
+  MB_RETURN_IF_ERROR(log_.Flush(LogStream::kStderr));
+  return ReadEnds{std::move(out_), std::move(err_)};
+}
+
 executor::AttachedStdio OutputCapture::container_side() const {
   executor::AttachedStdio stdio;
   if (tty_) {

@@ -20,6 +20,13 @@ namespace mybuild::engine {
 class OutputCapture {
  public:
   static StatusOr<std::unique_ptr<OutputCapture>> Create(bool tty, LogWriter log);
+  // Our read ends (either may be invalid) taken over, e.g. by the small monitor after execve.
+  static std::unique_ptr<OutputCapture> Adopt(UniqueFd out, UniqueFd err, LogWriter log);
+  // Logs the partial lines and gives up the read ends (to hand them to another program).
+  struct ReadEnds {
+    UniqueFd out, err;
+  };
+  StatusOr<ReadEnds> Release();
 
   // The container's ends, for AttachedSandbox::Start(); CloseContainerSide() once it has started.
   executor::AttachedStdio container_side() const;

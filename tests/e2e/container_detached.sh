@@ -31,6 +31,10 @@ id=$("$MYBUILD" run -d --name app ctr-app:1)
 pass "run -d prints a 64-hex id"
 wait_until "the output is logged" grep -q to-err "$MYBUILD_ROOT/containers/$id/container.log"
 assert_eq "running" "$(state_of "$id")" "the state file says running"
+assert_eq "mybuild-monitor" "$(tr '\0' '\n' <"/proc/$(monitor_of "$id")/cmdline" | head -n 1)" \
+  "the monitor has become the small mybuild-monitor"
+rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$(monitor_of "$id")/status")
+echo "monitor RSS: ${rss_kb} kB (bench/monitor_memory.sh measures 20)"
 "$MYBUILD" ps >ps.txt
 assert_eq "CONTAINER ID   IMAGE" "$(head -n 1 ps.txt | cut -c1-20)" "ps has docker's header"
 row=$(sed -n 2p ps.txt)
