@@ -25,6 +25,7 @@
 #include "src/cli/registry_commands.h"
 #include "src/cli/run_command.h"
 #include "src/cli/store_commands.h"
+#include "src/cli/volume_commands.h"
 
 #ifndef MYBUILD_VERSION
 #define MYBUILD_VERSION "0.0.0"
@@ -109,6 +110,7 @@ int Main(int argc, char** argv) {
   AddRunCommand(app, global, run);
   AddContainerCommands(app, global, run);
   AddExecCommand(app, global, run);
+  AddVolumeCommands(app, global, run);
 
   StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);
   if (!with_command.ok()) {

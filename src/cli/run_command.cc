@@ -161,9 +161,9 @@ void AddRunCommand(CLI::App& app, const GlobalOptions& global, std::function<int
   command->add_option("--network,--net", flags.network, "Network: host (default) or none");
   command->add_option("--add-host", flags.add_hosts, "Add a custom host-to-IP mapping (host:ip)")
       ->allow_extra_args(false);
-  command->add_option("-v,--volume", flags.volumes, "Bind mount a host path: HOST:CONTAINER[:ro]")
+  command->add_option("-v,--volume", flags.volumes, "Bind mount a host path or a named volume: HOST_OR_NAME:CONTAINER[:ro]")
       ->allow_extra_args(false);
-  command->add_option("--mount", flags.mounts, "Attach a mount: type=bind|tmpfs,source=…,target=…[,readonly]")
+  command->add_option("--mount", flags.mounts, "Attach a mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]")
       ->allow_extra_args(false);
   command->add_option("--pull", flags.pull, "Pull the image: always, missing (default), never");
   command->add_option("--sig-proxy", flags.sig_proxy, "Proxy received signals to the container (default true)");

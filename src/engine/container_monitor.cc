@@ -14,6 +14,7 @@
 #include "src/engine/container_filesystem.h"
 #include "src/engine/container_log.h"
 #include "src/engine/container_time.h"
+#include "src/engine/container_volumes.h"
 #include "src/engine/monitor_launch.h"
 #include "src/engine/monitor_relay.h"
 #include "src/engine/output_capture.h"
@@ -117,7 +118,9 @@ class Monitor {
     const std::string short_id = id_.substr(0, 12);
     MB_ASSIGN_OR_RETURN(fs_, ContainerFilesystem::MountExisting(*deps_.snapshots, record_.snapshot,
                                                                 deps_.scratch_dir / ("ctr-" + short_id)));
-    MB_ASSIGN_OR_RETURN(executor::ExecSpec spec, MakeExecSpec(record_.settings, fs_->path(), deps_.host));
+    MB_ASSIGN_OR_RETURN(VolumeStore volumes, VolumeStore::Open(store_.dir().parent_path()));
+    MB_ASSIGN_OR_RETURN(ContainerSettings settings, AttachVolumes(record_.settings, fs_->path(), volumes));
+    MB_ASSIGN_OR_RETURN(executor::ExecSpec spec, MakeExecSpec(settings, fs_->path(), deps_.host));
     MB_ASSIGN_OR_RETURN(LogWriter log, LogWriter::Open(store_.LogPath(id_)));
     MB_ASSIGN_OR_RETURN(output_, OutputCapture::Create(record_.settings.tty, std::move(log)));
     executor::AttachedOptions attached;

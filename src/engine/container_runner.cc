@@ -15,6 +15,7 @@
 #include "src/engine/container_filesystem.h"
 #include "src/engine/container_store.h"
 #include "src/engine/container_time.h"
+#include "src/engine/container_volumes.h"
 #include "src/executor/attached_sandbox.h"
 
 namespace mybuild::engine {
@@ -57,7 +58,9 @@ StatusOr<RunResult> ContainerRunner::Run(const RunOptions& options) {
   MB_ASSIGN_OR_RETURN(std::unique_ptr<ContainerFilesystem> fs,
                       ContainerFilesystem::Create(*deps_.snapshots, record.snapshot, created.parent_snapshot,
                                                   deps_.scratch_dir / ("ctr-" + record.id.substr(0, 12)), flags.remove));
-  MB_ASSIGN_OR_RETURN(executor::ExecSpec spec, MakeExecSpec(record.settings, fs->path(), deps_.host));
+  MB_ASSIGN_OR_RETURN(VolumeStore volumes, VolumeStore::Open(deps_.root));
+  MB_ASSIGN_OR_RETURN(ContainerSettings attached_settings, AttachVolumes(record.settings, fs->path(), volumes));
+  MB_ASSIGN_OR_RETURN(executor::ExecSpec spec, MakeExecSpec(attached_settings, fs->path(), deps_.host));
 
   StdioOptions stdio{flags.interactive, flags.tty, deps_.caller_in, deps_.caller_out, deps_.caller_err};
   MB_ASSIGN_OR_RETURN(std::unique_ptr<StdioRelay> relay, StdioRelay::Create(stdio));

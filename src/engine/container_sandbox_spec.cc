@@ -51,6 +51,9 @@ StatusOr<executor::ExecSpec> MakeExecSpec(const ContainerSettings& settings, con
   if (settings.network == NetworkMode::kHost) spec.resolv_conf = host.resolv_conf;
   spec.hosts = ContainerHosts(settings.network, settings.extra_hosts, host.hosts);
   for (const MountRequest& request : settings.mounts) {
+    if (request.type == MountRequest::Type::kVolume) {
+      return Internal("volume " + request.source.string() + " is not attached (AttachVolumes, container_volumes.h)");
+    }
     executor::Mount mount;
     mount.type = request.type == MountRequest::Type::kTmpfs ? executor::Mount::Type::kTmpfs
                                                             : executor::Mount::Type::kBind;

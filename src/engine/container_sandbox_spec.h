@@ -29,6 +29,7 @@ HostFiles ReadHostFiles();
 // "unable to find user …" when it has no such user.
 StatusOr<snapshotter::ResolvedUser> ResolveContainerUser(const snapshotter::RootFs& root, const std::string& user);
 
+// Named volumes must have been attached (container_volumes.h): they are bind mounts by then.
 StatusOr<executor::ExecSpec> MakeExecSpec(const ContainerSettings& settings, const std::filesystem::path& rootfs,
                                           const HostFiles& host);
 

@@ -23,7 +23,10 @@ ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess proce
 nlohmann::json SettingsToJson(const ContainerSettings& settings) {
   nlohmann::json mounts = nlohmann::json::array();
   for (const MountRequest& mount : settings.mounts) {
-    mounts.push_back({{"type", mount.type == MountRequest::Type::kTmpfs ? "tmpfs" : "bind"},
+    const char* type = mount.type == MountRequest::Type::kTmpfs    ? "tmpfs"
+                       : mount.type == MountRequest::Type::kVolume ? "volume"
+                                                                   : "bind";
+    mounts.push_back({{"type", type},
                       {"source", mount.source.string()},
                       {"target", mount.target},
                       {"read_only", mount.read_only},
@@ -59,7 +62,10 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
     settings.extra_hosts = json.value("extra_hosts", std::vector<std::string>());
     for (const nlohmann::json& item : json.value("mounts", nlohmann::json::array())) {
       MountRequest mount;
-      mount.type = item.value("type", "bind") == "tmpfs" ? MountRequest::Type::kTmpfs : MountRequest::Type::kBind;
+      const std::string type = item.value("type", "bind");
+      mount.type = type == "tmpfs"    ? MountRequest::Type::kTmpfs
+                   : type == "volume" ? MountRequest::Type::kVolume
+                                      : MountRequest::Type::kBind;
       mount.source = item.value("source", "");
       mount.target = item.at("target").get<std::string>();
       mount.read_only = item.value("read_only", false);
