@@ -266,12 +266,11 @@ void AddMonitor(CLI::App& app, const GlobalOptions& global, std::function<int()>
       if (!scratch.ok()) return fail(scratch.status());
       StatusOr<std::unique_ptr<snapshotter::Snapshotter>> snapshots = OpenSnapshotter(root, record->settings.snapshotter);
       if (!snapshots.ok()) return fail(snapshots.status());
-      engine::MonitorDeps deps{&*store, snapshots->get(), scratch->path(), engine::ReadHostFiles(), {}, {}};
       std::error_code error;
-      deps.mybuild = std::filesystem::read_symlink("/proc/self/exe", error);
+      const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+      engine::MonitorDeps deps{&*store, snapshots->get(), scratch->path(), engine::ReadHostFiles(self), {}, self};
       // The small monitor beside this program (src/monitor); without it this process stays the monitor.
-      std::filesystem::path small = deps.mybuild.parent_path() / "mybuild-monitor";
-      if (!deps.mybuild.empty() && access(small.c_str(), X_OK) == 0) deps.small_monitor = small;
+      deps.small_monitor = deps.host.init_program;
       Status ran = engine::RunMonitor(deps, options->id, options->ready_fd);
       return ran.ok() ? kExitOk : kExitFailure;
     };

@@ -100,7 +100,8 @@ int RunContainer(const GlobalOptions& global, const RunCommandOptions& command, 
   deps.root = store->root;
   deps.scratch_dir = scratch->path();
   deps.snapshotter_choice = command.snapshotter;
-  deps.host = engine::ReadHostFiles();
+  std::error_code error;
+  deps.host = engine::ReadHostFiles(std::filesystem::read_symlink("/proc/self/exe", error));
   StatusOr<std::unique_ptr<engine::ContainerRunner>> runner = engine::ContainerRunner::Create(std::move(deps));
   if (!runner.ok()) return Failed(runner.status());
 
@@ -166,6 +167,7 @@ void AddRunCommand(CLI::App& app, const GlobalOptions& global, std::function<int
   command->add_option("--mount", flags.mounts, "Attach a mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]")
       ->allow_extra_args(false);
   command->add_option("--pull", flags.pull, "Pull the image: always, missing (default), never");
+  command->add_flag("--init", flags.init, "Run a minimal init as PID 1 that forwards signals and reaps processes");
   command->add_option("--sig-proxy", flags.sig_proxy, "Proxy received signals to the container (default true)");
   command->add_option("--stop-timeout", flags.stop_timeout_seconds,
                       "Seconds to wait after a forwarded SIGINT/SIGTERM before killing the container (default 10)");

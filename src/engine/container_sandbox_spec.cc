@@ -1,5 +1,7 @@
 #include "src/engine/container_sandbox_spec.h"
 
+#include <unistd.h>
+
 #include "src/base/files.h"
 
 namespace mybuild::engine {
@@ -12,7 +14,12 @@ std::optional<std::string> ReadHostFile(const char* path) {
 
 }  // namespace
 
-HostFiles ReadHostFiles() { return HostFiles{ReadHostFile("/etc/resolv.conf"), ReadHostFile("/etc/hosts")}; }
+HostFiles ReadHostFiles(const std::filesystem::path& mybuild) {
+  HostFiles files{ReadHostFile("/etc/resolv.conf"), ReadHostFile("/etc/hosts"), {}};
+  std::filesystem::path init = mybuild.parent_path() / "mybuild-monitor";
+  if (!mybuild.empty() && access(init.c_str(), X_OK) == 0) files.init_program = init;
+  return files;
+}
 
 std::string ContainerHosts(NetworkMode network, const std::vector<std::string>& extra_hosts,
                            const std::optional<std::string>& host_hosts) {
@@ -62,6 +69,21 @@ StatusOr<executor::ExecSpec> MakeExecSpec(const ContainerSettings& settings, con
     mount.read_only = request.read_only;
     mount.tmpfs_size_bytes = request.tmpfs_size_bytes;
     spec.extra_mounts.push_back(std::move(mount));
+  }
+  if (settings.init) {
+    if (host.init_program.empty()) {
+      return FailedPrecondition("--init needs the program mybuild-monitor beside mybuild (it is built with it)");
+    }
+    // Bound read-only (but executable) over a file made for it: the container cannot change the host's copy.
+    executor::Mount init;
+    init.source = host.init_program;
+    init.target = kInitPath;
+    init.read_only = true;
+    init.executable = true;
+    spec.extra_mounts.push_back(std::move(init));
+    std::vector<std::string> args = {kInitPath, "init", "--"};
+    args.insert(args.end(), spec.args.begin(), spec.args.end());
+    spec.args = std::move(args);
   }
   return spec;
 }

@@ -21,9 +21,14 @@ namespace mybuild::engine {
 struct HostFiles {
   std::optional<std::string> resolv_conf;  // the host's /etc/resolv.conf
   std::optional<std::string> hosts;        // the host's /etc/hosts
+  std::filesystem::path init_program;      // for --init: mybuild-monitor (static), empty when missing
 };
-// The host's /etc/resolv.conf and /etc/hosts (nullopt where unreadable).
-HostFiles ReadHostFiles();
+
+// Where --init's program appears in the container.
+inline constexpr const char* kInitPath = "/sbin/mybuild-init";
+// The host's /etc/resolv.conf and /etc/hosts (nullopt where unreadable), and mybuild-monitor beside
+// `mybuild` (this program's path) as the --init program.
+HostFiles ReadHostFiles(const std::filesystem::path& mybuild);
 
 // `user` (uid[:gid] or name[:group]) in the container whose root is `root`; kInvalidArgument
 // "unable to find user …" when it has no such user.

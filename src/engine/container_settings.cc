@@ -14,6 +14,7 @@ ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess proce
   settings.tty = options.flags.tty;
   settings.interactive = options.flags.interactive;
   settings.remove = options.flags.remove;
+  settings.init = options.flags.init;
   settings.stop_signal = stop_signal;
   settings.stop_timeout_seconds = options.flags.stop_timeout_seconds;
   settings.snapshotter = std::move(snapshotter);
@@ -44,6 +45,7 @@ nlohmann::json SettingsToJson(const ContainerSettings& settings) {
           {"tty", settings.tty},
           {"interactive", settings.interactive},
           {"remove", settings.remove},
+          {"init", settings.init},
           {"stop_signal", settings.stop_signal},
           {"stop_timeout", settings.stop_timeout_seconds},
           {"snapshotter", settings.snapshotter}};
@@ -76,6 +78,7 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
     settings.tty = json.value("tty", false);
     settings.interactive = json.value("interactive", false);
     settings.remove = json.value("remove", false);
+    settings.init = json.value("init", false);
     settings.stop_signal = json.value("stop_signal", 15);
     settings.stop_timeout_seconds = json.value("stop_timeout", 10);
     settings.snapshotter = json.value("snapshotter", "auto");

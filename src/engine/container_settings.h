@@ -4,7 +4,7 @@
 //   {"args":[…],"env":[…],"workdir":"/","user":"0","hostname":"…","network":"host|none",
 //    "extra_hosts":["IP\tNAME",…],"mounts":[{"type":"bind|volume|tmpfs","source":"…","target":"…",
 //    "read_only":false,"tmpfs_size":0},…],"read_only":false,"tty":false,"interactive":false,
-//    "remove":false,"stop_signal":15,"stop_timeout":10,"snapshotter":"overlay|native|auto"}
+//    "remove":false,"init":false,"stop_signal":15,"stop_timeout":10,"snapshotter":"overlay|native|auto"}
 #ifndef MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
 #define MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
 
@@ -27,6 +27,7 @@ struct ContainerSettings {
   bool tty = false;
   bool interactive = false;
   bool remove = false;  // --rm: the container is removed when it exits
+  bool init = false;    // --init: a minimal init (src/monitor/mini_init.h) is PID 1 and runs the process
   int stop_signal = 15;
   int stop_timeout_seconds = 10;
   std::string snapshotter = "auto";

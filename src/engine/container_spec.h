@@ -65,6 +65,7 @@ struct RunFlags {
   std::vector<std::string> volumes;       // -v
   std::vector<std::string> mounts;        // --mount
   std::string pull = "missing";           // --pull
+  bool init = false;                      // --init
   bool sig_proxy = true;                  // --sig-proxy
   int stop_timeout_seconds = 10;          // --stop-timeout
   std::string stop_signal;                // --stop-signal ("" = the image's StopSignal, else SIGTERM)

@@ -189,11 +189,13 @@ class SandboxInit {
     tree_fd = -1;
   }
 
-  int CloneTree(const char* path, bool recursive, bool read_only) {
+  // `executable`: a read-only tree whose programs may run (not noexec).
+  int CloneTree(const char* path, bool recursive, bool read_only, bool executable = false) {
     unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
     int fd = SysOpenTree(AT_FDCWD, path, flags);
     if (fd < 0) Fail(SetupStep::kCloneHostMounts, "open_tree", path);
-    if (read_only && SysMountSetattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, kReadOnlyAttrs) < 0) {
+    const uint64_t attrs = executable ? kReadOnlyAttrs & ~uint64_t{MOUNT_ATTR_NOEXEC} : kReadOnlyAttrs;
+    if (read_only && SysMountSetattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
       Fail(SetupStep::kCloneHostMounts, "mount_setattr", path);
     }
     return fd;
@@ -254,7 +256,7 @@ class SandboxInit {
     for (size_t i = 0; i < plan_.mount_count; ++i) {
       const PlanMount& mount = plan_.mounts[i];
       if (mount.is_tmpfs || mount.is_file) continue;
-      plan_.mount_tree_fds[i] = CloneTree(mount.source, true, mount.read_only);
+      plan_.mount_tree_fds[i] = CloneTree(mount.source, true, mount.read_only, mount.executable);
     }
   }
 

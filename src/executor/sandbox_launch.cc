@@ -68,6 +68,7 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
     plan_mount.is_tmpfs = mount.type == Mount::Type::kTmpfs;
     plan_mount.target = step.mount_targets.back().c_str();
     plan_mount.read_only = mount.read_only;
+    plan_mount.executable = mount.executable;
     if (plan_mount.is_tmpfs) {
       step.tmpfs_options.push_back(mount.tmpfs_size_bytes == 0 ? "mode=1777"
                                                               : "mode=1777,size=" + std::to_string(mount.tmpfs_size_bytes));

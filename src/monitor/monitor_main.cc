@@ -1,7 +1,9 @@
-// mybuild-monitor: what a detached container's monitor becomes once the container runs (execve from
+// mybuild-monitor: two small programs in one static binary (so that it also runs inside any container):
+//   - `mybuild-monitor container-monitor …`: what a detached container's monitor becomes once the container runs (execve from
 // `mybuild container-monitor`, src/engine/monitor_relay.h has the handoff), so that each running
 // container costs a small process instead of a whole mybuild. It relays the container's output into its
-// log, records its exit, and for a --rm container executes `mybuild container-cleanup` to remove it.
+// log, records its exit, and for a --rm container executes `mybuild container-cleanup` to remove it;
+//   - `mybuild-init init -- COMMAND…`: the minimal init of `run --init` (mini_init.h).
 // Linked statically from the few sources it needs (src/monitor/CMakeLists.txt).
 #include <signal.h>
 #include <unistd.h>
@@ -11,11 +13,15 @@
 #include <vector>
 
 #include "src/engine/monitor_launch.h"
+#include "src/monitor/mini_init.h"
 #include "src/engine/monitor_relay.h"
 
 extern char** environ;
 
 int main(int argc, char** argv) {
+  if (argc >= 3 && std::string(argv[1]) == "init" && std::string(argv[2]) == "--") {
+    mybuild::monitor::RunMiniInit(argv + 3);
+  }
   // mybuild blocks its signals in every thread (src/cli/interrupts.h) and the mask survives execve: a
   // monitor ends on SIGTERM as any process does (its container with it).
   sigset_t none;
