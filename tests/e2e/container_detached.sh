@@ -100,6 +100,13 @@ for code in 0 3; do
   assert_eq "$code" "$("$MYBUILD" wait "$cid")" "wait prints exit code $code"
   "$MYBUILD" rm "$cid" >/dev/null || fail "rm"
 done
+cid=$("$MYBUILD" run -d ctr-base:latest sh -c 'echo attached-run; exit 6')
+assert_eq 6 "$("$MYBUILD" wait "$cid")" "wait: 6"
+status=0
+"$MYBUILD" start -a "$cid" >attached.out 2>/dev/null || status=$?
+assert_eq 6 "$status" "start -a exits with the container's status"
+assert_eq "attached-run" "$(cat attached.out)" "start -a prints this run's output only"
+"$MYBUILD" rm "$cid" >/dev/null || fail "rm"
 assert_eq 127 "$(run_status -d ctr-base:latest no-such-command)" "run -d of a command not found: 127"
 grep -q 'executable file not found' err || fail "the 127 says so"
 pass "the 127 says so"
