@@ -13,15 +13,6 @@ namespace {
 
 std::string_view KeyOf(std::string_view entry) { return entry.substr(0, entry.find('=')); }
 
-// Replaces the entry with the same key in place, or appends (docker's ReplaceOrAppendEnvValues).
-void SetEnv(std::vector<std::string>& env, const std::string& entry) {
-  auto same = std::find_if(env.begin(), env.end(), [&](const std::string& old) { return KeyOf(old) == KeyOf(entry); });
-  if (same != env.end()) {
-    *same = entry;
-  } else {
-    env.push_back(entry);
-  }
-}
 
 // One -e value or --env-file line: KEY=VALUE as given, KEY from the caller (nullopt when unset).
 StatusOr<std::optional<std::string>> EnvEntry(const std::string& item, const LookupEnv& lookup,
@@ -51,6 +42,15 @@ constexpr struct {
 };
 
 }  // namespace
+
+void SetEnv(std::vector<std::string>& env, const std::string& entry) {
+  auto same = std::find_if(env.begin(), env.end(), [&](const std::string& old) { return KeyOf(old) == KeyOf(entry); });
+  if (same != env.end()) {
+    *same = entry;
+  } else {
+    env.push_back(entry);
+  }
+}
 
 StatusOr<PullPolicy> ParsePullPolicy(std::string_view text) {
   if (text == "missing") return PullPolicy::kMissing;

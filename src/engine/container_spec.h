@@ -65,6 +65,7 @@ struct RunFlags {
   std::vector<std::string> volumes;       // -v
   std::vector<std::string> mounts;        // --mount
   std::string pull = "missing";           // --pull
+  bool init = false;                      // --init
   bool sig_proxy = true;                  // --sig-proxy
   int stop_timeout_seconds = 10;          // --stop-timeout
   std::string stop_signal;                // --stop-signal ("" = the image's StopSignal, else SIGTERM)
@@ -95,6 +96,10 @@ struct ContainerProcess {
 };
 StatusOr<ContainerProcess> DecideProcess(const image::ContainerConfig& config, const RunOptions& options,
                                          const std::string& hostname);
+
+// Replaces the entry of `env` with the same key as `entry` in place, or appends it (docker's
+// ReplaceOrAppendEnvValues).
+void SetEnv(std::vector<std::string>& env, const std::string& entry);
 
 // `env` with HOME=`home` appended unless it sets HOME.
 std::vector<std::string> WithHome(std::vector<std::string> env, const std::string& home);

@@ -40,6 +40,7 @@ struct Mount {
   std::filesystem::path source;  // kBind: the host path
   std::string target;            // absolute, inside the container
   bool read_only = false;
+  bool executable = false;        // kBind with read_only: still not noexec (a program the host provides)
   uint64_t tmpfs_size_bytes = 0;  // kTmpfs: 0 = the kernel default
   std::string contents;           // kFile (at most kMaxFileMountBytes)
   uint32_t file_mode = 0400;      // kFile: permission bits (07777 at most)

@@ -23,6 +23,7 @@ struct PlanMount {
   const char* target = nullptr;  // absolute container path
   bool target_is_dir = true;     // bind: what to create when the target is missing
   bool read_only = false;
+  bool executable = false;  // bind, read_only: its programs may run (no noexec), e.g. the --init program
   const char* tmpfs_options = nullptr;  // tmpfs: mount data, e.g. "size=1048576"
   const char* contents = nullptr;       // file: its bytes
   size_t content_size = 0;

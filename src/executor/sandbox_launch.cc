@@ -85,6 +85,7 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
     plan_mount.is_tmpfs = mount.type == Mount::Type::kTmpfs;
     plan_mount.target = step.mount_targets.back().c_str();
     plan_mount.read_only = mount.read_only;
+    plan_mount.executable = mount.executable;
     if (plan_mount.is_tmpfs) {
       step.tmpfs_options.push_back(mount.tmpfs_size_bytes == 0 ? "mode=1777"
                                                               : "mode=1777,size=" + std::to_string(mount.tmpfs_size_bytes));
@@ -118,7 +119,7 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
 
 }  // namespace
 
-Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, PreparedStep& step) {
+Status PrepareProcess(const ExecSpec& spec, PreparedStep& step) {
   std::error_code ignored;
   step.rootfs = std::filesystem::absolute(spec.rootfs, ignored).lexically_normal().string();
   while (step.rootfs.size() > 1 && step.rootfs.back() == '/') step.rootfs.pop_back();
@@ -145,12 +146,34 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   MB_RETURN_IF_ERROR(ContainerPath(cwd, "the working directory", true).status());
   if (cwd.size() > kMaxPathLength) return InvalidArgument("the working directory is too long: \"" + cwd + "\"");
   step.cwd = cwd;
-  step.hostname = spec.hostname.empty() ? "mybuild" : spec.hostname;
 
   step.groups.push_back(spec.gid);  // the primary gid is always a supplementary group (CVE-2022-2990)
   for (uint32_t gid : spec.additional_gids) {
     if (std::find(step.groups.begin(), step.groups.end(), gid) == step.groups.end()) step.groups.push_back(gid);
   }
+
+  SandboxPlan& plan = step.plan;
+  plan.rootfs = step.rootfs.c_str();
+  plan.argv = step.argv.data();
+  plan.envp = step.envp.data();
+  plan.search_path = step.search_path.c_str();
+  plan.cwd = step.cwd.c_str();
+  plan.uid = spec.uid;
+  plan.gid = spec.gid;
+  plan.groups = step.groups.data();
+  plan.group_count = step.groups.size();
+  if (spec.seccomp) {
+    MB_ASSIGN_OR_RETURN(const std::vector<sock_filter>* program, DefaultSeccompProgram());
+    if (program->size() > 0xffff) return Internal("the seccomp filter is too long");
+    plan.seccomp_filter = program->data();
+    plan.seccomp_length = static_cast<unsigned short>(program->size());
+  }
+  return Status::Ok();
+}
+
+Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, PreparedStep& step) {
+  MB_RETURN_IF_ERROR(PrepareProcess(spec, step));
+  step.hostname = spec.hostname.empty() ? "mybuild" : spec.hostname;
 
   {
     MB_ASSIGN_OR_RETURN(TempDir state, TempDir::Create(state_dir, "mybuild-run-"));
@@ -170,15 +193,6 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   MB_RETURN_IF_ERROR(PrepareMounts(spec, step));
 
   SandboxPlan& plan = step.plan;
-  plan.rootfs = step.rootfs.c_str();
-  plan.argv = step.argv.data();
-  plan.envp = step.envp.data();
-  plan.search_path = step.search_path.c_str();
-  plan.cwd = step.cwd.c_str();
-  plan.uid = spec.uid;
-  plan.gid = spec.gid;
-  plan.groups = step.groups.data();
-  plan.group_count = step.groups.size();
   plan.hostname = step.hostname.c_str();
   plan.loopback_only = spec.network == ExecSpec::Network::kNone;
   plan.resolv_conf = spec.resolv_conf ? step.resolv_conf.c_str() : nullptr;
@@ -189,16 +203,8 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   plan.mounts = step.mounts.data();
   plan.mount_count = step.mounts.size();
   plan.mount_tree_fds = step.mount_tree_fds.data();
-  if (spec.seccomp) {
-    MB_ASSIGN_OR_RETURN(const std::vector<sock_filter>* program, DefaultSeccompProgram());
-    if (program->size() > 0xffff) return Internal("the seccomp filter is too long");
-    plan.seccomp_filter = program->data();
-    plan.seccomp_length = static_cast<unsigned short>(program->size());
-  }
   return Status::Ok();
 }
-
-
 
 Status SetupError(const ChildMessage& message) {
   std::string path(message.path, strnlen(message.path, sizeof message.path));

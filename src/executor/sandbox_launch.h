@@ -68,8 +68,12 @@ struct PreparedStep {
   SandboxPlan plan;
 };
 
-// Fills `step` (and its plan) from `spec`: argv, environment with PATH, groups, the state directory
-// (under `state_dir`) with the hostname, resolv.conf and hosts files, the extra mounts, seccomp.
+// Fills the process's part of `step` (and its plan) from `spec`: rootfs, argv, environment with PATH,
+// working directory, uid, gid, groups, seccomp. (All an `exec` into a running container needs.)
+Status PrepareProcess(const ExecSpec& spec, PreparedStep& step);
+
+// Fills `step` (and its plan) from `spec`: PrepareProcess(), then the state directory
+// (under `state_dir`) with the hostname, resolv.conf and hosts files, the extra mounts.
 Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, PreparedStep& step);
 
 // The sandbox's init process. Killed (SIGKILL, which ends its PID namespace) and reaped on destruction
@@ -107,6 +111,13 @@ class SandboxProcess {
 // child runs RunSandboxInit(step.plan). The plan's fds must be set. kPermissionDenied when namespaces
 // are refused.
 StatusOr<UniqueFd> CloneSandbox(const ExecSpec& spec, const PreparedStep& step);
+
+// clone3() into the namespaces of the running process `target_pidfd` (a container's PID 1): its PID
+// namespace (set for this thread's children just for the clone), then in the child its mount, UTS, IPC,
+// network and cgroup namespaces (setns on the pidfd); the child then runs the command confined as the
+// container's own (command_confinement.h). It dies with this thread (PR_SET_PDEATHSIG). The plan's fds
+// must be set.
+StatusOr<UniqueFd> CloneJoined(int target_pidfd, const PreparedStep& step);
 
 // The error a kError message reports: kNotFound for a command not in the container's PATH, else
 // kFailedPrecondition naming the step, the syscall and the path.

@@ -36,6 +36,7 @@ const char* SetupStepName(SetupStep step) {
     case SetupStep::kSeccomp: return "install seccomp filter";
     case SetupStep::kCloseFds: return "close fds";
     case SetupStep::kExec: return "exec";
+    case SetupStep::kJoinNamespaces: return "join the container's namespaces";
   }
   return "unknown step";
 }

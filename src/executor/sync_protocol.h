@@ -55,6 +55,7 @@ enum class SetupStep : int32_t {
   kSeccomp,
   kCloseFds,
   kExec,
+  kJoinNamespaces,  // exec into a running container: setns(2) into its namespaces
 };
 
 const char* SetupStepName(SetupStep step);
