@@ -19,6 +19,7 @@
 #include "src/frontend/directives.h"
 #include "src/frontend/heredoc.h"
 #include "src/frontend/line_parsers.h"
+#include "src/frontend/sliding_token_stream.h"
 #include "src/frontend/text_util.h"
 
 namespace mybuild::frontend {
@@ -139,14 +140,6 @@ class TreeWalker {
   TreeWalker(std::string_view source, const std::string& filename, char escape, Dockerfile& out)
       : source_(source), filename_(filename), escape_(escape), out_(out) {}
 
-  Status Walk(DockerfileParser::DockerfileContext* tree) {
-    out_.instructions.reserve(tree->instruction().size());
-    for (DockerfileParser::InstructionContext* ctx : tree->instruction()) {
-      MB_RETURN_IF_ERROR(AddInstruction(ctx));
-    }
-    return Status::Ok();
-  }
-
  private:
   SourceLocation Location(int line, int column, int end_line) const {
     return SourceLocation{filename_, line, column, end_line};
@@ -184,6 +177,8 @@ class TreeWalker {
     }
   }
 
+ public:
+  // Converts one instruction's parse tree; called for each in file order.
   Status AddInstruction(DockerfileParser::InstructionContext* ctx) {
     Lines lines;
     // The first physical line: the command (keyword, flags, arguments) and its NEWLINE or CONTINUATION.
@@ -251,6 +246,7 @@ class TreeWalker {
     return Status::Ok();
   }
 
+ private:
   std::string_view source_;
   const std::string& filename_;
   char escape_;
@@ -294,6 +290,45 @@ Status ReadDirectives(std::string_view text, const std::string& filename, Docker
   return Status::Ok();
 }
 
+// Parses the top-level item that starts with a token of `type`: an empty line, a comment line, or an
+// instruction (returned; nullptr for the others). Fast path: SLL prediction, bailing out at the first
+// error; then again from the item's start with full LL and error reporting.
+StatusOr<DockerfileParser::InstructionContext*> ParseItem(DockerfileParser& parser, SlidingTokenStream& tokens,
+                                                          FirstErrorListener& errors, size_t type,
+                                                          const std::string& filename) {
+  auto parse = [&]() -> DockerfileParser::InstructionContext* {
+    if (type == DockerfileLexer::NEWLINE) {
+      parser.emptyLine();
+      return nullptr;
+    }
+    if (type == DockerfileLexer::HASH_WORD) {
+      parser.commentLine();
+      return nullptr;
+    }
+    return parser.instruction();
+  };
+  const size_t start = tokens.index();
+  auto* simulator = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  simulator->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  DockerfileParser::InstructionContext* instruction = nullptr;
+  try {
+    instruction = parse();
+  } catch (const antlr4::ParseCancellationException&) {
+    tokens.seek(start);
+    parser.addErrorListener(&errors);
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    simulator->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    instruction = parse();
+    parser.removeErrorListeners();
+  }
+  if (errors.error()) {
+    const auto& error = *errors.error();
+    return InvalidArgument("syntax error: " + error.message, SourceLocation{filename, error.line, error.column, 0});
+  }
+  return instruction;
+}
+
 StatusOr<Dockerfile> Parse(std::string_view text, const std::string& filename) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   Dockerfile dockerfile;
@@ -313,34 +348,23 @@ StatusOr<Dockerfile> Parse(std::string_view text, const std::string& filename) {
   lexer.Configure(source, escape == '`', [source, escape](const std::vector<Segment>& segments) {
     return DetectHeredocs(source, segments, escape);
   });
-  antlr4::CommonTokenStream tokens(&lexer);
+  SlidingTokenStream tokens(&lexer);
   DockerfileParser parser(&tokens);
   parser.removeErrorListeners();
-
-  // Fast path: SLL prediction, bail out at the first error; then full LL with error reporting.
-  DockerfileParser::DockerfileContext* tree = nullptr;
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  try {
-    tree = parser.dockerfile();
-  } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
-  }
-  if (tree == nullptr) {
-    tokens.seek(0);
-    parser.reset();
-    parser.addErrorListener(&errors);
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    tree = parser.dockerfile();
-  }
-  if (errors.error()) {
-    const auto& error = *errors.error();
-    return InvalidArgument("syntax error: " + error.message, SourceLocation{filename, error.line, error.column, 0});
-  }
-
   TreeWalker walker(source, filename, escape, dockerfile);
-  MB_RETURN_IF_ERROR(walker.Walk(tree));
+  // One top-level item at a time (the `dockerfile` rule's loop, written out here), each parse tree turned
+  // into AST and freed before the next, so memory follows the largest item, not the file.
+  for (size_t type = tokens.LA(1); type != antlr4::Token::EOF; type = tokens.LA(1)) {
+    const size_t start = tokens.index();
+    MB_ASSIGN_OR_RETURN(DockerfileParser::InstructionContext * instruction,
+                        ParseItem(parser, tokens, errors, type, filename));
+    if (instruction != nullptr) MB_RETURN_IF_ERROR(walker.AddInstruction(instruction));
+    if (tokens.index() == start) {
+      return Internal("the parser made no progress at token " + std::to_string(start));
+    }
+    parser.getTreeTracker().reset();
+    tokens.DiscardConsumed();
+  }
   if (dockerfile.instructions.empty()) {
     return InvalidArgument("file with no instructions: expected at least one instruction such as FROM",
                            SourceLocation{filename, line_count, 0, 0});
