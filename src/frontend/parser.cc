@@ -253,8 +253,11 @@ class TreeWalker {
   Dockerfile& out_;
 };
 
-// Step 1: line lengths and the directive block.
-Status ReadDirectives(std::string_view text, const std::string& filename, Dockerfile& out, int& line_count) {
+// Step 1: line lengths and the directive block. Also counts the lines that may start an instruction (not
+// blank, not a comment): about the number of instructions or more, to allocate the AST once (pages of a
+// reservation that heredoc bodies or continuations inflate are never touched).
+Status ReadDirectives(std::string_view text, const std::string& filename, Dockerfile& out, int& line_count,
+                      size_t& instruction_lines) {
   DirectiveParser directives;
   size_t pos = 0;
   int line_number = 0;
@@ -267,6 +270,8 @@ Status ReadDirectives(std::string_view text, const std::string& filename, Docker
       return InvalidArgument("dockerfile line greater than max allowed size of " + std::to_string(kMaxLineBytes),
                              SourceLocation{filename, line_number, 0, 0});
     }
+    const std::string_view content = TrimLeftSpace(line);
+    if (!content.empty() && content.front() != '#') ++instruction_lines;
     if (!directives.done()) {
       StatusOr<std::optional<Directive>> directive = directives.ParseLine(TrimLeftSpace(TrimNewline(line)));
       if (!directive.ok()) {
@@ -334,7 +339,9 @@ StatusOr<Dockerfile> Parse(std::string_view text, const std::string& filename) {
   Dockerfile dockerfile;
   dockerfile.filename = filename;
   int line_count = 0;
-  MB_RETURN_IF_ERROR(ReadDirectives(text, filename, dockerfile, line_count));
+  size_t instruction_lines = 0;
+  MB_RETURN_IF_ERROR(ReadDirectives(text, filename, dockerfile, line_count, instruction_lines));
+  dockerfile.instructions.reserve(instruction_lines);
 
   // Byte offsets from the lexer index `source`; the newline the stream adds at the end lies past it.
   const std::string_view source = text;
