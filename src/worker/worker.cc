@@ -362,8 +362,9 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
     if (entry.entry.type == snapshotter::EntryType::kDirectory) directories.insert(RelativeDirectory(entry.entry.path));
     image::LayerEntry out = image::FromSnapshotEntry(entry.entry);
     if (entry.entry.type == snapshotter::EntryType::kRegular && entry.entry.size > 0) {
-      out.content = image::ContentFromOpener(
-          [source, planned_entry = std::move(entry)] { return fileops::OpenStreamedContent(*source, planned_entry); });
+      out.file = [source, planned_entry = std::move(entry)] {
+        return fileops::OpenStreamedContent(*source, planned_entry);
+      };
     }
     MB_RETURN_IF_ERROR(writer.Add(std::move(out)));
   }
