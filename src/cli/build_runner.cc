@@ -24,6 +24,8 @@
 #include "src/cli/store_base_resolver.h"
 #include "src/cli/store_format.h"
 #include "src/executor/namespace_executor.h"
+#include "src/executor/resources.h"
+#include "src/executor/step_cgroup.h"
 #include "src/fileops/host_git_client.h"
 #include "src/frontend/parser.h"
 #include "src/frontend/validate.h"
@@ -83,6 +85,7 @@ struct BuildRequest {
   std::map<std::string, std::string> build_args;  // --build-arg
   std::map<std::string, std::string> labels;      // --label
   worker::RunSecrets run_secrets;  // --secret, --ssh
+  executor::Resources run_resources;  // --ulimit, --shm-size, --cgroup-parent
 };
 
 // The flag values that are wrong whatever the Dockerfile and the state are (a bad -o, --cache-to,
@@ -114,6 +117,11 @@ StatusOr<BuildRequest> ParseFlags(const BuildOptions& options) {
   }
   MB_ASSIGN_OR_RETURN(request.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
   MB_ASSIGN_OR_RETURN(request.labels, ParseKeyValues(options.labels, "--label", false));
+  MB_ASSIGN_OR_RETURN(request.run_resources, executor::ParseResourceFlags({.ulimits = options.ulimits,
+                                                                          .shm_size = options.shm_size,
+                                                                          .cgroup_parent = options.cgroup_parent}));
+  // Before anything runs: a cgroup that this host cannot give fails the build up front.
+  if (request.run_resources.NeedsCgroup()) MB_RETURN_IF_ERROR(executor::CgroupV2Root(request.run_resources).status());
   return request;
 }
 
@@ -179,6 +187,7 @@ StatusOr<worker::WorkerOptions> MakeWorkerOptions(const BuildRequest& request, c
   worker_options.scratch_dir = scratch / "work";
   worker_options.cache_mounts_dir = root / "cache-mounts";
   worker_options.run_secrets = request.run_secrets;
+  worker_options.run_resources = request.run_resources;
   worker_options.layer_options.source_date_epoch = request.epoch;
   // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
   if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";

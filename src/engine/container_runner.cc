@@ -111,6 +111,7 @@ StatusOr<executor::ExecSpec> MakeExecSpec(const RunOptions& options, const Conta
                                                        : executor::ExecSpec::Network::kHost;
   if (options.network == NetworkMode::kHost) spec.resolv_conf = deps.host_resolv_conf;
   spec.hosts = ContainerHosts(options, deps.host_hosts);
+  spec.resources = options.resources;
   for (const MountRequest& request : options.mounts) {
     executor::Mount mount;
     mount.type = request.type == MountRequest::Type::kTmpfs ? executor::Mount::Type::kTmpfs

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -394,7 +395,7 @@ class SandboxInit {
       Fail(step, "mount(devpts)", "/dev/pts");
     }
     if (mkdir("/dev/shm", 01777) < 0) Fail(step, "mkdir", "/dev/shm");
-    if (SysMount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0) {
+    if (SysMount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, plan_.shm_tmpfs_options) < 0) {
       Fail(step, "mount(tmpfs)", "/dev/shm");
     }
     const char* const links[][2] = {{"/proc/self/fd", "/dev/fd"},     {"/proc/self/fd/0", "/dev/stdin"},
@@ -497,6 +498,8 @@ class SandboxInit {
     if (plan_.controlling_terminal && ioctl(0, TIOCSCTTY, 0) < 0) {
       Fail(SetupStep::kControllingTerminal, "ioctl(TIOCSCTTY)", "", 127);
     }
+    // While still root with every capability: raising a hard limit needs CAP_SYS_RESOURCE.
+    SetRlimits();
     // Any time before exec; it also means setuid binaries in the image cannot gain privileges.
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) Fail(SetupStep::kNoNewPrivs, "prctl", "", 127);
     // Before setresuid: dropping from the bounding set needs CAP_SETPCAP.
@@ -519,6 +522,15 @@ class SandboxInit {
     // Close-on-exec instead of closing: the sync pipe must stay usable to report a failed exec.
     if (SysCloseRange(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) Fail(SetupStep::kCloseFds, "close_range", "", 127);
     Exec();
+  }
+
+  void SetRlimits() {
+    for (size_t i = 0; i < plan_.rlimit_count; ++i) {
+      struct rlimit64 limit {plan_.rlimits[i].soft, plan_.rlimits[i].hard};
+      if (syscall(SYS_prlimit64, 0, plan_.rlimits[i].resource, &limit, nullptr) < 0) {
+        Fail(SetupStep::kRlimits, "prlimit64", "", 127);
+      }
+    }
   }
 
   void ResetSignals() {

@@ -522,6 +522,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   spec.resolv_conf = options_.resolv_conf;
   spec.hosts = options_.hosts;
   spec.seccomp = !op.insecure;
+  spec.resources = options_.run_resources;
 
   // RUN --mount sources: views of other steps, the context, cache directories, tmpfs and heredoc files.
   std::vector<MountedSnapshot> views;
