@@ -181,15 +181,29 @@ class TreeWalker {
   // Converts one instruction's parse tree; called for each in file order.
   Status AddInstruction(DockerfileParser::InstructionContext* ctx) {
     Lines lines;
+    // The children in one pass (the generated accessors each scan them with a dynamic_cast per child):
+    // the first line's content, its NEWLINE or CONTINUATION, the continuation, the heredoc bodies.
+    antlr4::Token* first_end = nullptr;
+    DockerfileParser::ContinuationContext* continuation = nullptr;
+    for (antlr4::tree::ParseTree* child : ctx->children) {
+      if (auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(child)) {
+        if (rule->getRuleIndex() == DockerfileParser::RuleContinuation) {
+          continuation = static_cast<DockerfileParser::ContinuationContext*>(rule);
+        } else if (rule->getRuleIndex() == DockerfileParser::RuleHeredoc) {
+          lines.bodies.push_back(static_cast<DockerfileParser::HeredocContext*>(rule));
+        }
+      } else if (first_end == nullptr) {
+        first_end = static_cast<antlr4::tree::TerminalNode*>(child)->getSymbol();
+      }
+    }
+    if (first_end == nullptr) return Internal("an instruction without the end of its first line");
     // The first physical line: the command (keyword, flags, arguments) and its NEWLINE or CONTINUATION.
     antlr4::Token* first = ctx->getStart();
     const int column = static_cast<int>(first->getCharPositionInLine()) + 1;
-    antlr4::Token* first_end = ctx->NEWLINE() ? ctx->NEWLINE()->getSymbol() : ctx->CONTINUATION()->getSymbol();
     lines.segments.push_back({first->getStartIndex() - first->getCharPositionInLine(), first_end->getStopIndex() + 1,
                               first_end->getType() == DockerfileLexer::CONTINUATION});
     lines.end_line = static_cast<int>(first_end->getLine());
-    if (ctx->continuation()) CollectContinuation(ctx->continuation(), lines);
-    lines.bodies = ctx->heredoc();
+    if (continuation != nullptr) CollectContinuation(continuation, lines);
     int end_line = lines.end_line;
     const int start_line = static_cast<int>(ctx->getStart()->getLine());
     const std::string line = AssembleLogicalLine(source_, lines.segments, escape_);
