@@ -25,6 +25,8 @@
 #include "src/cli/store_base_resolver.h"
 #include "src/cli/store_format.h"
 #include "src/executor/namespace_executor.h"
+#include "src/executor/resources.h"
+#include "src/executor/step_cgroup.h"
 #include "src/fileops/host_git_client.h"
 #include "src/frontend/parser.h"
 #include "src/frontend/validate.h"
@@ -62,6 +64,7 @@ struct BuildRequest {
   std::map<std::string, std::string> build_args;  // --build-arg
   std::map<std::string, std::string> labels;      // --label
   worker::RunSecrets run_secrets;  // --secret, --ssh
+  executor::Resources run_resources;  // --ulimit, --shm-size, --cgroup-parent
 };
 
 // The flag values that are wrong whatever the Dockerfile and the state are (a bad -o, --cache-to,
@@ -93,6 +96,11 @@ StatusOr<BuildRequest> ParseFlags(const BuildOptions& options) {
   }
   MB_ASSIGN_OR_RETURN(request.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
   MB_ASSIGN_OR_RETURN(request.labels, ParseKeyValues(options.labels, "--label", false));
+  MB_ASSIGN_OR_RETURN(request.run_resources, executor::ParseResourceFlags({.ulimits = options.ulimits,
+                                                                          .shm_size = options.shm_size,
+                                                                          .cgroup_parent = options.cgroup_parent}));
+  // Before anything runs: a cgroup that this host cannot give fails the build up front.
+  if (request.run_resources.NeedsCgroup()) MB_RETURN_IF_ERROR(executor::CgroupV2Root(request.run_resources).status());
   return request;
 }
 
@@ -167,7 +175,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   solver::CancelToken cancel;
   InterruptScope interrupts(cancel);
   MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
-  WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch, std::nullopt};
+  WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch, std::nullopt, request.run_resources};
   for (const OutputSpec& output : request.outputs) {
     if (output.compression) worker_settings.compression = *output.compression;
   }

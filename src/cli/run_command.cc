@@ -172,6 +172,14 @@ void AddRunCommand(CLI::App& app, const GlobalOptions& global, std::function<int
   command->add_option("--stop-timeout", flags.stop_timeout_seconds,
                       "Seconds to wait after a forwarded SIGINT/SIGTERM before killing the container (default 10)");
   command->add_option("--stop-signal", flags.stop_signal, "Signal to stop the container (default: the image's, else SIGTERM)");
+  command->add_option("--ulimit", flags.resources.ulimits, "Ulimit: NAME=SOFT[:HARD] (nofile=1024:2048; repeatable)")
+      ->allow_extra_args(false);
+  command->add_option("--shm-size", flags.resources.shm_size, "Size of /dev/shm (default 64m)");
+  command->add_option("--pids-limit", flags.resources.pids_limit,
+                      "Tune the container's pids limit (-1 for unlimited; needs cgroup v2)");
+  command->add_option("-m,--memory", flags.resources.memory, "Memory limit (e.g. 512m; needs cgroup v2)");
+  command->add_option("--cgroup-parent", flags.resources.cgroup_parent,
+                      "Parent cgroup of the container (a cgroup v2 path)");
   command->add_option("--snapshotter", options->snapshotter, "Snapshotter: auto, overlay or native")
       ->check(CLI::IsMember({"auto", "overlay", "native"}));
   CLI::Option* entrypoint = command->get_option("--entrypoint");

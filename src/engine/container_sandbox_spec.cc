@@ -57,6 +57,7 @@ StatusOr<executor::ExecSpec> MakeExecSpec(const ContainerSettings& settings, con
                                                         : executor::ExecSpec::Network::kHost;
   if (settings.network == NetworkMode::kHost) spec.resolv_conf = host.resolv_conf;
   spec.hosts = ContainerHosts(settings.network, settings.extra_hosts, host.hosts);
+  spec.resources = settings.resources;
   for (const MountRequest& request : settings.mounts) {
     if (request.type == MountRequest::Type::kVolume) {
       return Internal("volume " + request.source.string() + " is not attached (AttachVolumes, container_volumes.h)");

@@ -2,6 +2,40 @@
 
 namespace mybuild::engine {
 
+namespace {
+
+nlohmann::json ResourcesToJson(const executor::Resources& resources) {
+  nlohmann::json ulimits = nlohmann::json::array();
+  for (const executor::Ulimit& limit : resources.ulimits) {
+    ulimits.push_back({{"name", limit.name}, {"resource", limit.resource}, {"soft", limit.soft}, {"hard", limit.hard}});
+  }
+  return {{"ulimits", ulimits},
+          {"shm_size", resources.shm_size_bytes},
+          {"cgroup_parent", resources.cgroup_parent},
+          {"pids_limit", resources.pids_limit},
+          {"memory", resources.memory_bytes}};
+}
+
+// Throws nlohmann::json::exception on a malformed record (the caller turns it into kDataLoss).
+executor::Resources ResourcesFromJson(const nlohmann::json& json) {
+  executor::Resources resources;
+  for (const nlohmann::json& item : json.value("ulimits", nlohmann::json::array())) {
+    executor::Ulimit limit;
+    limit.name = item.at("name").get<std::string>();
+    limit.resource = item.at("resource").get<int>();
+    limit.soft = item.at("soft").get<uint64_t>();
+    limit.hard = item.at("hard").get<uint64_t>();
+    resources.ulimits.push_back(std::move(limit));
+  }
+  resources.shm_size_bytes = json.value("shm_size", executor::kDefaultShmSizeBytes);
+  resources.cgroup_parent = json.value("cgroup_parent", "");
+  resources.pids_limit = json.value("pids_limit", int64_t{0});
+  resources.memory_bytes = json.value("memory", int64_t{0});
+  return resources;
+}
+
+}  // namespace
+
 ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess process, std::string hostname,
                                int stop_signal, std::string snapshotter) {
   ContainerSettings settings;
@@ -18,6 +52,7 @@ ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess proce
   settings.stop_signal = stop_signal;
   settings.stop_timeout_seconds = options.flags.stop_timeout_seconds;
   settings.snapshotter = std::move(snapshotter);
+  settings.resources = options.resources;
   return settings;
 }
 
@@ -48,7 +83,8 @@ nlohmann::json SettingsToJson(const ContainerSettings& settings) {
           {"init", settings.init},
           {"stop_signal", settings.stop_signal},
           {"stop_timeout", settings.stop_timeout_seconds},
-          {"snapshotter", settings.snapshotter}};
+          {"snapshotter", settings.snapshotter},
+          {"resources", ResourcesToJson(settings.resources)}};
 }
 
 StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const std::string& what) {
@@ -82,6 +118,7 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
     settings.stop_signal = json.value("stop_signal", 15);
     settings.stop_timeout_seconds = json.value("stop_timeout", 10);
     settings.snapshotter = json.value("snapshotter", "auto");
+    if (json.contains("resources")) settings.resources = ResourcesFromJson(json.at("resources"));
     if (settings.process.args.empty()) return DataLoss(what + ": the container has no command");
     return settings;
   } catch (const nlohmann::json::exception& error) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "src/base/status.h"
+#include "src/executor/resources.h"
 #include "src/engine/container_spec.h"
 
 namespace mybuild::engine {
@@ -31,6 +32,7 @@ struct ContainerSettings {
   int stop_signal = 15;
   int stop_timeout_seconds = 10;
   std::string snapshotter = "auto";
+  executor::Resources resources;  // --ulimit, --shm-size, --cgroup-parent, --pids-limit, --memory
 };
 
 ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess process, std::string hostname,

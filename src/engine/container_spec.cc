@@ -120,6 +120,7 @@ StatusOr<RunOptions> ParseRunFlags(RunFlags flags, const LookupEnv& lookup) {
     return InvalidArgument("--network \"" + flags.network + "\": expected host or none");
   }
   MB_ASSIGN_OR_RETURN(options.env, ResolveEnvFlags(flags.env, flags.env_files, lookup));
+  MB_ASSIGN_OR_RETURN(options.resources, executor::ParseResourceFlags(flags.resources));
   for (const std::string& host : flags.add_hosts) {
     MB_ASSIGN_OR_RETURN(std::string line, ParseAddHost(host));
     options.extra_hosts.push_back(std::move(line));

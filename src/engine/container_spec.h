@@ -24,6 +24,7 @@
 
 #include "src/base/status.h"
 #include "src/engine/mount_flags.h"
+#include "src/executor/resources.h"
 #include "src/image/image_config.h"
 
 namespace mybuild::engine {
@@ -69,6 +70,7 @@ struct RunFlags {
   bool sig_proxy = true;                  // --sig-proxy
   int stop_timeout_seconds = 10;          // --stop-timeout
   std::string stop_signal;                // --stop-signal ("" = the image's StopSignal, else SIGTERM)
+  executor::ResourceFlags resources;      // --ulimit, --shm-size, --cgroup-parent, --pids-limit, --memory
 };
 
 // The flags checked and parsed, independent of the image: every user error is found here (exit 125).
@@ -80,6 +82,7 @@ struct RunOptions {
   std::vector<std::string> extra_hosts;  // /etc/hosts lines
   std::vector<MountRequest> mounts;      // -v then --mount
   int stop_signal = 0;                   // from --stop-signal, 0 = unset
+  executor::Resources resources;
 };
 StatusOr<RunOptions> ParseRunFlags(RunFlags flags, const LookupEnv& lookup);
 

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <vector>
 
+#include "src/base/byte_size.h"
+
 namespace mybuild::engine {
 namespace {
 
@@ -44,16 +46,11 @@ Status CheckSource(const std::filesystem::path& source, const std::string& flag)
 
 // "1048576", "64k", "64m", "1g" (docker's RAMInBytes, binary units).
 StatusOr<uint64_t> ParseSize(const std::string& text, const std::string& flag) {
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  std::string suffix = text.substr(digits);
-  for (char& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!suffix.empty() && suffix.back() == 'b') suffix.pop_back();
-  uint64_t unit = suffix.empty() ? 1 : suffix == "k" ? 1ull << 10 : suffix == "m" ? 1ull << 20 : suffix == "g" ? 1ull << 30 : 0;
-  if (digits == 0 || digits > 15 || unit == 0) {
+  const std::optional<uint64_t> bytes = ParseRamBytes(text);
+  if (!bytes) {
     return InvalidArgument(flag + ": tmpfs-size \"" + text + "\" is not a size (bytes, or a number with k, m or g)");
   }
-  return std::stoull(text.substr(0, digits)) * unit;
+  return *bytes;
 }
 
 StatusOr<bool> ParseBool(const std::string& value, const std::string& what) {

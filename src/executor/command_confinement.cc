@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -125,6 +126,13 @@ void ConfineAndExec(const SandboxPlan& plan, ChildReporter& report) {
   // The new session has no terminal yet: its leader takes the one on stdin.
   if (plan.controlling_terminal && ioctl(0, TIOCSCTTY, 0) < 0) {
     report.Fail(SetupStep::kControllingTerminal, "ioctl(TIOCSCTTY)", "", 127);
+  }
+  // While still root with every capability: raising a hard limit needs CAP_SYS_RESOURCE.
+  for (size_t i = 0; i < plan.rlimit_count; ++i) {
+    struct rlimit64 limit {plan.rlimits[i].soft, plan.rlimits[i].hard};
+    if (syscall(SYS_prlimit64, 0, plan.rlimits[i].resource, &limit, nullptr) < 0) {
+      report.Fail(SetupStep::kRlimits, "prlimit64", "", 127);
+    }
   }
   // Any time before exec; it also means setuid binaries in the image cannot gain privileges.
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) report.Fail(SetupStep::kNoNewPrivs, "prctl", "", 127);

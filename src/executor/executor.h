@@ -25,6 +25,7 @@
 #include "src/base/status.h"
 #include "src/executor/cancel_token.h"
 #include "src/executor/output_sink.h"
+#include "src/executor/resources.h"
 
 namespace mybuild::executor {
 
@@ -70,6 +71,7 @@ struct ExecSpec {
   std::optional<std::string> hosts;
   std::chrono::milliseconds timeout{0};  // 0 = no limit
   bool seccomp = true;  // the default filter (seccomp_filter.h); false only for `--security=insecure`
+  Resources resources;  // --ulimit, --shm-size, cgroup limits (resources.h)
 };
 
 struct ExecResult {

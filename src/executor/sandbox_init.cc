@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -351,7 +352,7 @@ class SandboxInit {
       Fail(step, "mount(devpts)", "/dev/pts");
     }
     if (mkdir("/dev/shm", 01777) < 0) Fail(step, "mkdir", "/dev/shm");
-    if (SysMount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0) {
+    if (SysMount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, plan_.shm_tmpfs_options) < 0) {
       Fail(step, "mount(tmpfs)", "/dev/shm");
     }
     const char* const links[][2] = {{"/proc/self/fd", "/dev/fd"},     {"/proc/self/fd/0", "/dev/stdin"},

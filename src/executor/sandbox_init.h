@@ -33,6 +33,13 @@ struct PlanMount {
   const char* file_name = nullptr;      // file: its name in files_dir
 };
 
+// A resource limit set in the command process before exec (--ulimit).
+struct PlanRlimit {
+  int resource = 0;
+  uint64_t soft = 0;
+  uint64_t hard = 0;
+};
+
 // The standard device nodes bound from the host into the fresh /dev.
 inline constexpr const char* kDeviceNodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 inline constexpr size_t kDeviceNodeCount = sizeof(kDeviceNodes) / sizeof(kDeviceNodes[0]);
@@ -64,6 +71,9 @@ struct SandboxPlan {
   size_t mount_count = 0;
   int* mount_tree_fds = nullptr;  // scratch array of mount_count entries, filled by the child
   const sock_filter* seccomp_filter = nullptr;  // null = no filter
+  const char* shm_tmpfs_options = nullptr;      // the /dev/shm tmpfs: "mode=1777,size=67108864"
+  const PlanRlimit* rlimits = nullptr;
+  size_t rlimit_count = 0;
   // Containers (attached_sandbox.h): the command itself becomes PID 1, as in docker (no fork, no
   // reaper: the parent's waitid on init is the command's status); stdin is a terminal that becomes the
   // controlling terminal of the command's session; the root mount is made read-only after every mount

@@ -117,6 +117,17 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
   return Status::Ok();
 }
 
+// /dev/shm's size, the --ulimit values, and the step's cgroup (named after its state directory).
+Status PrepareResources(const Resources& resources, PreparedStep& step) {
+  step.shm_tmpfs_options = "mode=1777,size=" + std::to_string(resources.shm_size_bytes);
+  for (const Ulimit& ulimit : resources.ulimits) step.rlimits.push_back({ulimit.resource, ulimit.soft, ulimit.hard});
+  if (!resources.NeedsCgroup()) return Status::Ok();
+  MB_ASSIGN_OR_RETURN(std::filesystem::path root, CgroupV2Root(resources));
+  MB_ASSIGN_OR_RETURN(StepCgroup cgroup, StepCgroup::Create(root, resources, step.state->path().filename().string()));
+  step.cgroup.emplace(std::move(cgroup));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status PrepareProcess(const ExecSpec& spec, PreparedStep& step) {
@@ -191,6 +202,7 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   }
 
   MB_RETURN_IF_ERROR(PrepareMounts(spec, step));
+  MB_RETURN_IF_ERROR(PrepareResources(spec.resources, step));
 
   SandboxPlan& plan = step.plan;
   plan.hostname = step.hostname.c_str();
@@ -203,6 +215,9 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   plan.mounts = step.mounts.data();
   plan.mount_count = step.mounts.size();
   plan.mount_tree_fds = step.mount_tree_fds.data();
+  plan.shm_tmpfs_options = step.shm_tmpfs_options.c_str();
+  plan.rlimits = step.rlimits.data();
+  plan.rlimit_count = step.rlimits.size();
   return Status::Ok();
 }
 
@@ -232,6 +247,10 @@ StatusOr<UniqueFd> CloneSandbox(const ExecSpec& spec, const PreparedStep& step) 
   int pidfd = -1;
   args.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_PIDFD;
   if (spec.network == ExecSpec::Network::kNone) args.flags |= CLONE_NEWNET;
+  if (step.cgroup) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(step.cgroup->fd());
+  }
   args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
   args.exit_signal = SIGCHLD;
   long pid = syscall(SYS_clone3, &args, sizeof args);

@@ -20,6 +20,7 @@
 #include "src/base/unique_fd.h"
 #include "src/executor/executor.h"
 #include "src/executor/sandbox_init.h"
+#include "src/executor/step_cgroup.h"
 #include "src/executor/sync_protocol.h"
 
 #ifndef P_PIDFD
@@ -65,6 +66,9 @@ struct PreparedStep {
   std::vector<std::string> file_names;
   std::vector<PlanMount> mounts;
   std::vector<int> mount_tree_fds;
+  std::string shm_tmpfs_options;
+  std::vector<PlanRlimit> rlimits;
+  std::optional<StepCgroup> cgroup;  // when the spec asks for cgroup limits; removed after the sandbox
   SandboxPlan plan;
 };
 
@@ -107,8 +111,8 @@ class SandboxProcess {
   bool reaped_ = false;
 };
 
-// clone3() into new mount, PID, UTS, IPC and cgroup namespaces (and network, for Network::kNone); the
-// child runs RunSandboxInit(step.plan). The plan's fds must be set. kPermissionDenied when namespaces
+// clone3() into new mount, PID, UTS, IPC and cgroup namespaces (and network, for Network::kNone), into
+// the step's cgroup when it has one; the child runs RunSandboxInit(step.plan). The plan's fds must be set. kPermissionDenied when namespaces
 // are refused.
 StatusOr<UniqueFd> CloneSandbox(const ExecSpec& spec, const PreparedStep& step);
 

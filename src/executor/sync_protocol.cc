@@ -24,6 +24,7 @@ const char* SetupStepName(SetupStep step) {
     case SetupStep::kForkCommand: return "fork command";
     case SetupStep::kReap: return "reap";
     case SetupStep::kSession: return "new session";
+    case SetupStep::kRlimits: return "resource limits (--ulimit)";
     case SetupStep::kControllingTerminal: return "set controlling terminal";
     case SetupStep::kNoNewPrivs: return "set no_new_privs";
     case SetupStep::kBoundingSet: return "drop bounding set";

@@ -43,6 +43,7 @@ enum class SetupStep : int32_t {
   kForkCommand,
   kReap,
   kSession,
+  kRlimits,
   kControllingTerminal,
   kNoNewPrivs,
   kBoundingSet,
