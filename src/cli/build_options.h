@@ -31,6 +31,7 @@ struct BuildOptions {
   int jobs = 0;                          // -j; 0 = number of CPUs
   bool keep_going = false;
   bool quiet = false;                    // -q: print only the image ID
+  std::string call = "build";            // --call build|check; --check = --call=check (no build)
 };
 
 }  // namespace mybuild::cli

@@ -11,6 +11,7 @@
 #include "src/base/files.h"
 #include "src/base/logging.h"
 #include "src/cli/build_cache.h"
+#include "src/cli/build_checks.h"
 #include "src/cli/build_command.h"
 #include "src/cli/build_pipeline.h"
 #include "src/cli/build_export.h"
@@ -200,6 +201,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
 }  // namespace
 
 int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
+  if (options.call == "check") return RunCheckOnly(options);
   StatusOr<BuildRequest> flags = ParseFlags(options);
   if (!flags.ok()) {
     std::cerr << "error: " << flags.status().ToString() << "\n";
