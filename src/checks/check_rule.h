@@ -37,7 +37,7 @@ struct Rule {
 const std::vector<Rule>& AllRules();
 const Rule* FindRule(const std::string& name);
 
-// The rule functions (one concept per file: rules_from.cc, rules_instructions.cc, rules_args.cc).
+// The rule functions (one concept per file: rules_from.cc, rules_instructions.cc, rules_sources.cc, rules_vars.cc).
 void CheckStageNameCasing(const CheckInput&, std::vector<Finding>&);
 void CheckFromAsCasing(const CheckInput&, std::vector<Finding>&);
 void CheckNoEmptyContinuation(const CheckInput&, std::vector<Finding>&);
@@ -48,9 +48,11 @@ void CheckJsonArgsRecommended(const CheckInput&, std::vector<Finding>&);
 void CheckMaintainerDeprecated(const CheckInput&, std::vector<Finding>&);
 void CheckUndefinedArgInFrom(const CheckInput&, std::vector<Finding>&);
 void CheckWorkdirRelativePath(const CheckInput&, std::vector<Finding>&);
+void CheckUndefinedVar(const CheckInput&, std::vector<Finding>&);
 void CheckMultipleInstructionsDisallowed(const CheckInput&, std::vector<Finding>&);
 void CheckLegacyKeyValueFormat(const CheckInput&, std::vector<Finding>&);
 void CheckRedundantTargetPlatform(const CheckInput&, std::vector<Finding>&);
+void CheckInvalidDefaultArgInFrom(const CheckInput&, std::vector<Finding>&);
 void CheckSecretsUsedInArgOrEnv(const CheckInput&, std::vector<Finding>&);
 void CheckCopyIgnoredFile(const CheckInput&, std::vector<Finding>&);
 void CheckExposeProtoCasing(const CheckInput&, std::vector<Finding>&);

@@ -129,3 +129,28 @@ void CheckRedundantTargetPlatform(const CheckInput& input, std::vector<Finding>&
 }
 
 }  // namespace mybuild::checks
+
+namespace mybuild::checks {
+
+void CheckInvalidDefaultArgInFrom(const CheckInput& input, std::vector<Finding>& out) {
+  const DockerfileView view = ViewOf(*input.dockerfile);
+  const frontend::ShellLexer lexer(input.dockerfile->escape);
+  const GlobalArgs globals = ReadGlobalArgs(view, lexer);
+  for (const StageView& stage : view.stages) {
+    if (stage.parts.image.find('$') == std::string::npos) continue;  // a literal name is the build's to reject
+    StatusOr<std::string> name = lexer.ProcessWord(stage.parts.image, globals.env);
+    if (!name.ok()) continue;
+    // What the reference's reference.ParseNormalizedNamed refuses whatever the registry: an empty name,
+    // an empty component, a dangling tag or digest separator, blanks.
+    const bool invalid = name->empty() || name->find_first_of(" \t") != std::string::npos ||
+                         std::string(":/@").find(name->front()) != std::string::npos ||
+                         std::string(":/@").find(name->back()) != std::string::npos || name->find("//") != std::string::npos;
+    if (invalid) {
+      out.push_back({"InvalidDefaultArgInFrom", "Default value for ARG " + stage.parts.image +
+                                                    " results in empty or invalid base image name",
+                     stage.from->location});
+    }
+  }
+}
+
+}  // namespace mybuild::checks

@@ -44,6 +44,9 @@ const Case kCases[] = {
      "FROM argument 'VERSIO' is not declared (did you mean VERSION?)", 2},
     {"WorkdirRelativePath", "FROM alpine\nWORKDIR app\n", "FROM alpine\nWORKDIR /app\nWORKDIR sub\n",
      "Relative workdir \"app\" can have unexpected results if the base image changes", 2},
+    {"UndefinedVar", "FROM scratch\nARG VERSION=1\nLABEL v=$VERSON\n",
+     "FROM scratch AS base\nARG VERSION=1\nENV HOME=/h\nFROM base\nLABEL v=$VERSION h=${HOME}\nFROM alpine\nCOPY $ANY /\n",
+     "Usage of undefined variable '$VERSON' (did you mean $VERSION?)", 3},
     {"MultipleInstructionsDisallowed", "FROM alpine\nCMD [\"a\"]\nCMD [\"b\"]\n", "FROM alpine\nCMD [\"a\"]\nFROM alpine\nCMD [\"b\"]\n",
      "Multiple CMD instructions should not be used in the same stage because only the last one will be used", 2},
     {"LegacyKeyValueFormat", "FROM alpine\nENV A b\n", "FROM alpine\nENV A=b\nLABEL x=y\n",
@@ -52,6 +55,8 @@ const Case kCases[] = {
      "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior", 1},
     {"SecretsUsedInArgOrEnv", "FROM alpine\nARG GITHUB_TOKEN\n", "FROM alpine\nARG PUBLIC_KEY\nENV TOKENIZER=1\n",
      "Do not use ARG or ENV instructions for sensitive data (ARG \"GITHUB_TOKEN\")", 2},
+    {"InvalidDefaultArgInFrom", "ARG TAG\nFROM alpine:$TAG\n", "ARG TAG=3\nFROM alpine:$TAG\nFROM alpine:${TAG:-3}\n",
+     "Default value for ARG alpine:$TAG results in empty or invalid base image name", 2},
     {"ExposeProtoCasing", "FROM alpine\nEXPOSE 80/TCP\n", "FROM alpine\nEXPOSE 80/tcp 81\n",
      "Defined protocol '80/TCP' in EXPOSE instruction should be lowercase", 2},
     {"ExposeInvalidFormat", "FROM alpine\nEXPOSE 8080:80\n", "FROM alpine\nEXPOSE 80\n",
@@ -78,7 +83,7 @@ TEST_CASE("CopyIgnoredFile names a source the .dockerignore excludes") {
 }
 
 TEST_CASE("the registry has every rule once, by the reference's name") {
-  CHECK(AllRules().size() == 17);
+  CHECK(AllRules().size() == 19);
   for (const Rule& rule : AllRules()) CHECK(FindRule(rule.name) == &rule);
   CHECK(FindRule("NoSuchRule") == nullptr);
 }
