@@ -54,6 +54,7 @@ void CheckLegacyKeyValueFormat(const CheckInput&, std::vector<Finding>&);
 void CheckRedundantTargetPlatform(const CheckInput&, std::vector<Finding>&);
 void CheckInvalidDefaultArgInFrom(const CheckInput&, std::vector<Finding>&);
 void CheckSecretsUsedInArgOrEnv(const CheckInput&, std::vector<Finding>&);
+void CheckFromPlatformFlagConstDisallowed(const CheckInput&, std::vector<Finding>&);
 void CheckCopyIgnoredFile(const CheckInput&, std::vector<Finding>&);
 void CheckExposeProtoCasing(const CheckInput&, std::vector<Finding>&);
 void CheckExposeInvalidFormat(const CheckInput&, std::vector<Finding>&);

@@ -20,6 +20,7 @@ const std::vector<Rule>& AllRules() {
       {"RedundantTargetPlatform", "drop --platform=$TARGETPLATFORM: it is the default", CheckRedundantTargetPlatform},
       {"SecretsUsedInArgOrEnv", "pass secrets with RUN --mount=type=secret and --secret instead", CheckSecretsUsedInArgOrEnv},
       {"InvalidDefaultArgInFrom", "give the global ARG a default that names an image, e.g. ARG BASE=alpine:3.20", CheckInvalidDefaultArgInFrom},
+      {"FromPlatformFlagConstDisallowed", "use --platform=$BUILDPLATFORM (or a variable), or name the stage for its platform", CheckFromPlatformFlagConstDisallowed},
       {"CopyIgnoredFile", "remove the file from .dockerignore or from the instruction", CheckCopyIgnoredFile},
       {"ExposeProtoCasing", "write the protocol in lower case (tcp, udp)", CheckExposeProtoCasing},
       {"ExposeInvalidFormat", "EXPOSE only the container port: publish host ports at run time", CheckExposeInvalidFormat},

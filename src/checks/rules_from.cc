@@ -154,3 +154,22 @@ void CheckInvalidDefaultArgInFrom(const CheckInput& input, std::vector<Finding>&
 }
 
 }  // namespace mybuild::checks
+
+namespace mybuild::checks {
+
+void CheckFromPlatformFlagConstDisallowed(const CheckInput& input, std::vector<Finding>& out) {
+  for (const StageView& stage : ViewOf(*input.dockerfile).stages) {
+    const std::optional<std::string>& platform = stage.parts.platform;
+    if (!platform || platform->empty() || platform->find('$') != std::string::npos) continue;  // a variable: not constant
+    const size_t slash = platform->find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 >= platform->size()) continue;  // the build rejects it
+    const std::string os = platform->substr(0, slash);
+    const std::string arch = platform->substr(slash + 1, platform->find('/', slash + 1) - slash - 1);
+    // A stage named for its platform ("build-arm64") pins it on purpose.
+    if (stage.parts.name.find(os) != std::string::npos || stage.parts.name.find(arch) != std::string::npos) continue;
+    out.push_back({"FromPlatformFlagConstDisallowed", "FROM --platform flag should not use constant value \"" + *platform + "\"",
+                   stage.from->location});
+  }
+}
+
+}  // namespace mybuild::checks

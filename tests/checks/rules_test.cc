@@ -57,6 +57,9 @@ const Case kCases[] = {
      "Do not use ARG or ENV instructions for sensitive data (ARG \"GITHUB_TOKEN\")", 2},
     {"InvalidDefaultArgInFrom", "ARG TAG\nFROM alpine:$TAG\n", "ARG TAG=3\nFROM alpine:$TAG\nFROM alpine:${TAG:-3}\n",
      "Default value for ARG alpine:$TAG results in empty or invalid base image name", 2},
+    {"FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 alpine AS build\n",
+     "FROM --platform=linux/arm64 alpine AS build-arm64\nFROM --platform=$BUILDPLATFORM alpine\n",
+     "FROM --platform flag should not use constant value \"linux/amd64\"", 1},
     {"ExposeProtoCasing", "FROM alpine\nEXPOSE 80/TCP\n", "FROM alpine\nEXPOSE 80/tcp 81\n",
      "Defined protocol '80/TCP' in EXPOSE instruction should be lowercase", 2},
     {"ExposeInvalidFormat", "FROM alpine\nEXPOSE 8080:80\n", "FROM alpine\nEXPOSE 80\n",
@@ -83,7 +86,7 @@ TEST_CASE("CopyIgnoredFile names a source the .dockerignore excludes") {
 }
 
 TEST_CASE("the registry has every rule once, by the reference's name") {
-  CHECK(AllRules().size() == 19);
+  CHECK(AllRules().size() == 20);
   for (const Rule& rule : AllRules()) CHECK(FindRule(rule.name) == &rule);
   CHECK(FindRule("NoSuchRule") == nullptr);
 }
