@@ -11,6 +11,8 @@
 #include "src/base/files.h"
 #include "src/base/logging.h"
 #include "src/cli/build_cache.h"
+#include "src/checks/run_checks.h"
+#include "src/cli/build_checks.h"
 #include "src/cli/build_command.h"
 #include "src/cli/build_pipeline.h"
 #include "src/cli/build_export.h"
@@ -50,12 +52,14 @@ struct BuildOutcome {
   Digest config;
   std::vector<std::string> tags;
   bool wrote_stdout = false;  // an output went to standard output: the digest is printed on stderr
+  size_t warnings = 0;        // build check findings, counted again after the steps
 };
 
 // What the command line asks for, read and checked before any state is touched.
 struct BuildRequest {
   std::filesystem::path context;
   std::string dockerfile_path;  // "-" for standard input
+  std::string dockerfile_text;
   frontend::Dockerfile dockerfile;
   std::vector<OutputSpec> outputs;
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
@@ -112,9 +116,7 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options, BuildRequest req
   request.dockerfile_path = options.file.empty() ? (request.context / "Dockerfile").string() : options.file;
   MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(request.dockerfile_path));
   MB_ASSIGN_OR_RETURN(request.dockerfile, frontend::ParseDockerfile(source.text, source.name));
-  for (const frontend::Warning& warning : request.dockerfile.warnings) {
-    spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
-  }
+  request.dockerfile_text = std::move(source.text);
   MB_RETURN_IF_ERROR(frontend::ValidateInstructions(request.dockerfile));
   MB_ASSIGN_OR_RETURN(request.run_secrets, LoadRunSecrets(options.secrets, options.ssh, ProcessEnvironment()));
   if (!options.platform.empty()) {
@@ -158,8 +160,24 @@ StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildReque
   return outcome;
 }
 
+// The build checks, printed once before any step (empty continuation lines are NoEmptyContinuation).
+// With `check=error=true` a finding fails the build before anything runs.
+StatusOr<size_t> ReportChecks(const BuildRequest& request, const BuildOptions& options) {
+  MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
+  MB_ASSIGN_OR_RETURN(CheckOutcome checked, EvaluateChecks(request.dockerfile, dockerignore, request.build_args));
+  if (!options.quiet && options.progress != "quiet") {
+    PrintFindings(checked.findings, request.dockerfile_text, false, options.progress, std::cerr);
+  }
+  if (checked.error) {
+    return FailedPrecondition(std::to_string(checked.findings.size()) +
+                              " build check warning(s) and check=error=true (see mybuild build --check)");
+  }
+  return checked.findings.size();
+}
+
 StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options, BuildRequest flags) {
   MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options, std::move(flags)));
+  MB_ASSIGN_OR_RETURN(const size_t warnings, ReportChecks(request, options));
 
   MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
   cache::BlobStore& blobs = store->blobs;
@@ -202,12 +220,14 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, services->scratch()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));
+  outcome.warnings = warnings;
   return outcome;
 }
 
 }  // namespace
 
 int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
+  if (options.call == "check") return RunCheckOnly(options);
   StatusOr<BuildRequest> flags = ParseFlags(options);
   if (!flags.ok()) {
     std::cerr << "error: " << flags.status().ToString() << "\n";
@@ -223,6 +243,9 @@ int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
   // on stderr (the manifest digest is what a registry and `--metadata-file` name).
   if (!options.quiet && (options.progress == "auto" || options.progress == "plain" || options.progress == "tty")) {
     std::cerr << "image " << outcome->config.ToString() << ", manifest " << outcome->manifest.ToString() << "\n";
+  }
+  if (outcome->warnings > 0 && !options.quiet && options.progress != "quiet" && options.progress != "rawjson") {
+    std::cerr << checks::SummaryLine(outcome->warnings) << " (use --check for details)\n";
   }
   std::ostream& out = outcome->wrote_stdout ? std::cerr : std::cout;
   out << outcome->config.ToString() << "\n";
