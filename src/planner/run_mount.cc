@@ -238,7 +238,7 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
     if (!m.source.empty()) m.id = m.source;
     if (m.id.empty()) m.id = BaseName(m.target);
     if (m.target.empty() && !env_given) m.target = "/run/secrets/" + BaseName(m.id);
-    if (!m.mode) m.mode = 0400;
+    // mode stays unset when not given: the worker mounts 0400 then (compose build sets its own default).
   } else if (sharing_given && m.type != MountType::kCache) {
     return InvalidArgument(std::string("invalid cache sharing set for ") + MountTypeName(m.type) +
                            " mount (sharing is for cache mounts)");
