@@ -49,11 +49,7 @@ podman_in() {
 }
 
 rootfs="$work/busybox-rootfs"
-mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp"
-cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"; done
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
-printf 'root:x:0:\n' >"$rootfs/etc/group"
+make_busybox_rootfs "$rootfs"
 tar -C "$rootfs" -cf "$work/rootfs.tar" .
 "$mybuild" --root "$work/root" import "$rootfs" localhost/bench-run:latest >/dev/null
 podman_in import "$work/rootfs.tar" localhost/bench-run:latest >/dev/null

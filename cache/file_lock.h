@@ -21,6 +21,8 @@ class FileLock {
   static StatusOr<std::optional<FileLock>> TryAcquire(const std::filesystem::path& path, Mode mode);
   FileLock() = default;
   bool held() const { return static_cast<bool>(fd_); }
+  // The lock file's descriptor (close-on-exec; a process that clears that keeps the lock across execve).
+  int fd() const { return fd_.get(); }
   // Closing the fd releases the lock.
 
  private:

@@ -15,11 +15,13 @@
 //  CONTINUATION  the escape character, optional blanks and the newline: the logical line continues
 //  BLANK         blanks (space, tab, \f, \v, \r): skipped, the driver takes text from byte ranges
 //  ESC_BLANK     the escape character followed by one blank (an escaped blank, e.g. ENV a=b\ c)
-//  HASH_WORD     a word starting with '#' (a comment when it is the first word of a physical line)
-//  END_OF_FLAGS  the word "--"
-//  FLAG          a word starting with "--" ("--mount=type=cache", and "--no-cache" among RUN arguments)
-//  WORD          any other run of non-blank characters; a run of two or more escape characters belongs to the
-//                word, so a line ending in an escaped escape ("foo\\") does not continue
+//  HASH_WORD     words starting with '#' (a comment when it is the first token of a physical line)
+//  END_OF_FLAGS  the word "--" alone
+//  FLAG          a lone word starting with "--" (a continuation line holding just "--mount=type=cache")
+//  WORD          any other run of words: non-blank characters, and the blanks between them (not those at
+//                its ends), so that a physical line is one token or a few, whatever its number of words;
+//                a run of two or more escape characters belongs to the word, so a line ending in an escaped
+//                escape ("foo\\") does not continue
 // and, produced by the driver's token hook rather than by rules:
 //  HEREDOC_LINE / HEREDOC_END   one body line / the terminator line of a heredoc
 //  HEREDOC_UNTERMINATED         end of input inside a heredoc
@@ -168,22 +170,24 @@ NEWLINE      : '\n' ;
 CONTINUATION : '\\' [ \t]* '\r'* '\n' ;
 BLANK        : [ \t\f\u000B\r]+ -> skip ;
 ESC_BLANK    : '\\' [ \t\f\u000B\r] ;
-HASH_WORD    : '#' BS_PART* ;
+HASH_WORD    : '#' BS_PART* (BS_BLANKS BS_PART+)* ;
 END_OF_FLAGS : '--' ;
 FLAG         : '--' BS_PART+ ;
-WORD         : BS_PART+ ;
+WORD         : BS_PART+ (BS_BLANKS BS_PART+)* ;
 fragment BS_PART : ~[ \t\f\u000B\r\n\\] | '\\' '\\'+ | '\\' ~[ \t\f\u000B\r\n\\] ;
+fragment BS_BLANKS : [ \t\f\u000B\r]+ ;
 
 mode BACKTICK_ESCAPE;
 BT_NEWLINE      : '\n' -> type(NEWLINE) ;
 BT_CONTINUATION : '`' [ \t]* '\r'* '\n' -> type(CONTINUATION) ;
 BT_BLANK        : [ \t\f\u000B\r]+ -> skip ;
 BT_ESC_BLANK    : '`' [ \t\f\u000B\r] -> type(ESC_BLANK) ;
-BT_HASH_WORD    : '#' BT_PART* -> type(HASH_WORD) ;
+BT_HASH_WORD    : '#' BT_PART* (BT_BLANKS BT_PART+)* -> type(HASH_WORD) ;
 BT_END_OF_FLAGS : '--' -> type(END_OF_FLAGS) ;
 BT_FLAG         : '--' BT_PART+ -> type(FLAG) ;
-BT_WORD         : BT_PART+ -> type(WORD) ;
+BT_WORD         : BT_PART+ (BT_BLANKS BT_PART+)* -> type(WORD) ;
 fragment BT_PART : ~[ \t\f\u000B\r\n`] | '`' '`'+ | '`' ~[ \t\f\u000B\r\n`] ;
+fragment BT_BLANKS : [ \t\f\u000B\r]+ ;
 
 mode HEREDOC;
 HEREDOC_LINE : ~[\n]* '\n' ;

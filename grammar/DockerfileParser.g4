@@ -2,10 +2,11 @@
 // is one logical line (physical lines joined by continuations, with empty and comment lines inside skipped)
 // followed by the bodies of the heredocs it announced.
 //
-// The first physical line of an instruction is a `command`: the keyword, the leading flags, "--" and the
-// arguments. The grammar accepts every token sequence the lexer produces, so a file never has a syntax error
-// at this level. The exact meaning of the joined logical line (a flag value with quoted blanks, flags or a
-// keyword continued on the next physical line, JSON or shell form, ENV pairs …) is then decided by the C++
+// The first physical line of an instruction is a `content` line like the others: the lexer gives a run of
+// words with the blanks between them as one WORD token, so the grammar only sees the physical-line
+// structure (and the tree stays a few nodes per line). The grammar accepts every token sequence the lexer
+// produces, so a file never has a syntax error at this level. The meaning of the joined logical line (the
+// keyword, flags, a flag value with quoted blanks, JSON or shell form, ENV pairs …) is decided by the C++
 // layer (src/frontend/line_parsers.cc) with the rules of the reference parser; errors found there carry
 // FILE:LINE:COL.
 parser grammar DockerfileParser;
@@ -21,18 +22,9 @@ emptyLine : NEWLINE ;
 commentLine : HASH_WORD (WORD | HASH_WORD | ESC_BLANK | FLAG | END_OF_FLAGS)* (NEWLINE | CONTINUATION) ;
 
 instruction
-  : command (NEWLINE | CONTINUATION continuation) heredoc*
+  : content (NEWLINE | CONTINUATION continuation) heredoc*
   | CONTINUATION continuation heredoc*   // a first line holding only the escape character
   ;
-
-// Flags are the "--" words right after the keyword (matched greedily); a bare "--" ends them.
-command : keyword flag* END_OF_FLAGS? arguments? ;
-
-keyword : WORD | ESC_BLANK | FLAG | END_OF_FLAGS ;
-
-flag : FLAG ;
-
-arguments : (WORD | HASH_WORD | ESC_BLANK | FLAG | END_OF_FLAGS)+ ;
 
 // The physical lines after a continuation: empty and comment lines are dropped (empty ones with a warning);
 // the instruction ends at the first line that does not continue, or at the end of the file.
@@ -45,8 +37,7 @@ lastLine : content NEWLINE ;
 
 skippedLine : emptyLine | commentLine ;
 
-// The words of a continuation line (blanks between words are skipped by the lexer; words are not given a
-// rule of their own to keep the tree small).
+// The words of a physical line of an instruction (blanks at its ends are skipped by the lexer).
 content : (WORD | ESC_BLANK | FLAG | END_OF_FLAGS) (WORD | HASH_WORD | ESC_BLANK | FLAG | END_OF_FLAGS)* ;
 
 heredoc : HEREDOC_LINE* (HEREDOC_END | HEREDOC_UNTERMINATED) ;

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "src/base/sparse_map.h"
 #include "src/base/unique_fd.h"
 
 namespace mybuild::snapshotter {
@@ -100,23 +101,29 @@ StatusOr<std::vector<std::string>> ListDir(int dirfd, const std::string& where) 
   return out;
 }
 
+// Compares the bytes of two files of `size` bytes where either has data on disk; where both have holes
+// both read as zeros, so a 16 GiB sparse file costs its data, not its size.
 bool SameContent(int adir, int bdir, const std::string& name, uint64_t size) {
   UniqueFd a(::openat(adir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   UniqueFd b(::openat(bdir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!a || !b) return false;
+  StatusOr<std::vector<DataExtent>> ea = DiskExtents(a.get(), size);
+  StatusOr<std::vector<DataExtent>> eb = DiskExtents(b.get(), size);
+  if (!ea.ok() || !eb.ok()) return false;
+  std::vector<DataExtent> ranges = *ea;
+  ranges.insert(ranges.end(), eb->begin(), eb->end());
+  std::sort(ranges.begin(), ranges.end(), [](const DataExtent& x, const DataExtent& y) { return x.offset < y.offset; });
   std::vector<char> ba(1 << 16), bb(1 << 16);
-  uint64_t done = 0;
-  while (done < size) {
-    ssize_t na = ::read(a.get(), ba.data(), ba.size());
-    if (na <= 0) return false;
-    size_t got = 0;
-    while (got < static_cast<size_t>(na)) {
-      ssize_t nb = ::read(b.get(), bb.data() + got, static_cast<size_t>(na) - got);
-      if (nb <= 0) return false;
-      got += static_cast<size_t>(nb);
+  uint64_t done = 0;  // bytes before it are compared
+  for (const DataExtent& range : ranges) {
+    for (uint64_t pos = std::max(done, range.offset); pos < range.offset + range.length;) {
+      const size_t step = static_cast<size_t>(std::min<uint64_t>(ba.size(), range.offset + range.length - pos));
+      if (::pread(a.get(), ba.data(), step, static_cast<off_t>(pos)) != static_cast<ssize_t>(step)) return false;
+      if (::pread(b.get(), bb.data(), step, static_cast<off_t>(pos)) != static_cast<ssize_t>(step)) return false;
+      if (std::memcmp(ba.data(), bb.data(), step) != 0) return false;
+      pos += step;
+      done = pos;
     }
-    if (std::memcmp(ba.data(), bb.data(), static_cast<size_t>(na)) != 0) return false;
-    done += static_cast<uint64_t>(na);
   }
   return true;
 }

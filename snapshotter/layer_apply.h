@@ -20,8 +20,11 @@
 //   - Devices: per DevicePolicy; major/minor must fit in 32 bits. FIFOs are always created.
 //   - Xattrs: trusted.overlay.* is refused (it would forge overlay whiteouts/redirects); user.* and
 //     system.posix_acl_* are kept; security.capability is kept when allowed; others are skipped.
+//   - Sparse entries (GNU tar --sparse: old GNU, PAX 0.x and 1.0 maps) are written as holes: only their
+//     data extents are written, at their offsets, then the file is cut to its apparent size.
 //   - Bounds: entry count, total uncompressed stream bytes (headers + data, which also bounds
-//     compression bombs and huge PAX headers), per-entry xattr sizes.
+//     compression bombs and huge PAX headers), every file's apparent size (max_total_bytes, sparse or
+//     not), the extents of a sparse map, per-entry xattr sizes.
 // A failure leaves the root partially applied: apply into a fresh snapshot and discard it on error.
 #ifndef MYBUILD_SNAPSHOTTER_LAYER_APPLY_H_
 #define MYBUILD_SNAPSHOTTER_LAYER_APPLY_H_
@@ -54,6 +57,7 @@ struct ApplyOptions {
   size_t max_depth = 256;
   size_t max_xattr_value_bytes = 64 << 10;
   size_t max_xattrs_bytes_per_entry = 1 << 20;
+  uint64_t max_sparse_extents = 1 << 20;  // per sparse entry (GNU/PAX sparse maps)
 };
 
 struct ApplyStats {

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -15,6 +14,7 @@
 #include <deque>
 
 #include "fmt/format.h"
+#include "src/base/sparse_map.h"
 
 namespace mybuild::snapshotter {
 namespace {
@@ -324,40 +324,9 @@ StatusOr<UniqueFd> RootFs::WriteFile(std::string_view path, int source_fd, mode_
   MB_RETURN_IF_ERROR(RemoveAllAt(p.dir.get(), p.name).WithContext(Where(path)));
   UniqueFd fd(::openat(p.dir.get(), p.name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return ErrnoError(fmt::format("create {}", Where(path)));
-  bool copied = false;
   if (source_fd >= 0) {
-    // In-kernel copy first (no user-space buffer); read/write where sendfile cannot be used. Either way
-    // the copy runs from the source's current offset to its end.
-    while (true) {
-      ssize_t n = ::sendfile(fd.get(), source_fd, nullptr, size_t{1} << 30);
-      if (n > 0) continue;
-      if (n == 0) {
-        copied = true;
-        break;
-      }
-      if (errno == EINTR) continue;
-      if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) break;
-      return ErrnoError(fmt::format("copy into {}", Where(path)));
-    }
-  }
-  if (source_fd >= 0 && !copied) {
-    std::vector<char> buf(1 << 16);
-    while (true) {
-      ssize_t n = ::read(source_fd, buf.data(), buf.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoError(fmt::format("read source for {}", Where(path)));
-      }
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n;) {
-        ssize_t w = ::write(fd.get(), buf.data() + off, static_cast<size_t>(n - off));
-        if (w < 0) {
-          if (errno == EINTR) continue;
-          return ErrnoError(fmt::format("write {}", Where(path)));
-        }
-        off += w;
-      }
-    }
+    // In-kernel copy of the data extents (holes stay holes), from the source's current offset to its end.
+    MB_RETURN_IF_ERROR(CopyWithHoles(source_fd, fd.get()).WithContext("copy into " + Where(path)));
   }
   if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0) return ErrnoError(fmt::format("fchown {}", Where(path)));
   if (::fchmod(fd.get(), mode & 07777) != 0) return ErrnoError(fmt::format("fchmod {}", Where(path)));

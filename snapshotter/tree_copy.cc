@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "src/base/sparse_map.h"
 #include "src/base/unique_fd.h"
 
 namespace mybuild::snapshotter {
@@ -106,22 +107,7 @@ struct Copier {
       UniqueFd out(::openat(dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
       if (!out) return ErrnoError(fmt::format("create {}", rel));
       if (::ioctl(out.get(), FICLONE, in.get()) != 0) {
-        off_t left = st.st_size;
-        while (left > 0) {
-          ssize_t c = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, static_cast<size_t>(left), 0);
-          if (c < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) {
-            std::vector<char> buf(1 << 16);
-            ssize_t r = ::read(in.get(), buf.data(), buf.size());
-            if (r < 0) return ErrnoError(fmt::format("read {}", rel));
-            if (r == 0) break;
-            if (::write(out.get(), buf.data(), static_cast<size_t>(r)) != r) return ErrnoError(fmt::format("write {}", rel));
-            left -= r;
-            continue;
-          }
-          if (c < 0) return ErrnoError(fmt::format("copy_file_range {}", rel));
-          if (c == 0) break;
-          left -= c;
-        }
+        MB_RETURN_IF_ERROR(CopyWithHoles(in.get(), out.get()).WithContext(rel));
       }
     } else if (S_ISLNK(st.st_mode)) {
       std::string buf(4096, '\0');

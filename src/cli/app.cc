@@ -16,6 +16,8 @@
 #include "src/base/status.h"
 #include "src/cli/build_command.h"
 #include "src/cli/compose_command.h"
+#include "src/cli/container_commands.h"
+#include "src/cli/exec_command.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupts.h"
 #include "src/cli/global_options.h"
@@ -24,6 +26,7 @@
 #include "src/cli/registry_commands.h"
 #include "src/cli/run_command.h"
 #include "src/cli/store_commands.h"
+#include "src/cli/volume_commands.h"
 
 #ifndef MYBUILD_VERSION
 #define MYBUILD_VERSION "0.0.0"
@@ -107,6 +110,9 @@ int Main(int argc, char** argv) {
   AddPruneCommand(app, global, run);
   AddRunCommand(app, global, run);
   AddComposeCommand(app, global, run);
+  AddContainerCommands(app, global, run);
+  AddExecCommand(app, global, run);
+  AddVolumeCommands(app, global, run);
 
   StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);
   if (!with_command.ok()) {
@@ -128,8 +134,8 @@ int Main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    // docker run's convention: 125 when the command line of `run` is wrong.
-    return app.get_subcommand("run")->parsed() ? kExitRunFailed : kExitUsage;
+    // docker run's convention: 125 when the command line of `run` (or `exec`) is wrong.
+    return app.get_subcommand("run")->parsed() || app.get_subcommand("exec")->parsed() ? kExitRunFailed : kExitUsage;
   }
   if (Status logging = SetUpLogging(global.log_level); !logging.ok()) {
     std::cerr << "error: " << logging.ToString() << "\n";

@@ -46,7 +46,16 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
   command->add_option("--platform", options->platform, "Target platform (only the host's is supported)");
   AddSolverFlags(*command, options->progress, options->snapshotter, options->jobs);
   command->add_flag("--keep-going", options->keep_going, "Keep building independent steps after a failure");
+  command->add_option("--call", options->call, "What to do: build, or check (evaluate the build checks without building)")
+      ->check(CLI::IsMember({"build", "check"}));
+  command->add_flag_callback("--check", [options] { options->call = "check"; }, "Shorthand for --call=check");
   command->add_flag("-q,--quiet", options->quiet, "Print only the image digest");
+  command->add_option("--ulimit", options->ulimits,
+                      "Ulimit of every RUN: NAME=SOFT[:HARD] (nofile=1024:2048; repeatable; default: inherited)")
+      ->allow_extra_args(false);
+  command->add_option("--shm-size", options->shm_size, "Size of /dev/shm in RUN (default 64m)");
+  command->add_option("--cgroup-parent", options->cgroup_parent,
+                      "Parent cgroup (cgroup v2 path) of the RUN instructions during build");
   command->callback([options, &global, &run] { run = [options, &global] { return RunBuild(global, *options); }; });
 }
 

@@ -31,6 +31,10 @@ struct BuildOptions {
   int jobs = 0;                          // -j; 0 = number of CPUs
   bool keep_going = false;
   bool quiet = false;                    // -q: print only the image ID
+  std::vector<std::string> ulimits;      // --ulimit NAME=SOFT[:HARD] (every RUN)
+  std::string shm_size;                  // --shm-size (default 64m)
+  std::string cgroup_parent;             // --cgroup-parent (cgroup v2)
+  std::string call = "build";            // --call build|check; --check = --call=check (no build)
 };
 
 }  // namespace mybuild::cli

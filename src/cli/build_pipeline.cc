@@ -91,6 +91,7 @@ StatusOr<worker::WorkerOptions> MakeWorkerOptions(const WorkerSettings& settings
   worker_options.scratch_dir = scratch / work_name;
   worker_options.cache_mounts_dir = root / "cache-mounts";
   worker_options.run_secrets = settings.run_secrets;
+  worker_options.run_resources = settings.run_resources;
   worker_options.layer_options.source_date_epoch = settings.epoch;
   // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
   if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";

@@ -31,6 +31,7 @@
 #include "src/solver/cancel_token.h"
 #include "src/solver/solver.h"
 #include "src/solver/step_runner.h"
+#include "src/executor/resources.h"
 #include "src/worker/run_secrets.h"
 #include "src/worker/step_result.h"
 #include "src/worker/worker.h"
@@ -108,6 +109,7 @@ struct WorkerSettings {
   std::filesystem::path context;
   worker::RunSecrets run_secrets;
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
+  executor::Resources run_resources;               // --ulimit, --shm-size, --cgroup-parent
 };
 StatusOr<worker::WorkerOptions> MakeWorkerOptions(const WorkerSettings& settings, const std::filesystem::path& root,
                                                   const std::filesystem::path& scratch,

@@ -11,6 +11,8 @@
 #include "src/base/files.h"
 #include "src/base/logging.h"
 #include "src/cli/build_cache.h"
+#include "src/checks/run_checks.h"
+#include "src/cli/build_checks.h"
 #include "src/cli/build_command.h"
 #include "src/cli/build_pipeline.h"
 #include "src/cli/build_export.h"
@@ -25,6 +27,8 @@
 #include "src/cli/store_base_resolver.h"
 #include "src/cli/store_format.h"
 #include "src/executor/namespace_executor.h"
+#include "src/executor/resources.h"
+#include "src/executor/step_cgroup.h"
 #include "src/fileops/host_git_client.h"
 #include "src/frontend/parser.h"
 #include "src/frontend/validate.h"
@@ -48,12 +52,14 @@ struct BuildOutcome {
   Digest config;
   std::vector<std::string> tags;
   bool wrote_stdout = false;  // an output went to standard output: the digest is printed on stderr
+  size_t warnings = 0;        // build check findings, counted again after the steps
 };
 
 // What the command line asks for, read and checked before any state is touched.
 struct BuildRequest {
   std::filesystem::path context;
   std::string dockerfile_path;  // "-" for standard input
+  std::string dockerfile_text;
   frontend::Dockerfile dockerfile;
   std::vector<OutputSpec> outputs;
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
@@ -62,6 +68,7 @@ struct BuildRequest {
   std::map<std::string, std::string> build_args;  // --build-arg
   std::map<std::string, std::string> labels;      // --label
   worker::RunSecrets run_secrets;  // --secret, --ssh
+  executor::Resources run_resources;  // --ulimit, --shm-size, --cgroup-parent
 };
 
 // The flag values that are wrong whatever the Dockerfile and the state are (a bad -o, --cache-to,
@@ -93,6 +100,11 @@ StatusOr<BuildRequest> ParseFlags(const BuildOptions& options) {
   }
   MB_ASSIGN_OR_RETURN(request.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
   MB_ASSIGN_OR_RETURN(request.labels, ParseKeyValues(options.labels, "--label", false));
+  MB_ASSIGN_OR_RETURN(request.run_resources, executor::ParseResourceFlags({.ulimits = options.ulimits,
+                                                                          .shm_size = options.shm_size,
+                                                                          .cgroup_parent = options.cgroup_parent}));
+  // Before anything runs: a cgroup that this host cannot give fails the build up front.
+  if (request.run_resources.NeedsCgroup()) MB_RETURN_IF_ERROR(executor::CgroupV2Root(request.run_resources).status());
   return request;
 }
 
@@ -104,9 +116,7 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options, BuildRequest req
   request.dockerfile_path = options.file.empty() ? (request.context / "Dockerfile").string() : options.file;
   MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(request.dockerfile_path));
   MB_ASSIGN_OR_RETURN(request.dockerfile, frontend::ParseDockerfile(source.text, source.name));
-  for (const frontend::Warning& warning : request.dockerfile.warnings) {
-    spdlog::warn("{}: {}", warning.location.ToString(), warning.message);
-  }
+  request.dockerfile_text = std::move(source.text);
   MB_RETURN_IF_ERROR(frontend::ValidateInstructions(request.dockerfile));
   MB_ASSIGN_OR_RETURN(request.run_secrets, LoadRunSecrets(options.secrets, options.ssh, ProcessEnvironment()));
   if (!options.platform.empty()) {
@@ -163,8 +173,24 @@ StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildReque
   return outcome;
 }
 
+// The build checks, printed once before any step (empty continuation lines are NoEmptyContinuation).
+// With `check=error=true` a finding fails the build before anything runs.
+StatusOr<size_t> ReportChecks(const BuildRequest& request, const BuildOptions& options) {
+  MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
+  MB_ASSIGN_OR_RETURN(CheckOutcome checked, EvaluateChecks(request.dockerfile, dockerignore, request.build_args));
+  if (!options.quiet && options.progress != "quiet") {
+    PrintFindings(checked.findings, request.dockerfile_text, false, options.progress, std::cerr);
+  }
+  if (checked.error) {
+    return FailedPrecondition(std::to_string(checked.findings.size()) +
+                              " build check warning(s) and check=error=true (see mybuild build --check)");
+  }
+  return checked.findings.size();
+}
+
 StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options, BuildRequest flags) {
   MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options, std::move(flags)));
+  MB_ASSIGN_OR_RETURN(const size_t warnings, ReportChecks(request, options));
 
   MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
   cache::BlobStore& blobs = store->blobs;
@@ -180,7 +206,7 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   solver::CancelToken cancel;
   InterruptScope interrupts(cancel);
   MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
-  WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch};
+  WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch, request.run_resources};
   MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(worker_settings, root, services->scratch()));
   MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
@@ -204,12 +230,14 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, services->scratch()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));
+  outcome.warnings = warnings;
   return outcome;
 }
 
 }  // namespace
 
 int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
+  if (options.call == "check") return RunCheckOnly(options);
   StatusOr<BuildRequest> flags = ParseFlags(options);
   if (!flags.ok()) {
     std::cerr << "error: " << flags.status().ToString() << "\n";
@@ -225,6 +253,9 @@ int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
   // on stderr (the manifest digest is what a registry and `--metadata-file` name).
   if (!options.quiet && (options.progress == "auto" || options.progress == "plain" || options.progress == "tty")) {
     std::cerr << "image " << outcome->config.ToString() << ", manifest " << outcome->manifest.ToString() << "\n";
+  }
+  if (outcome->warnings > 0 && !options.quiet && options.progress != "quiet" && options.progress != "rawjson") {
+    std::cerr << checks::SummaryLine(outcome->warnings) << " (use --check for details)\n";
   }
   std::ostream& out = outcome->wrote_stdout ? std::cerr : std::cout;
   out << outcome->config.ToString() << "\n";

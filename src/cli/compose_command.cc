@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "src/cli/compose_build.h"
+#include "src/cli/compose_transfer.h"
 #include "src/cli/exit_codes.h"
 #include "src/compose/config_output.h"
 #include "src/compose/project_loader.h"
@@ -94,6 +95,7 @@ void AddComposeCommand(CLI::App& app, const GlobalOptions& global, std::function
   config_command->callback([options, config, &run] { run = [options, config] { return RunConfig(*options, *config); }; });
 
   AddComposeBuildCommand(*command, global, options, run);
+  AddComposeTransferCommands(*command, global, options, run);
 }
 
 }  // namespace mybuild::cli

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "src/cli/exit_codes.h"
+#include "src/cli/image_transfer.h"
 #include "src/cli/registry_access.h"
 #include "src/cli/store_access.h"
 #include "src/cli/store_commands.h"
-#include "src/image/layer_variants.h"
 #include "src/image/reference.h"
 
 namespace mybuild::cli {
@@ -36,17 +36,11 @@ int RunPull(const GlobalOptions& global, const PullOptions& options) {
   RegistryAccess access;
   access.insecure = options.insecure;
   if (!options.quiet) access.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
-  StatusOr<registry::PulledImage> pulled = PullReference(store->blobs, *name, access);
+  StatusOr<PullOutcome> pulled = PullImage(*store, *name, access, options.snapshotter);
   if (!pulled.ok()) return Fail(pulled.status());
-  if (Status unpacked = UnpackForBuilds(*store, options.snapshotter, {pulled->manifest}); !unpacked.ok()) {
-    return Fail(unpacked.WithContext("pull " + *name + ": unpacking the image for builds"));
-  }
-  StatusOr<Digest> previous = store->images.Resolve(*name);
-  if (Status tagged = store->images.Tag(*name, pulled->manifest); !tagged.ok()) return Fail(tagged);
   if (!options.quiet) {
-    const bool same = previous.ok() && *previous == pulled->manifest;
     std::cout << "Digest: " << pulled->manifest.ToString() << "\n"
-              << "Status: " << (same ? "Image is up to date for " : "Downloaded newer image for ")
+              << "Status: " << (pulled->up_to_date ? "Image is up to date for " : "Downloaded newer image for ")
               << FamiliarName(*name) << "\n";
   }
   std::cout << *name << "\n";
@@ -64,24 +58,13 @@ int RunPush(const GlobalOptions& global, const PushOptions& options) {
   if (!name.ok()) return Fail(name.status());
   StatusOr<LocalStore> store = OpenLocalStore(global);
   if (!store.ok()) return Fail(store.status());
-  StatusOr<Digest> manifest = store->images.Resolve(*name);
-  if (!manifest.ok()) {
-    if (manifest.status().code() == StatusCode::kNotFound) {
-      return Fail(NotFound("push: no such image " + options.reference + " in the local image store"));
-    }
-    return Fail(manifest.status());
-  }
   RegistryAccess access;
   access.insecure = options.insecure;
   if (!options.quiet) access.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
-  // The store keeps built layers uncompressed; a registry gets them gzip-compressed, as docker pushes.
-  StatusOr<Digest> to_push = image::ManifestInEncoding(store->blobs, *manifest, image::LayerEncoding{});
-  if (!to_push.ok()) return Fail(to_push.status().WithContext("push " + *name));
-  StatusOr<registry::PushedImage> pushed = PushToReference(store->blobs, *to_push, *name, access);
+  StatusOr<PushOutcome> pushed = PushImage(*store, *name, access);
   if (!pushed.ok()) return Fail(pushed.status());
-  StatusOr<uint64_t> size = store->blobs.Size(*to_push);
   std::cout << image::ParseReference(*name)->tag << ": digest: " << pushed->manifest.ToString()
-            << " size: " << (size.ok() ? *size : 0) << "\n";
+            << " size: " << pushed->size << "\n";
   return kExitOk;
 }
 

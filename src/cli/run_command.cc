@@ -12,6 +12,7 @@
 #include "src/cli/interrupts.h"
 #include "src/cli/registry_access.h"
 #include "src/cli/store_access.h"
+#include "src/engine/container_detach.h"
 #include "src/engine/container_runner.h"
 #include "src/engine/container_spec.h"
 #include "src/image/reference.h"
@@ -60,18 +61,12 @@ class StoreImageSource : public engine::ImageSource {
   LocalStore& store_;
 };
 
-std::optional<std::string> ReadHostFile(const char* path) {
-  StatusOr<std::string> text = ReadFile(path, 1 << 20);
-  return text.ok() ? std::optional<std::string>(*text) : std::nullopt;
-}
-
 int Failed(const Status& status) {
   std::cerr << "error: " << status.ToString() << "\n";
   return kExitRunFailed;
 }
 
 int RunContainer(const GlobalOptions& global, const RunCommandOptions& command, engine::RunFlags flags) {
-  if (command.detach) return Failed(Unimplemented("-d (detached containers) is not supported yet"));
   StatusOr<engine::RunOptions> options = engine::ParseRunFlags(std::move(flags), engine::ProcessEnvironmentLookup());
   if (!options.ok()) return Failed(options.status());
   // The relay writes to the caller's descriptors: a reader that went away is an error there, not a signal.
@@ -85,14 +80,28 @@ int RunContainer(const GlobalOptions& global, const RunCommandOptions& command, 
   if (!snapshots.ok()) return Failed(snapshots.status());
   StoreImageSource images(*store);
 
+  if (command.detach) {
+    engine::CreateDeps create{&store->blobs, snapshots->get(), &images, store->root, scratch->path(), command.snapshotter};
+    engine::ExecMonitorLauncher launcher(std::filesystem::absolute(store->root));
+    StatusOr<engine::DetachedResult> detached = engine::RunDetached(create, *options, launcher);
+    if (!detached.ok()) return Failed(detached.status());
+    if (!detached->start_error.ok()) {
+      std::cerr << "error: " << detached->start_error.ToString() << "\n";
+      return engine::ExitCodeOfStartError(detached->start_error);
+    }
+    std::cout << detached->id << "\n";
+    return 0;
+  }
+
   engine::RunnerDeps deps;
   deps.blobs = &store->blobs;
   deps.snapshots = snapshots->get();
   deps.images = &images;
   deps.root = store->root;
   deps.scratch_dir = scratch->path();
-  deps.host_resolv_conf = ReadHostFile("/etc/resolv.conf");
-  deps.host_hosts = ReadHostFile("/etc/hosts");
+  deps.snapshotter_choice = command.snapshotter;
+  std::error_code error;
+  deps.host = engine::ReadHostFiles(std::filesystem::read_symlink("/proc/self/exe", error));
   StatusOr<std::unique_ptr<engine::ContainerRunner>> runner = engine::ContainerRunner::Create(std::move(deps));
   if (!runner.ok()) return Failed(runner.status());
 
@@ -149,19 +158,28 @@ void AddRunCommand(CLI::App& app, const GlobalOptions& global, std::function<int
   command->add_flag("--read-only", flags.read_only, "Mount the container's root filesystem as read-only");
   command->add_flag("-i,--interactive", flags.interactive, "Keep STDIN open");
   command->add_flag("-t,--tty", flags.tty, "Allocate a pseudo-TTY");
-  command->add_flag("-d,--detach", options->detach, "Run in the background (not supported yet)");
+  command->add_flag("-d,--detach", options->detach, "Run in the background and print the container ID");
   command->add_option("--network,--net", flags.network, "Network: host (default) or none");
   command->add_option("--add-host", flags.add_hosts, "Add a custom host-to-IP mapping (host:ip)")
       ->allow_extra_args(false);
-  command->add_option("-v,--volume", flags.volumes, "Bind mount a host path: HOST:CONTAINER[:ro]")
+  command->add_option("-v,--volume", flags.volumes, "Bind mount a host path or a named volume: HOST_OR_NAME:CONTAINER[:ro]")
       ->allow_extra_args(false);
-  command->add_option("--mount", flags.mounts, "Attach a mount: type=bind|tmpfs,source=…,target=…[,readonly]")
+  command->add_option("--mount", flags.mounts, "Attach a mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]")
       ->allow_extra_args(false);
   command->add_option("--pull", flags.pull, "Pull the image: always, missing (default), never");
+  command->add_flag("--init", flags.init, "Run a minimal init as PID 1 that forwards signals and reaps processes");
   command->add_option("--sig-proxy", flags.sig_proxy, "Proxy received signals to the container (default true)");
   command->add_option("--stop-timeout", flags.stop_timeout_seconds,
                       "Seconds to wait after a forwarded SIGINT/SIGTERM before killing the container (default 10)");
   command->add_option("--stop-signal", flags.stop_signal, "Signal to stop the container (default: the image's, else SIGTERM)");
+  command->add_option("--ulimit", flags.resources.ulimits, "Ulimit: NAME=SOFT[:HARD] (nofile=1024:2048; repeatable)")
+      ->allow_extra_args(false);
+  command->add_option("--shm-size", flags.resources.shm_size, "Size of /dev/shm (default 64m)");
+  command->add_option("--pids-limit", flags.resources.pids_limit,
+                      "Tune the container's pids limit (-1 for unlimited; needs cgroup v2)");
+  command->add_option("-m,--memory", flags.resources.memory, "Memory limit (e.g. 512m; needs cgroup v2)");
+  command->add_option("--cgroup-parent", flags.resources.cgroup_parent,
+                      "Parent cgroup of the container (a cgroup v2 path)");
   command->add_option("--snapshotter", options->snapshotter, "Snapshotter: auto, overlay or native")
       ->check(CLI::IsMember({"auto", "overlay", "native"}));
   CLI::Option* entrypoint = command->get_option("--entrypoint");

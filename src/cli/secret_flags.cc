@@ -126,27 +126,36 @@ StatusOr<SshFlag> ParseSshFlag(std::string_view value, const EnvLookup& getenv) 
   return flag;
 }
 
+StatusOr<std::optional<std::string>> ReadSecretContent(const SecretFlag& flag, const EnvLookup& getenv) {
+  if (flag.env.empty()) {
+    MB_ASSIGN_OR_RETURN(std::string content, ReadSecretFile(flag));
+    return std::optional<std::string>(std::move(content));
+  }
+  std::optional<std::string> content = getenv(flag.env);
+  if (!content) {
+    // As in BuildKit: not given. A RUN that requires it says so, with its Dockerfile location.
+    spdlog::warn("secret {}: environment variable {} is not set; the secret is not given", flag.id, flag.env);
+    return std::optional<std::string>();
+  }
+  if (content->size() > executor::kMaxFileMountBytes) {
+    return InvalidArgument("secret " + flag.id + " (environment variable " + flag.env +
+                           ") is larger than the limit of " + std::to_string(executor::kMaxFileMountBytes / 1024) +
+                           " KiB");
+  }
+  return content;
+}
+
 StatusOr<worker::RunSecrets> LoadRunSecrets(const std::vector<std::string>& secrets,
                                             const std::vector<std::string>& ssh, const EnvLookup& getenv) {
   worker::RunSecrets out;
   for (const std::string& text : secrets) {
     MB_ASSIGN_OR_RETURN(SecretFlag flag, ParseSecretFlag(text, getenv));
-    if (!flag.env.empty()) {
-      std::optional<std::string> content = getenv(flag.env);
-      if (!content) {
-        // As in BuildKit: not given. A RUN that requires it says so, with its Dockerfile location.
-        spdlog::warn("--secret id={}: environment variable {} is not set; the secret is not given", flag.id, flag.env);
-        out.secrets.erase(flag.id);
-        continue;
-      }
-      if (content->size() > executor::kMaxFileMountBytes) {
-        return SecretError(text, "the secret is larger than the limit of " +
-                                     std::to_string(executor::kMaxFileMountBytes / 1024) + " KiB");
-      }
+    MB_ASSIGN_OR_RETURN(std::optional<std::string> content, ReadSecretContent(flag, getenv));
+    if (content) {
       out.secrets[flag.id] = std::move(*content);
-      continue;
+    } else {
+      out.secrets.erase(flag.id);
     }
-    MB_ASSIGN_OR_RETURN(out.secrets[flag.id], ReadSecretFile(flag));
   }
   for (const std::string& text : ssh) {
     MB_ASSIGN_OR_RETURN(SshFlag flag, ParseSshFlag(text, getenv));

@@ -43,6 +43,10 @@ struct SshFlag {
 };
 StatusOr<SshFlag> ParseSshFlag(std::string_view value, const EnvLookup& getenv);
 
+// The content of one secret: the file's (≤ kMaxFileMountBytes) or the variable's; nullopt (with a
+// warning) when the variable is not set, which makes the secret "not given".
+StatusOr<std::optional<std::string>> ReadSecretContent(const SecretFlag& flag, const EnvLookup& getenv);
+
 // Parses every flag, reads the secrets and checks that each socket is a unix socket.
 StatusOr<worker::RunSecrets> LoadRunSecrets(const std::vector<std::string>& secrets,
                                             const std::vector<std::string>& ssh, const EnvLookup& getenv);

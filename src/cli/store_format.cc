@@ -152,20 +152,25 @@ HostPlatform CurrentPlatform() {
 #endif
 }
 
+// Characters, not bytes (UTF-8 continuation bytes do not count), as tabwriter counts runes.
+static size_t TextWidth(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xc0) != 0x80; }));
+}
+
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
   constexpr size_t kMinWidth = 10;
   constexpr size_t kPadding = 3;
   std::vector<size_t> widths;
   for (const std::vector<std::string>& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size() + kPadding);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], TextWidth(row[i]) + kPadding);
   }
   for (size_t& width : widths) width = std::max(width, kMinWidth);
   std::string out;
   for (const std::vector<std::string>& row : rows) {
     for (size_t i = 0; i < row.size(); ++i) {
       out += row[i];
-      if (i + 1 < row.size()) out.append(widths[i] - row[i].size(), ' ');
+      if (i + 1 < row.size()) out.append(widths[i] - TextWidth(row[i]), ' ');
     }
     out += "\n";
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "src/compose/canonical.h"
@@ -36,6 +37,57 @@ StatusOr<NamedContext> ParseNamedContext(const std::string& name, const std::str
   return context;
 }
 
+// "0440" and "0o440" are octal, as in compose files; anything else decimal.
+std::optional<uint32_t> ParseNumber(const std::string& text, bool octal_prefix) {
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  std::string digits = text;
+  int base = 10;
+  if (octal_prefix && digits.size() > 1 && digits[0] == '0') {
+    base = 8;
+    digits = digits.substr(digits[1] == 'o' || digits[1] == 'O' ? 2 : 1);
+  }
+  if (digits.empty()) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : digits) {
+    if (c < '0' || c >= '0' + base) return std::nullopt;
+    value = value * base + static_cast<uint64_t>(c - '0');
+  }
+  if (value > UINT32_MAX) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
+StatusOr<ServiceSecret> ResolveSecret(const Project& project, const BuildSecret& secret, const std::string& where) {
+  auto source = project.secrets.find(secret.source);
+  if (source == project.secrets.end()) {
+    return InvalidArgument(where + ": secret \"" + secret.source +
+                               "\" is not defined: expected it under the top-level secrets: section",
+                           secret.location);
+  }
+  if (source->second.file.empty() && source->second.environment.empty()) {
+    return Status(StatusCode::kUnimplemented,
+                  where + ": secret \"" + secret.source +
+                      "\" has neither file: nor environment: (only those can be build secrets)",
+                  source->second.location);
+  }
+  ServiceSecret out;
+  out.id = secret.target.empty() ? secret.source : secret.target;
+  out.file = source->second.file;
+  out.environment = source->second.environment;
+  const std::pair<const char*, const std::string*> numbers[] = {{"uid", &secret.uid}, {"gid", &secret.gid}, {"mode", &secret.mode}};
+  for (const auto& [key, text] : numbers) {
+    if (text->empty()) continue;
+    const bool is_mode = std::string(key) == "mode";
+    std::optional<uint32_t> value = ParseNumber(*text, is_mode);
+    if (!value) {
+      return InvalidArgument(where + "." + key + ": expected " + (is_mode ? "a file mode (e.g. 0440)" : "a number") +
+                                 ", got \"" + *text + "\"",
+                             secret.location);
+    }
+    (is_mode ? out.mode : std::string(key) == "uid" ? out.uid : out.gid) = value;
+  }
+  return out;
+}
+
 StatusOr<ServiceBuild> BuildOf(const Project& project, const Service& service, const BuildOverrides& overrides,
                                const std::string& host_platform) {
   const BuildSpec& spec = *service.build;
@@ -44,11 +96,16 @@ StatusOr<ServiceBuild> BuildOf(const Project& project, const Service& service, c
   build.service = service.name;
   build.location = spec.location;
   for (const std::string& key : spec.unsupported) {
-    build.warnings.push_back(spec.location.ToString() + ": " + where + "." + key + " is not supported yet and is ignored");
+    static const std::map<std::string, std::string> kWhy = {
+        {"extra_hosts", " (mybuild build has no --add-host)"}, {"shm_size", " (mybuild build has no --shm-size)"},
+        {"ulimits", " (mybuild build has no --ulimit)"}};
+    auto why = kWhy.find(key);
+    build.warnings.push_back(spec.location.ToString() + ": " + where + "." + key + " is not supported yet and is ignored" +
+                             (why != kWhy.end() ? why->second : std::string()));
   }
   if (IsRemoteContext(spec.context)) {
     return Status(StatusCode::kUnimplemented,
-                  where + ".context: a remote context (\"" + spec.context + "\") is not supported yet: expected a directory",
+                  where + ".context: a remote context (\"" + spec.context + "\") is not supported yet (nor by mybuild build): expected a directory",
                   spec.location);
   }
   std::error_code error;
@@ -86,6 +143,13 @@ StatusOr<ServiceBuild> BuildOf(const Project& project, const Service& service, c
   for (const std::string& tag : spec.tags) {
     if (std::find(build.tags.begin(), build.tags.end(), tag) == build.tags.end()) build.tags.push_back(tag);
   }
+  for (const BuildSecret& secret : spec.secrets) {
+    MB_ASSIGN_OR_RETURN(ServiceSecret resolved, ResolveSecret(project, secret, where + ".secrets"));
+    build.secrets.push_back(std::move(resolved));
+  }
+  build.ssh = spec.ssh;
+  build.cache_from = spec.cache_from;
+  build.cache_to = spec.cache_to;
   for (const auto& [name, value] : spec.additional_contexts) {
     MB_ASSIGN_OR_RETURN(NamedContext context, ParseNamedContext(name, value, service));
     if (context.kind == NamedContext::Kind::kService) build.uses.push_back(context.value);
@@ -202,6 +266,17 @@ nlohmann::ordered_json BuildPlanToJson(const std::vector<ServiceBuild>& builds) 
     entry["tags"] = build.tags;
     entry["no_cache"] = build.no_cache;
     entry["pull"] = build.pull;
+    Json secrets = Json::array();
+    for (const ServiceSecret& secret : build.secrets) {
+      Json item{{"id", secret.id}};
+      if (!secret.file.empty()) item["file"] = secret.file;
+      if (!secret.environment.empty()) item["environment"] = secret.environment;
+      secrets.push_back(std::move(item));
+    }
+    entry["secrets"] = std::move(secrets);
+    entry["ssh"] = build.ssh;
+    entry["cache_from"] = build.cache_from;
+    entry["cache_to"] = build.cache_to;
     Json contexts = Json::object();
     for (const auto& [name, context] : build.contexts) {
       const char* type = context.kind == NamedContext::Kind::kService ? "service"

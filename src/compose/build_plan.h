@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,16 @@ struct NamedContext {
   std::string value;  // the absolute directory, the image reference, or the service name
 };
 
+// A build secret of a service, resolved against the top-level secrets: the id the Dockerfile mounts, where
+// its content comes from (exactly one of `file` and `environment`), and the owner and mode a RUN
+// --mount=type=secret of that id gets when it does not set them.
+struct ServiceSecret {
+  std::string id;
+  std::string file;         // absolute
+  std::string environment;  // the name of a variable of the project's environment
+  std::optional<uint32_t> uid, gid, mode;
+};
+
 struct ServiceBuild {
   std::string service;
   std::vector<std::string> tags;        // the image name (image:, else <project>-<service>) first, then build.tags
@@ -36,6 +47,10 @@ struct ServiceBuild {
   std::string network;                  // "" = default
   bool no_cache = false;
   bool pull = false;
+  std::vector<ServiceSecret> secrets;
+  std::vector<std::string> ssh;         // as `mybuild build --ssh` takes them
+  std::vector<std::string> cache_from;  // as `mybuild build --cache-from` takes them (types checked there)
+  std::vector<std::string> cache_to;
   std::map<std::string, NamedContext> contexts;
   std::vector<std::string> uses;        // services whose images this build reads (service: contexts)
   SourceLocation location;              // of the service's build:
@@ -50,7 +65,8 @@ struct BuildOverrides {
 };
 
 // The builds of `selected` (empty: every service with build:) and of the services they take images
-// from. Errors: an unknown service, a remote (git/URL) context, a platform other than the host's, a
+// from. Errors: an unknown service, a build secret not in the top-level secrets (or one that is neither
+// file: nor environment:, or whose uid/gid/mode is not a number), a remote (git/URL) context, a platform other than the host's, a
 // context or Dockerfile that does not exist.
 StatusOr<std::vector<ServiceBuild>> PlanServiceBuilds(const Project& project, const std::vector<std::string>& selected,
                                                       const BuildOverrides& overrides,

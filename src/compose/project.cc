@@ -58,8 +58,26 @@ StatusOr<BuildSpec> BuildFrom(const Value& build, const std::string& path) {
   spec.cache_from = Strings(build.Find("cache_from"));
   spec.cache_to = Strings(build.Find("cache_to"));
   spec.additional_contexts = StringMap(build.Find("additional_contexts"));
+  spec.ssh = Strings(build.Find("ssh"));
+  if (const Value* secrets = build.Find("secrets"); secrets != nullptr && secrets->IsSequence()) {
+    for (const Value& item : secrets->items) {
+      BuildSecret secret;
+      secret.location = item.location;
+      if (item.IsScalar()) {
+        secret.source = item.scalar;
+      } else {
+        secret.source = StringAt(item, "source");
+        secret.target = StringAt(item, "target");
+        secret.uid = StringAt(item, "uid");
+        secret.gid = StringAt(item, "gid");
+        secret.mode = StringAt(item, "mode");
+      }
+      spec.secrets.push_back(std::move(secret));
+    }
+  }
   static const char* const kApplied[] = {"context", "dockerfile", "dockerfile_inline", "args", "labels", "target",
-                                         "tags", "no_cache", "pull", "network", "platforms", "additional_contexts"};
+                                         "tags", "no_cache", "pull", "network", "platforms", "additional_contexts",
+                                         "secrets", "ssh", "cache_from", "cache_to"};
   for (const Entry& entry : build.entries) {
     if (entry.key.rfind("x-", 0) == 0) continue;
     if (std::find(std::begin(kApplied), std::end(kApplied), entry.key) == std::end(kApplied)) {
@@ -105,6 +123,22 @@ StatusOr<std::map<std::string, Service>> ServicesFromModel(const Value& model) {
     services.emplace(entry.key, std::move(service));
   }
   return services;
+}
+
+std::map<std::string, SecretSource> SecretsFromModel(const Value& model) {
+  std::map<std::string, SecretSource> secrets;
+  const Value* section = model.Find("secrets");
+  if (section == nullptr || !section->IsMapping()) return secrets;
+  for (const Entry& entry : section->entries) {
+    SecretSource source;
+    source.location = entry.key_location;
+    if (entry.value.IsMapping()) {
+      source.file = StringAt(entry.value, "file");
+      source.environment = StringAt(entry.value, "environment");
+    }
+    secrets.emplace(entry.key, std::move(source));
+  }
+  return secrets;
 }
 
 }  // namespace mybuild::compose

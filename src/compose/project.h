@@ -15,6 +15,16 @@
 
 namespace mybuild::compose {
 
+// One entry of `build.secrets`: the top-level secret `source`, seen by the Dockerfile as the secret id
+// `target` (default: `source`, as docker compose passes it to BuildKit); uid/gid/mode are the defaults of
+// a RUN --mount=type=secret that does not set them. Short form: only the source.
+struct BuildSecret {
+  std::string source;
+  std::string target;
+  std::string uid, gid, mode;  // as written; empty = not set
+  SourceLocation location;
+};
+
 // `build:` of a service, paths resolved.
 struct BuildSpec {
   std::string context;            // an absolute directory, or a URL as written
@@ -30,6 +40,8 @@ struct BuildSpec {
   std::vector<std::string> platforms;
   std::vector<std::string> cache_from;
   std::vector<std::string> cache_to;
+  std::vector<BuildSecret> secrets;
+  std::vector<std::string> ssh;   // "default", "ID" or "ID=SOCKET", as `mybuild build --ssh` takes them
   // NAME → an absolute directory, a URL, "docker-image://REF" or "service:NAME".
   std::map<std::string, std::string> additional_contexts;
   SourceLocation location;        // of `build:`
@@ -54,6 +66,14 @@ struct Service {
   SourceLocation location;        // of the service's key
 };
 
+// A top-level `secrets:` entry: exactly one of `file` (absolute) and `environment` is what build
+// secrets read; anything else (external, content, driver) leaves both empty.
+struct SecretSource {
+  std::string file;
+  std::string environment;
+  SourceLocation location;
+};
+
 struct Project {
   std::string name;
   std::filesystem::path working_dir;
@@ -61,6 +81,7 @@ struct Project {
   std::map<std::string, std::string> environment;   // the process environment over .env / --env-file
   std::map<std::string, Service> services;          // the enabled services (profiles applied)
   std::vector<std::string> disabled_services;       // left out by profiles
+  std::map<std::string, SecretSource> secrets;      // top-level secrets:
   Value model;                                      // the canonical model, as `config` prints it
 
   // The image a service runs and `build` tags: its `image:`, else "<project>-<service>".
@@ -69,6 +90,8 @@ struct Project {
 
 // The typed view of a canonical model's services (profiles already applied to the model).
 StatusOr<std::map<std::string, Service>> ServicesFromModel(const Value& model);
+// The top-level secrets of a canonical model (file: paths already absolute).
+std::map<std::string, SecretSource> SecretsFromModel(const Value& model);
 
 }  // namespace mybuild::compose
 

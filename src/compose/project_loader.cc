@@ -153,6 +153,7 @@ StatusOr<Project> LoadProject(const LoadOptions& options) {
   }
   ApplyProfiles(project, profiles);
   MB_ASSIGN_OR_RETURN(project.services, ServicesFromModel(project.model));
+  project.secrets = SecretsFromModel(project.model);
   MB_RETURN_IF_ERROR(CheckServices(project));
   return project;
 }

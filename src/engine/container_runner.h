@@ -1,7 +1,6 @@
 // A container in the foreground (`mybuild run` without -d): from an image reference to the exit status.
 //
-//   image (ImageSource: the store, pulled per --pull) → record ROOT/containers/ID (container_store.h)
-//   → the image's chain snapshots (unpacked when missing, shared by every container of the image)
+//   image → record ROOT/containers/ID and the image's chain snapshots (container_create.h)
 //   → a writable snapshot "container-<ID>" over them, mounted in this process's scratch directory
 //   → user resolved in its /etc/passwd and /etc/group → the attached sandbox (executor/attached_sandbox.h)
 //   with the stdio relay (stdio_relay.h) → the exit status.
@@ -11,6 +10,7 @@
 // container gets its stop signal instead), and a SIGINT, SIGTERM or SIGHUP also starts the stop timeout,
 // after which the container is killed (SIGKILL). Whichever way it ends, nothing of it stays alive or
 // mounted; with --rm its snapshot and record are removed, else the record says "exited" with the status.
+// While it runs, this process holds the container's monitor.lock (container_store.h), as a monitor would.
 // A user error (bad image, unknown user …) leaves nothing behind, as docker's 125.
 #ifndef MYBUILD_ENGINE_CONTAINER_RUNNER_H_
 #define MYBUILD_ENGINE_CONTAINER_RUNNER_H_
@@ -23,19 +23,14 @@
 #include "snapshotter/snapshotter.h"
 #include "src/base/status.h"
 #include "src/base/unique_fd.h"
+#include "src/engine/attach_loop.h"
+#include "src/engine/container_create.h"
+#include "src/engine/container_sandbox_spec.h"
 #include "src/engine/container_spec.h"
 #include "src/engine/stdio_relay.h"
 #include "src/image/image_store.h"
 
 namespace mybuild::engine {
-
-// Where containers get their images: the command wires the local store and the registry.
-class ImageSource {
- public:
-  virtual ~ImageSource() = default;
-  // The stored image `reference` names (a name or an ID), pulled and tagged first as `policy` says.
-  virtual StatusOr<image::StoredImage> Get(const std::string& reference, PullPolicy policy) = 0;
-};
 
 struct RunnerDeps {
   const cache::BlobStore* blobs = nullptr;
@@ -43,9 +38,9 @@ struct RunnerDeps {
   ImageSource* images = nullptr;
   std::filesystem::path root;         // the state root (ROOT/containers)
   std::filesystem::path scratch_dir;  // this process's private directory: mountpoints, sandbox state
+  std::string snapshotter_choice = "auto";
   int caller_in = 0, caller_out = 1, caller_err = 2;
-  std::optional<std::string> host_resolv_conf;  // the host's /etc/resolv.conf, for --network host
-  std::optional<std::string> host_hosts;        // the host's /etc/hosts, for --network host
+  HostFiles host;  // the host's resolv.conf and hosts, for --network host
 };
 
 struct RunResult {
@@ -65,15 +60,10 @@ class ContainerRunner {
   StatusOr<RunResult> Run(const RunOptions& options);
 
  private:
-  ContainerRunner(RunnerDeps deps, UniqueFd wake_read, UniqueFd wake_write)
-      : deps_(std::move(deps)), wake_read_(std::move(wake_read)), wake_write_(std::move(wake_write)) {}
+  ContainerRunner(RunnerDeps deps, std::unique_ptr<SignalInbox> inbox) : deps_(std::move(deps)), inbox_(std::move(inbox)) {}
   RunnerDeps deps_;
-  UniqueFd wake_read_, wake_write_;  // Deliver() → the loop, one byte per signal
+  std::unique_ptr<SignalInbox> inbox_;  // Deliver() → the attach loop
 };
-
-// The /etc/hosts of a container: the host's for the host network, else the loopback names; then the
-// --add-host lines.
-std::string ContainerHosts(const RunOptions& options, const std::optional<std::string>& host_hosts);
 
 }  // namespace mybuild::engine
 

@@ -13,15 +13,6 @@ namespace {
 
 std::string_view KeyOf(std::string_view entry) { return entry.substr(0, entry.find('=')); }
 
-// Replaces the entry with the same key in place, or appends (docker's ReplaceOrAppendEnvValues).
-void SetEnv(std::vector<std::string>& env, const std::string& entry) {
-  auto same = std::find_if(env.begin(), env.end(), [&](const std::string& old) { return KeyOf(old) == KeyOf(entry); });
-  if (same != env.end()) {
-    *same = entry;
-  } else {
-    env.push_back(entry);
-  }
-}
 
 // One -e value or --env-file line: KEY=VALUE as given, KEY from the caller (nullopt when unset).
 StatusOr<std::optional<std::string>> EnvEntry(const std::string& item, const LookupEnv& lookup,
@@ -51,6 +42,15 @@ constexpr struct {
 };
 
 }  // namespace
+
+void SetEnv(std::vector<std::string>& env, const std::string& entry) {
+  auto same = std::find_if(env.begin(), env.end(), [&](const std::string& old) { return KeyOf(old) == KeyOf(entry); });
+  if (same != env.end()) {
+    *same = entry;
+  } else {
+    env.push_back(entry);
+  }
+}
 
 StatusOr<PullPolicy> ParsePullPolicy(std::string_view text) {
   if (text == "missing") return PullPolicy::kMissing;
@@ -120,6 +120,7 @@ StatusOr<RunOptions> ParseRunFlags(RunFlags flags, const LookupEnv& lookup) {
     return InvalidArgument("--network \"" + flags.network + "\": expected host or none");
   }
   MB_ASSIGN_OR_RETURN(options.env, ResolveEnvFlags(flags.env, flags.env_files, lookup));
+  MB_ASSIGN_OR_RETURN(options.resources, executor::ParseResourceFlags(flags.resources));
   for (const std::string& host : flags.add_hosts) {
     MB_ASSIGN_OR_RETURN(std::string line, ParseAddHost(host));
     options.extra_hosts.push_back(std::move(line));

@@ -24,6 +24,7 @@
 
 #include "src/base/status.h"
 #include "src/engine/mount_flags.h"
+#include "src/executor/resources.h"
 #include "src/image/image_config.h"
 
 namespace mybuild::engine {
@@ -65,9 +66,11 @@ struct RunFlags {
   std::vector<std::string> volumes;       // -v
   std::vector<std::string> mounts;        // --mount
   std::string pull = "missing";           // --pull
+  bool init = false;                      // --init
   bool sig_proxy = true;                  // --sig-proxy
   int stop_timeout_seconds = 10;          // --stop-timeout
   std::string stop_signal;                // --stop-signal ("" = the image's StopSignal, else SIGTERM)
+  executor::ResourceFlags resources;      // --ulimit, --shm-size, --cgroup-parent, --pids-limit, --memory
 };
 
 // The flags checked and parsed, independent of the image: every user error is found here (exit 125).
@@ -79,6 +82,7 @@ struct RunOptions {
   std::vector<std::string> extra_hosts;  // /etc/hosts lines
   std::vector<MountRequest> mounts;      // -v then --mount
   int stop_signal = 0;                   // from --stop-signal, 0 = unset
+  executor::Resources resources;
 };
 StatusOr<RunOptions> ParseRunFlags(RunFlags flags, const LookupEnv& lookup);
 
@@ -95,6 +99,10 @@ struct ContainerProcess {
 };
 StatusOr<ContainerProcess> DecideProcess(const image::ContainerConfig& config, const RunOptions& options,
                                          const std::string& hostname);
+
+// Replaces the entry of `env` with the same key as `entry` in place, or appends it (docker's
+// ReplaceOrAppendEnvValues).
+void SetEnv(std::vector<std::string>& env, const std::string& entry);
 
 // `env` with HOME=`home` appended unless it sets HOME.
 std::vector<std::string> WithHome(std::vector<std::string> env, const std::string& home);

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
-#include "cache/file_lock.h"
 #include "src/base/files.h"
 
 namespace mybuild::engine {
@@ -17,16 +16,25 @@ namespace {
 
 constexpr uint64_t kMaxRecordBytes = 1 << 20;
 
-nlohmann::json ToJson(const ContainerRecord& record) {
-  return {{"id", record.id},       {"name", record.name},         {"image", record.image},
-          {"image_digest", record.image_digest}, {"args", record.args}, {"created", record.created},
-          {"state", record.state}, {"exit_code", record.exit_code}, {"snapshot", record.snapshot},
-          {"pid", record.pid}};
+nlohmann::json ConfigToJson(const ContainerRecord& record) {
+  return {{"id", record.id},
+          {"name", record.name},
+          {"image", record.image},
+          {"image_digest", record.image_digest},
+          {"args", record.args},
+          {"created", record.created},
+          {"snapshot", record.snapshot},
+          {"settings", SettingsToJson(record.settings)}};
 }
 
-StatusOr<ContainerRecord> FromJson(const std::string& text, const std::string& what) {
+StatusOr<nlohmann::json> ParseObject(const std::filesystem::path& path) {
+  MB_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxRecordBytes));
   nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return DataLoss(what + " is not a JSON object");
+  if (!json.is_object()) return DataLoss(path.string() + " is not a JSON object");
+  return json;
+}
+
+StatusOr<ContainerRecord> ConfigFromJson(const nlohmann::json& json, const std::string& what) {
   try {
     ContainerRecord record;
     record.id = json.at("id").get<std::string>();
@@ -35,33 +43,21 @@ StatusOr<ContainerRecord> FromJson(const std::string& text, const std::string& w
     record.image_digest = json.value("image_digest", "");
     record.args = json.value("args", std::vector<std::string>());
     record.created = json.value("created", "");
-    record.state = json.value("state", "created");
-    record.exit_code = json.value("exit_code", 0);
     record.snapshot = json.value("snapshot", "");
-    record.pid = json.value("pid", int64_t{0});
+    MB_ASSIGN_OR_RETURN(record.settings, SettingsFromJson(json.at("settings"), what));
     return record;
   } catch (const nlohmann::json::exception& error) {
     return DataLoss(what + ": " + error.what());
   }
 }
 
-bool IsContainerId(const std::string& id) {
+}  // namespace
+
+bool IsContainerId(std::string_view id) {
   return id.size() == 64 && std::all_of(id.begin(), id.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
 }
-
-// A record is state, not data: written atomically (temp, rename), without waiting for the disk.
-Status WriteRecord(const std::filesystem::path& path, const std::string& content) {
-  const std::filesystem::path temp = path.string() + ".tmp";
-  UniqueFd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd.valid()) return ErrnoError("open " + temp.string());
-  MB_RETURN_IF_ERROR(WriteAll(fd.get(), content, temp.string()));
-  if (rename(temp.c_str(), path.c_str()) < 0) return ErrnoError("rename " + temp.string());
-  return Status::Ok();
-}
-
-}  // namespace
 
 StatusOr<std::string> NewContainerId() {
   unsigned char bytes[32];
@@ -104,13 +100,28 @@ StatusOr<ContainerRecord> ContainerStore::Create(ContainerRecord record) {
   if (record.snapshot.empty()) record.snapshot = "container-" + record.id;
   const std::filesystem::path container_dir = dir_ / record.id;
   if (mkdir(container_dir.c_str(), 0700) < 0) return ErrnoError("mkdir " + container_dir.string());
-  MB_RETURN_IF_ERROR(WriteRecord(container_dir / "config.json", ToJson(record).dump()));
+  MB_RETURN_IF_ERROR(WriteStateFile(container_dir / "state.json", record.state));
+  MB_RETURN_IF_ERROR(WriteRecordFile(container_dir / "config.json", ConfigToJson(record).dump()));
   return record;
 }
 
-Status ContainerStore::Update(const ContainerRecord& record) {
-  if (!IsContainerId(record.id)) return InvalidArgument("\"" + record.id + "\" is not a container id");
-  return WriteRecord(dir_ / record.id / "config.json", ToJson(record).dump());
+Status ContainerStore::WriteState(const std::string& id, const ContainerState& state) {
+  if (!IsContainerId(id)) return InvalidArgument("\"" + id + "\" is not a container id");
+  return WriteStateFile(dir_ / id / "state.json", state);
+}
+
+StatusOr<ContainerRecord> ContainerStore::Load(const std::string& id) const {
+  if (!IsContainerId(id)) return InvalidArgument("\"" + id + "\" is not a container id");
+  const std::filesystem::path config_path = dir_ / id / "config.json";
+  StatusOr<nlohmann::json> config = ParseObject(config_path);
+  if (!config.ok() && config.status().code() == StatusCode::kNotFound) return NotFound("no such container: " + id);
+  MB_RETURN_IF_ERROR(config.status());
+  MB_ASSIGN_OR_RETURN(ContainerRecord record, ConfigFromJson(*config, config_path.string()));
+  if (record.id != id) return DataLoss(config_path.string() + " names another container (" + record.id + ")");
+  const std::filesystem::path state_path = dir_ / id / "state.json";
+  MB_ASSIGN_OR_RETURN(std::string state, ReadFile(state_path, kMaxRecordBytes));
+  MB_ASSIGN_OR_RETURN(record.state, ParseState(state, state_path.string()));
+  return record;
 }
 
 Status ContainerStore::Remove(const std::string& id) {
@@ -128,16 +139,26 @@ StatusOr<std::vector<ContainerRecord>> ContainerStore::List() const {
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
     const std::string id = entry.path().filename().string();
     if (!IsContainerId(id)) continue;
-    StatusOr<std::string> text = ReadFile(entry.path() / "config.json", kMaxRecordBytes);
-    if (!text.ok()) continue;  // being created or removed right now
-    StatusOr<ContainerRecord> record = FromJson(*text, (entry.path() / "config.json").string());
-    if (record.ok() && record->id == id) records.push_back(std::move(*record));
+    StatusOr<ContainerRecord> record = Load(id);
+    if (record.ok()) records.push_back(std::move(*record));  // else being created or removed right now
   }
   if (error) return Status(StatusCode::kIo, "list " + dir_.string() + ": " + error.message());
   std::sort(records.begin(), records.end(), [](const ContainerRecord& a, const ContainerRecord& b) {
     return std::tie(a.created, a.id) < std::tie(b.created, b.id);
   });
   return records;
+}
+
+StatusOr<cache::FileLock> ContainerStore::Lock(const std::string& id) const {
+  if (!IsContainerId(id)) return InvalidArgument("\"" + id + "\" is not a container id");
+  return cache::FileLock::Acquire(dir_ / id / "lock", cache::FileLock::Mode::kExclusive);
+}
+
+bool ContainerStore::MonitorAlive(const std::string& id) const {
+  if (!IsContainerId(id)) return false;
+  StatusOr<std::optional<cache::FileLock>> probe =
+      cache::FileLock::TryAcquire(MonitorLockPath(id), cache::FileLock::Mode::kShared);
+  return probe.ok() && !probe->has_value();
 }
 
 }  // namespace mybuild::engine

@@ -3,8 +3,11 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
+
+#include "src/base/byte_size.h"
 
 namespace mybuild::engine {
 namespace {
@@ -43,16 +46,11 @@ Status CheckSource(const std::filesystem::path& source, const std::string& flag)
 
 // "1048576", "64k", "64m", "1g" (docker's RAMInBytes, binary units).
 StatusOr<uint64_t> ParseSize(const std::string& text, const std::string& flag) {
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  std::string suffix = text.substr(digits);
-  for (char& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!suffix.empty() && suffix.back() == 'b') suffix.pop_back();
-  uint64_t unit = suffix.empty() ? 1 : suffix == "k" ? 1ull << 10 : suffix == "m" ? 1ull << 20 : suffix == "g" ? 1ull << 30 : 0;
-  if (digits == 0 || digits > 15 || unit == 0) {
+  const std::optional<uint64_t> bytes = ParseRamBytes(text);
+  if (!bytes) {
     return InvalidArgument(flag + ": tmpfs-size \"" + text + "\" is not a size (bytes, or a number with k, m or g)");
   }
-  return std::stoull(text.substr(0, digits)) * unit;
+  return *bytes;
 }
 
 StatusOr<bool> ParseBool(const std::string& value, const std::string& what) {
@@ -61,7 +59,21 @@ StatusOr<bool> ParseBool(const std::string& value, const std::string& what) {
   return InvalidArgument(what + ": \"" + value + "\" is not true or false");
 }
 
+Status CheckVolumeName(const std::string& name, const std::string& flag) {
+  if (!IsVolumeName(name)) {
+    return InvalidArgument(flag + ": \"" + name + "\" is not a volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+) " +
+                           "nor an absolute host path");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool IsVolumeName(const std::string& name) {
+  auto allowed = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; };
+  return name.size() >= 2 && name.size() <= 255 && std::isalnum(static_cast<unsigned char>(name[0])) &&
+         std::all_of(name.begin(), name.end(), allowed);
+}
 
 StatusOr<MountRequest> ParseVolumeFlag(const std::string& text) {
   const std::string flag = "-v " + text;
@@ -73,10 +85,8 @@ StatusOr<MountRequest> ParseVolumeFlag(const std::string& text) {
   MountRequest mount;
   mount.source = parts[0];
   mount.target = parts[1];
-  if (!parts[0].empty() && parts[0][0] != '/') {
-    return Status(StatusCode::kUnimplemented,
-                  flag + ": named volumes are not supported yet (a host path must be absolute)");
-  }
+  const bool named = !parts[0].empty() && parts[0][0] != '/';
+  if (named) mount.type = MountRequest::Type::kVolume;
   if (parts.size() == 3) {
     for (const std::string& option : Split(parts[2], ',')) {
       if (option == "ro") {
@@ -87,7 +97,7 @@ StatusOr<MountRequest> ParseVolumeFlag(const std::string& text) {
     }
   }
   MB_RETURN_IF_ERROR(CheckTarget(mount.target, flag));
-  MB_RETURN_IF_ERROR(CheckSource(mount.source, flag));
+  MB_RETURN_IF_ERROR(named ? CheckVolumeName(parts[0], flag) : CheckSource(mount.source, flag));
   return mount;
 }
 
@@ -125,9 +135,14 @@ StatusOr<MountRequest> ParseMountFlag(const std::string& text) {
     mount.type = MountRequest::Type::kTmpfs;
     if (has_source) return InvalidArgument(flag + ": type=tmpfs takes no source");
   } else if (type == "volume" || type.empty()) {
-    return Status(StatusCode::kUnimplemented, flag + ": volumes are not supported yet (say type=bind or type=tmpfs)");
+    mount.type = MountRequest::Type::kVolume;
+    if (!has_source) {
+      return Status(StatusCode::kUnimplemented, flag + ": anonymous volumes are not supported yet (give source=NAME)");
+    }
+    MB_RETURN_IF_ERROR(CheckVolumeName(mount.source.string(), flag));
+    if (mount.tmpfs_size_bytes != 0) return InvalidArgument(flag + ": tmpfs-size is for type=tmpfs");
   } else {
-    return InvalidArgument(flag + ": unknown type \"" + type + "\" (expected bind or tmpfs)");
+    return InvalidArgument(flag + ": unknown type \"" + type + "\" (expected bind, volume or tmpfs)");
   }
   MB_RETURN_IF_ERROR(CheckTarget(mount.target, flag));
   return mount;

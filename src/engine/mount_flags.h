@@ -11,22 +11,27 @@
 
 namespace mybuild::engine {
 
-// A mount of the container: a host path bound (-v HOST:CTR[:ro], --mount type=bind) or a tmpfs.
+// A mount of the container: a host path bound (-v HOST:CTR[:ro], --mount type=bind), a named volume
+// (-v NAME:CTR, --mount type=volume; volume_store.h) or a tmpfs.
 struct MountRequest {
-  enum class Type { kBind, kTmpfs };
+  enum class Type { kBind, kTmpfs, kVolume };
   Type type = Type::kBind;
-  std::filesystem::path source;  // kBind: an absolute host path that exists
+  std::filesystem::path source;  // kBind: an absolute host path that exists; kVolume: the volume's name
   std::string target;            // absolute container path
   bool read_only = false;
   uint64_t tmpfs_size_bytes = 0;  // kTmpfs: 0 = the kernel's default
 };
 
-// -v HOST:CTR[:OPTIONS] with OPTIONS ro, rw (comma-separated). HOST must be an absolute path that
-// exists (named volumes are not supported yet: kUnimplemented).
+// -v HOST:CTR[:OPTIONS] or -v NAME:CTR[:OPTIONS] with OPTIONS ro, rw (comma-separated). HOST must be
+// an absolute path that exists; NAME a volume name (IsVolumeName). Anonymous volumes (-v /CTR) are
+// kUnimplemented.
 StatusOr<MountRequest> ParseVolumeFlag(const std::string& text);
-// --mount type=bind|tmpfs,source=…,target=…[,readonly][,tmpfs-size=BYTES] (src/dst/destination and ro
-// are accepted as in docker).
+// --mount type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=BYTES] (src/dst/destination
+// and ro are accepted as in docker; type=volume needs a source, its name).
 StatusOr<MountRequest> ParseMountFlag(const std::string& text);
+
+// docker's volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at least two characters), at most 255 bytes.
+bool IsVolumeName(const std::string& name);
 
 // --add-host NAME:IP or NAME=IP (IPv4 or IPv6): the /etc/hosts line "IP\tNAME".
 StatusOr<std::string> ParseAddHost(const std::string& text);

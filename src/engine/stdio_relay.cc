@@ -1,5 +1,7 @@
 #include "src/engine/stdio_relay.h"
 
+#include "src/engine/pty_pair.h"
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -51,13 +53,9 @@ bool WriteAll(int fd, const char* data, size_t size) {
 StatusOr<std::unique_ptr<StdioRelay>> StdioRelay::Create(const StdioOptions& options) {
   std::unique_ptr<StdioRelay> relay(new StdioRelay(options));
   if (options.tty) {
-    UniqueFd master(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (!master.valid()) return ErrnoError("posix_openpt");
-    if (grantpt(master.get()) < 0 || unlockpt(master.get()) < 0) return ErrnoError("unlockpt");
-    char name[128];
-    if (ptsname_r(master.get(), name, sizeof name) != 0) return ErrnoError("ptsname_r");
-    relay->container_in_ = UniqueFd(open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (!relay->container_in_.valid()) return ErrnoError(std::string("open ") + name);
+    MB_ASSIGN_OR_RETURN(PtyPair pty, OpenPtyPair());
+    UniqueFd master = std::move(pty.master);
+    relay->container_in_ = std::move(pty.slave);
     MB_RETURN_IF_ERROR(SetNonBlocking(master.get()));
     if (options.interactive) {
       relay->in_write_ = UniqueFd(fcntl(master.get(), F_DUPFD_CLOEXEC, 3));

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "src/base/files.h"
 #include "src/executor/mount_stubs.h"
 #include "src/executor/namespace_executor.h"
 #include "src/executor/root_mkdir.h"
@@ -24,9 +25,35 @@ struct AttachedSandbox::State {
   std::vector<std::string> created;  // mount target stubs, in creation order
   std::optional<ChildMessage> error;
   bool waited = false;
+  int64_t pid = 0;
 };
 
 namespace {
+
+// The PID a pidfd refers to, from its /proc/self/fdinfo entry ("Pid:\tN").
+StatusOr<int64_t> PidOfPidfd(int pidfd) {
+  const std::string path = "/proc/self/fdinfo/" + std::to_string(pidfd);
+  MB_ASSIGN_OR_RETURN(std::string info, ReadFile(path, 1 << 16));
+  size_t at = info.find("\nPid:");
+  if (at == std::string::npos) return Internal(path + " has no Pid line");
+  return std::stoll(info.substr(at + 6));
+}
+
+// Points the plan's 0, 1, 2 at `stdio` (/dev/null, opened into `dev_null`, for a missing stdin) and its
+// sync descriptor at the write end of the returned pipe.
+StatusOr<internal::Pipe> PlanStdio(const AttachedStdio& stdio, SandboxPlan& plan, UniqueFd& dev_null) {
+  if (stdio.stdin_fd < 0) {
+    dev_null = UniqueFd(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!dev_null.valid()) return ErrnoError("open /dev/null");
+  }
+  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, internal::MakePipe());
+  plan.stdin_fd = stdio.stdin_fd >= 0 ? stdio.stdin_fd : dev_null.get();
+  plan.stdout_fd = stdio.stdout_fd;
+  plan.stderr_fd = stdio.stderr_fd;
+  plan.sync_fd = sync_pipe.write.get();
+  plan.controlling_terminal = stdio.terminal;
+  return sync_pipe;
+}
 
 // A failed exec as docker's exit codes tell it: 127 not found, 126 found but not executable.
 Status AttachedSetupError(const ChildMessage& message) {
@@ -62,21 +89,30 @@ StatusOr<std::unique_ptr<AttachedSandbox>> AttachedSandbox::Start(const ExecSpec
   // As for RUN: a symlinked working directory gets its target created inside the rootfs.
   MB_RETURN_IF_ERROR(MakeDirectoriesInRoot(state->root_fd.get(), step.cwd));
   UniqueFd dev_null;
-  if (stdio.stdin_fd < 0) {
-    dev_null = UniqueFd(open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!dev_null.valid()) return ErrnoError("open /dev/null");
-  }
-  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, internal::MakePipe());
-  step.plan.stdin_fd = stdio.stdin_fd >= 0 ? stdio.stdin_fd : dev_null.get();
-  step.plan.stdout_fd = stdio.stdout_fd;
-  step.plan.stderr_fd = stdio.stderr_fd;
-  step.plan.sync_fd = sync_pipe.write.get();
+  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, PlanStdio(stdio, step.plan, dev_null));
   step.plan.command_is_init = true;
-  step.plan.controlling_terminal = stdio.terminal;
   step.plan.read_only_rootfs = options.read_only_rootfs;
 
   MB_ASSIGN_OR_RETURN(UniqueFd pidfd, internal::CloneSandbox(spec, step));
   state->process.emplace(std::move(pidfd));
+  MB_ASSIGN_OR_RETURN(state->pid, PidOfPidfd(state->process->pidfd()));  // on error, ~State kills it
+  state->sync_read = std::move(sync_pipe.read);
+  return std::unique_ptr<AttachedSandbox>(new AttachedSandbox(std::move(state)));
+}
+
+bool AttachedSandbox::setup_failed() const { return state_->error.has_value(); }
+int64_t AttachedSandbox::pid() const { return state_->pid; }
+
+StatusOr<std::unique_ptr<AttachedSandbox>> AttachedSandbox::Join(int target_pidfd, const ExecSpec& spec,
+                                                                 const AttachedStdio& stdio) {
+  auto state = std::make_unique<State>();
+  internal::PreparedStep& step = state->step;
+  MB_RETURN_IF_ERROR(internal::PrepareProcess(spec, step));
+  UniqueFd dev_null;
+  MB_ASSIGN_OR_RETURN(internal::Pipe sync_pipe, PlanStdio(stdio, step.plan, dev_null));
+  MB_ASSIGN_OR_RETURN(UniqueFd pidfd, internal::CloneJoined(target_pidfd, step));
+  state->process.emplace(std::move(pidfd));
+  MB_ASSIGN_OR_RETURN(state->pid, PidOfPidfd(state->process->pidfd()));
   state->sync_read = std::move(sync_pipe.read);
   return std::unique_ptr<AttachedSandbox>(new AttachedSandbox(std::move(state)));
 }

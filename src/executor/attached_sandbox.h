@@ -43,6 +43,13 @@ class AttachedSandbox {
   static StatusOr<std::unique_ptr<AttachedSandbox>> Start(const ExecSpec& spec, const AttachedStdio& stdio,
                                                            const AttachedOptions& options,
                                                            const std::filesystem::path& state_dir);
+  // A process in the running container whose PID 1 `target_pidfd` refers to (`exec`): it joins the
+  // container's namespaces and is confined as its PID 1 was (capabilities, seccomp, no_new_privs; see
+  // joined_sandbox.cc). From `spec` only the process is used (args, env, cwd, uid, gid, groups,
+  // seccomp); its rootfs is ignored. The interface is the same as for Start(), but the command is not
+  // PID 1: it is killed when this object is destroyed unwaited, and dies with the container.
+  static StatusOr<std::unique_ptr<AttachedSandbox>> Join(int target_pidfd, const ExecSpec& spec,
+                                                          const AttachedStdio& stdio);
   ~AttachedSandbox();
   AttachedSandbox(const AttachedSandbox&) = delete;
   AttachedSandbox& operator=(const AttachedSandbox&) = delete;
@@ -53,6 +60,12 @@ class AttachedSandbox {
   int sync_fd() const;
   bool sync_open() const { return sync_open_; }
   Status ReadMessages();
+  // A setup step reported an error (the command will not run; Wait() says why). Final once the sync
+  // pipe is closed (sync_open() false): then the command has been executed, or has failed to.
+  bool setup_failed() const;
+
+  // The command's PID in this process's PID namespace.
+  int64_t pid() const;
 
   // Sends `signal` to the command (PID 1 of the container). Thread-safe; a no-op once it has been reaped.
   Status Signal(int signal);

@@ -25,6 +25,7 @@
 #include "src/base/status.h"
 #include "src/executor/cancel_token.h"
 #include "src/executor/output_sink.h"
+#include "src/executor/resources.h"
 
 namespace mybuild::executor {
 
@@ -40,6 +41,7 @@ struct Mount {
   std::filesystem::path source;  // kBind: the host path
   std::string target;            // absolute, inside the container
   bool read_only = false;
+  bool executable = false;        // kBind with read_only: still not noexec (a program the host provides)
   uint64_t tmpfs_size_bytes = 0;  // kTmpfs: 0 = the kernel default
   std::string contents;           // kFile (at most kMaxFileMountBytes)
   uint32_t file_mode = 0400;      // kFile: permission bits (07777 at most)
@@ -69,6 +71,7 @@ struct ExecSpec {
   std::optional<std::string> hosts;
   std::chrono::milliseconds timeout{0};  // 0 = no limit
   bool seccomp = true;  // the default filter (seccomp_filter.h); false only for `--security=insecure`
+  Resources resources;  // --ulimit, --shm-size, cgroup limits (resources.h)
 };
 
 struct ExecResult {

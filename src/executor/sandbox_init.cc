@@ -5,14 +5,12 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/capability.h>
-#include <linux/close_range.h>
 #include <linux/mount.h>
-#include <linux/seccomp.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -23,6 +21,8 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "src/executor/child_report.h"
+#include "src/executor/command_confinement.h"
 #include "src/executor/sync_protocol.h"
 
 namespace mybuild::executor {
@@ -55,9 +55,6 @@ int SysFsconfig(int fd, unsigned cmd, const char* key, const void* value, int au
 int SysFsmount(int fd, unsigned flags, unsigned attrs) {
   return static_cast<int>(syscall(SYS_fsmount, fd, flags, attrs));
 }
-int SysCloseRange(unsigned first, unsigned last, unsigned flags) {
-  return static_cast<int>(syscall(SYS_close_range, first, last, flags));
-}
 // fork() without glibc's atfork handlers, which may take locks held by the parent's other threads.
 pid_t SysFork() { return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)); }
 
@@ -75,12 +72,6 @@ constexpr const char* kMaskedPaths[] = {
 // Paths made read-only: writing them as root would change the host kernel.
 constexpr const char* kReadOnlyPaths[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
 
-void CopyString(char* dst, size_t size, const char* src) {
-  size_t i = 0;
-  for (; src != nullptr && src[i] != '\0' && i + 1 < size; ++i) dst[i] = src[i];
-  dst[i] = '\0';
-}
-
 // dst = a + b (+ c), truncated to size.
 void JoinStrings(char* dst, size_t size, const char* a, const char* b, const char* c = "") {
   size_t n = 0;
@@ -92,7 +83,7 @@ void JoinStrings(char* dst, size_t size, const char* a, const char* b, const cha
 
 class SandboxInit {
  public:
-  explicit SandboxInit(const SandboxPlan& plan) : plan_(plan), sync_fd_(plan.sync_fd) {}
+  explicit SandboxInit(const SandboxPlan& plan) : plan_(plan), report_(plan.sync_fd) {}
 
   // PID 1 of the sandbox. Each step exits through Fail() on error.
   [[noreturn]] void Run() {
@@ -129,30 +120,11 @@ class SandboxInit {
  private:
   // --- reporting ---
 
-  void Send(ChildMessage& message) {
-    ssize_t written;
-    do {
-      written = write(sync_fd_, &message, sizeof message);
-    } while (written < 0 && errno == EINTR);
-  }
-
+  void Send(ChildMessage& message) { report_.Send(message); }
   [[noreturn]] void Fail(SetupStep step, const char* syscall_name, const char* path, int exit_code = 1) {
-    ChildMessage message{};
-    message.type = MessageType::kError;
-    message.step = step;
-    message.err = errno;
-    CopyString(message.syscall, sizeof message.syscall, syscall_name);
-    CopyString(message.path, sizeof message.path, path);
-    Send(message);
-    _exit(exit_code);
+    report_.Fail(step, syscall_name, path, exit_code);
   }
-
-  void ReportCreated(const char* path) {
-    ChildMessage message{};
-    message.type = MessageType::kCreated;
-    CopyString(message.path, sizeof message.path, path);
-    Send(message);
-  }
+  void ReportCreated(const char* path) { report_.ReportCreated(path); }
 
   // --- path helpers (after pivot_root: paths are container paths) ---
 
@@ -218,11 +190,13 @@ class SandboxInit {
     tree_fd = -1;
   }
 
-  int CloneTree(const char* path, bool recursive, bool read_only) {
+  // `executable`: a read-only tree whose programs may run (not noexec).
+  int CloneTree(const char* path, bool recursive, bool read_only, bool executable = false) {
     unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
     int fd = SysOpenTree(AT_FDCWD, path, flags);
     if (fd < 0) Fail(SetupStep::kCloneHostMounts, "open_tree", path);
-    if (read_only && SysMountSetattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, kReadOnlyAttrs) < 0) {
+    const uint64_t attrs = executable ? kReadOnlyAttrs & ~uint64_t{MOUNT_ATTR_NOEXEC} : kReadOnlyAttrs;
+    if (read_only && SysMountSetattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
       Fail(SetupStep::kCloneHostMounts, "mount_setattr", path);
     }
     return fd;
@@ -230,23 +204,7 @@ class SandboxInit {
 
   // --- steps of init, in order ---
 
-  void RedirectFds() {
-    const int sources[4] = {plan_.stdin_fd, plan_.stdout_fd, plan_.stderr_fd, plan_.sync_fd};
-    int copies[4];
-    // Copies above 3 first, so that no dup3() below overwrites a source still needed.
-    for (int i = 0; i < 4; ++i) {
-      copies[i] = fcntl(sources[i], F_DUPFD_CLOEXEC, 4);
-      if (copies[i] < 0) Fail(SetupStep::kRedirectFds, "fcntl(F_DUPFD)", "");
-    }
-    for (int i = 0; i < 4; ++i) {
-      if (dup3(copies[i], i, 0) < 0) Fail(SetupStep::kRedirectFds, "dup3", "");
-    }
-    sync_fd_ = 3;
-    if (SysCloseRange(4, ~0U, 0) < 0) Fail(SetupStep::kRedirectFds, "close_range", "");
-    // The command's copy of the sync pipe closes at exec, so that the parent sees EOF.
-    if (fcntl(sync_fd_, F_SETFD, FD_CLOEXEC) < 0) Fail(SetupStep::kRedirectFds, "fcntl(F_SETFD)", "");
-    umask(022);
-  }
+  void RedirectFds() { RedirectChildFds(plan_, report_); }
 
   void SetParentDeathSignal() {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) Fail(SetupStep::kParentDeathSignal, "prctl", "");
@@ -299,7 +257,7 @@ class SandboxInit {
     for (size_t i = 0; i < plan_.mount_count; ++i) {
       const PlanMount& mount = plan_.mounts[i];
       if (mount.is_tmpfs || mount.is_file) continue;
-      plan_.mount_tree_fds[i] = CloneTree(mount.source, true, mount.read_only);
+      plan_.mount_tree_fds[i] = CloneTree(mount.source, true, mount.read_only, mount.executable);
     }
   }
 
@@ -394,7 +352,7 @@ class SandboxInit {
       Fail(step, "mount(devpts)", "/dev/pts");
     }
     if (mkdir("/dev/shm", 01777) < 0) Fail(step, "mkdir", "/dev/shm");
-    if (SysMount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0) {
+    if (SysMount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, plan_.shm_tmpfs_options) < 0) {
       Fail(step, "mount(tmpfs)", "/dev/shm");
     }
     const char* const links[][2] = {{"/proc/self/fd", "/dev/fd"},     {"/proc/self/fd/0", "/dev/stdin"},
@@ -487,119 +445,11 @@ class SandboxInit {
     }
   }
 
-  // --- the command process (PID 2), in order ---
-
-  [[noreturn]] void RunCommand() {
-    // The parent's blocked and ignored signals survive exec: the command must start with defaults.
-    ResetSignals();
-    if (setsid() < 0) Fail(SetupStep::kSession, "setsid", "", 127);
-    // The new session has no terminal yet: its leader takes the one on stdin.
-    if (plan_.controlling_terminal && ioctl(0, TIOCSCTTY, 0) < 0) {
-      Fail(SetupStep::kControllingTerminal, "ioctl(TIOCSCTTY)", "", 127);
-    }
-    // Any time before exec; it also means setuid binaries in the image cannot gain privileges.
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) Fail(SetupStep::kNoNewPrivs, "prctl", "", 127);
-    // Before setresuid: dropping from the bounding set needs CAP_SETPCAP.
-    DropBoundingSet();
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
-      Fail(SetupStep::kAmbientCaps, "prctl(PR_CAP_AMBIENT)", "", 127);
-    }
-    // As root, like runc: a WORKDIR the user cannot search still works.
-    if (chdir(plan_.cwd) < 0) Fail(SetupStep::kChdir, "chdir", plan_.cwd, 127);
-    // Groups, then gid, then uid: the first two need CAP_SETGID, which a non-root uid no longer has.
-    // Raw system calls: glibc's wrappers signal every thread it believes the process has (all the
-    // parent's threads, which do not exist here) and would wait for them forever.
-    if (syscall(SYS_setgroups, plan_.group_count, plan_.groups) < 0) Fail(SetupStep::kGroups, "setgroups", "", 127);
-    if (syscall(SYS_setresgid, plan_.gid, plan_.gid, plan_.gid) < 0) Fail(SetupStep::kGid, "setresgid", "", 127);
-    if (syscall(SYS_setresuid, plan_.uid, plan_.uid, plan_.uid) < 0) Fail(SetupStep::kUid, "setresuid", "", 127);
-    // After setresuid: a non-root uid has lost its capabilities already; root keeps the default set.
-    SetCapabilities();
-    // Last restriction before exec: the filter need not allow any of the setup calls above.
-    InstallSeccomp();
-    // Close-on-exec instead of closing: the sync pipe must stay usable to report a failed exec.
-    if (SysCloseRange(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) Fail(SetupStep::kCloseFds, "close_range", "", 127);
-    Exec();
-  }
-
-  void ResetSignals() {
-    sigset_t empty;
-    sigemptyset(&empty);
-    sigprocmask(SIG_SETMASK, &empty, nullptr);
-    struct sigaction action {};
-    action.sa_handler = SIG_DFL;
-    for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
-      if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
-      sigaction(signal_number, &action, nullptr);  // fails harmlessly for glibc's reserved signals
-    }
-  }
-
-  void DropBoundingSet() {
-    for (int cap = 0; cap < 64; ++cap) {
-      if ((kDefaultCapabilities >> cap) & 1) continue;
-      if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
-        Fail(SetupStep::kBoundingSet, "prctl(PR_CAPBSET_DROP)", "", 127);
-      }
-    }
-  }
-
-  void SetCapabilities() {
-    __user_cap_header_struct header{};
-    header.version = _LINUX_CAPABILITY_VERSION_3;
-    __user_cap_data_struct data[2]{};
-    if (plan_.uid == 0) {
-      data[0].effective = data[0].permitted = static_cast<uint32_t>(kDefaultCapabilities);
-      data[1].effective = data[1].permitted = static_cast<uint32_t>(kDefaultCapabilities >> 32);
-    }
-    if (syscall(SYS_capset, &header, data) < 0) Fail(SetupStep::kCapabilities, "capset", "", 127);
-  }
-
-  void InstallSeccomp() {
-    if (plan_.seccomp_filter == nullptr) return;
-    sock_fprog program{plan_.seccomp_length, const_cast<sock_filter*>(plan_.seccomp_filter)};
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) < 0) {
-      Fail(SetupStep::kSeccomp, "seccomp(SECCOMP_SET_MODE_FILTER)", "", 127);
-    }
-  }
-
-  // execvp() semantics, but searching the container's PATH (glibc's execvpe reads our own PATH).
-  [[noreturn]] void Exec() {
-    const char* file = plan_.argv[0];
-    if (strchr(file, '/') != nullptr) {
-      execve(file, plan_.argv, plan_.envp);
-      Fail(SetupStep::kExec, "execve", file, 127);
-    }
-    bool denied = false;
-    char candidate[4096];
-    const char* rest = plan_.search_path;
-    for (;;) {
-      const char* end = strchr(rest, ':');
-      size_t length = end != nullptr ? static_cast<size_t>(end - rest) : strlen(rest);
-      if (length + strlen(file) + 2 < sizeof candidate) {
-        size_t n = 0;
-        if (length == 0) {
-          candidate[n++] = '.';
-        } else {
-          memcpy(candidate, rest, length);
-          n = length;
-        }
-        candidate[n++] = '/';
-        CopyString(candidate + n, sizeof candidate - n, file);
-        execve(candidate, plan_.argv, plan_.envp);
-        if (errno == EACCES) {
-          denied = true;
-        } else if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != ENAMETOOLONG) {
-          Fail(SetupStep::kExec, "execve", candidate, 127);
-        }
-      }
-      if (end == nullptr) break;
-      rest = end + 1;
-    }
-    errno = denied ? EACCES : ENOENT;
-    Fail(SetupStep::kExec, "execvp", file, 127);
-  }
+  // The command process (PID 2, or init itself for containers): command_confinement.h.
+  [[noreturn]] void RunCommand() { ConfineAndExec(plan_, report_); }
 
   const SandboxPlan& plan_;
-  int sync_fd_;
+  ChildReporter report_;
   int device_fds_[kDeviceNodeCount] = {};
   int sys_fd_ = -1;
   int resolv_fd_ = -1;

@@ -23,6 +23,7 @@ struct PlanMount {
   const char* target = nullptr;  // absolute container path
   bool target_is_dir = true;     // bind: what to create when the target is missing
   bool read_only = false;
+  bool executable = false;  // bind, read_only: its programs may run (no noexec), e.g. the --init program
   const char* tmpfs_options = nullptr;  // tmpfs: mount data, e.g. "size=1048576"
   const char* contents = nullptr;       // file: its bytes
   size_t content_size = 0;
@@ -30,6 +31,13 @@ struct PlanMount {
   uid_t file_uid = 0;
   gid_t file_gid = 0;
   const char* file_name = nullptr;      // file: its name in files_dir
+};
+
+// A resource limit set in the command process before exec (--ulimit).
+struct PlanRlimit {
+  int resource = 0;
+  uint64_t soft = 0;
+  uint64_t hard = 0;
 };
 
 // The standard device nodes bound from the host into the fresh /dev.
@@ -63,6 +71,9 @@ struct SandboxPlan {
   size_t mount_count = 0;
   int* mount_tree_fds = nullptr;  // scratch array of mount_count entries, filled by the child
   const sock_filter* seccomp_filter = nullptr;  // null = no filter
+  const char* shm_tmpfs_options = nullptr;      // the /dev/shm tmpfs: "mode=1777,size=67108864"
+  const PlanRlimit* rlimits = nullptr;
+  size_t rlimit_count = 0;
   // Containers (attached_sandbox.h): the command itself becomes PID 1, as in docker (no fork, no
   // reaper: the parent's waitid on init is the command's status); stdin is a terminal that becomes the
   // controlling terminal of the command's session; the root mount is made read-only after every mount

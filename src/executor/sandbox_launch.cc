@@ -85,6 +85,7 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
     plan_mount.is_tmpfs = mount.type == Mount::Type::kTmpfs;
     plan_mount.target = step.mount_targets.back().c_str();
     plan_mount.read_only = mount.read_only;
+    plan_mount.executable = mount.executable;
     if (plan_mount.is_tmpfs) {
       step.tmpfs_options.push_back(mount.tmpfs_size_bytes == 0 ? "mode=1777"
                                                               : "mode=1777,size=" + std::to_string(mount.tmpfs_size_bytes));
@@ -116,9 +117,20 @@ Status PrepareMounts(const ExecSpec& spec, PreparedStep& step) {
   return Status::Ok();
 }
 
+// /dev/shm's size, the --ulimit values, and the step's cgroup (named after its state directory).
+Status PrepareResources(const Resources& resources, PreparedStep& step) {
+  step.shm_tmpfs_options = "mode=1777,size=" + std::to_string(resources.shm_size_bytes);
+  for (const Ulimit& ulimit : resources.ulimits) step.rlimits.push_back({ulimit.resource, ulimit.soft, ulimit.hard});
+  if (!resources.NeedsCgroup()) return Status::Ok();
+  MB_ASSIGN_OR_RETURN(std::filesystem::path root, CgroupV2Root(resources));
+  MB_ASSIGN_OR_RETURN(StepCgroup cgroup, StepCgroup::Create(root, resources, step.state->path().filename().string()));
+  step.cgroup.emplace(std::move(cgroup));
+  return Status::Ok();
+}
+
 }  // namespace
 
-Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, PreparedStep& step) {
+Status PrepareProcess(const ExecSpec& spec, PreparedStep& step) {
   std::error_code ignored;
   step.rootfs = std::filesystem::absolute(spec.rootfs, ignored).lexically_normal().string();
   while (step.rootfs.size() > 1 && step.rootfs.back() == '/') step.rootfs.pop_back();
@@ -145,12 +157,34 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   MB_RETURN_IF_ERROR(ContainerPath(cwd, "the working directory", true).status());
   if (cwd.size() > kMaxPathLength) return InvalidArgument("the working directory is too long: \"" + cwd + "\"");
   step.cwd = cwd;
-  step.hostname = spec.hostname.empty() ? "mybuild" : spec.hostname;
 
   step.groups.push_back(spec.gid);  // the primary gid is always a supplementary group (CVE-2022-2990)
   for (uint32_t gid : spec.additional_gids) {
     if (std::find(step.groups.begin(), step.groups.end(), gid) == step.groups.end()) step.groups.push_back(gid);
   }
+
+  SandboxPlan& plan = step.plan;
+  plan.rootfs = step.rootfs.c_str();
+  plan.argv = step.argv.data();
+  plan.envp = step.envp.data();
+  plan.search_path = step.search_path.c_str();
+  plan.cwd = step.cwd.c_str();
+  plan.uid = spec.uid;
+  plan.gid = spec.gid;
+  plan.groups = step.groups.data();
+  plan.group_count = step.groups.size();
+  if (spec.seccomp) {
+    MB_ASSIGN_OR_RETURN(const std::vector<sock_filter>* program, DefaultSeccompProgram());
+    if (program->size() > 0xffff) return Internal("the seccomp filter is too long");
+    plan.seccomp_filter = program->data();
+    plan.seccomp_length = static_cast<unsigned short>(program->size());
+  }
+  return Status::Ok();
+}
+
+Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, PreparedStep& step) {
+  MB_RETURN_IF_ERROR(PrepareProcess(spec, step));
+  step.hostname = spec.hostname.empty() ? "mybuild" : spec.hostname;
 
   {
     MB_ASSIGN_OR_RETURN(TempDir state, TempDir::Create(state_dir, "mybuild-run-"));
@@ -168,17 +202,9 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   }
 
   MB_RETURN_IF_ERROR(PrepareMounts(spec, step));
+  MB_RETURN_IF_ERROR(PrepareResources(spec.resources, step));
 
   SandboxPlan& plan = step.plan;
-  plan.rootfs = step.rootfs.c_str();
-  plan.argv = step.argv.data();
-  plan.envp = step.envp.data();
-  plan.search_path = step.search_path.c_str();
-  plan.cwd = step.cwd.c_str();
-  plan.uid = spec.uid;
-  plan.gid = spec.gid;
-  plan.groups = step.groups.data();
-  plan.group_count = step.groups.size();
   plan.hostname = step.hostname.c_str();
   plan.loopback_only = spec.network == ExecSpec::Network::kNone;
   plan.resolv_conf = spec.resolv_conf ? step.resolv_conf.c_str() : nullptr;
@@ -189,16 +215,11 @@ Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, Pre
   plan.mounts = step.mounts.data();
   plan.mount_count = step.mounts.size();
   plan.mount_tree_fds = step.mount_tree_fds.data();
-  if (spec.seccomp) {
-    MB_ASSIGN_OR_RETURN(const std::vector<sock_filter>* program, DefaultSeccompProgram());
-    if (program->size() > 0xffff) return Internal("the seccomp filter is too long");
-    plan.seccomp_filter = program->data();
-    plan.seccomp_length = static_cast<unsigned short>(program->size());
-  }
+  plan.shm_tmpfs_options = step.shm_tmpfs_options.c_str();
+  plan.rlimits = step.rlimits.data();
+  plan.rlimit_count = step.rlimits.size();
   return Status::Ok();
 }
-
-
 
 Status SetupError(const ChildMessage& message) {
   std::string path(message.path, strnlen(message.path, sizeof message.path));
@@ -226,6 +247,10 @@ StatusOr<UniqueFd> CloneSandbox(const ExecSpec& spec, const PreparedStep& step) 
   int pidfd = -1;
   args.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_PIDFD;
   if (spec.network == ExecSpec::Network::kNone) args.flags |= CLONE_NEWNET;
+  if (step.cgroup) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(step.cgroup->fd());
+  }
   args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
   args.exit_signal = SIGCHLD;
   long pid = syscall(SYS_clone3, &args, sizeof args);

@@ -20,6 +20,7 @@
 #include "src/base/unique_fd.h"
 #include "src/executor/executor.h"
 #include "src/executor/sandbox_init.h"
+#include "src/executor/step_cgroup.h"
 #include "src/executor/sync_protocol.h"
 
 #ifndef P_PIDFD
@@ -65,11 +66,18 @@ struct PreparedStep {
   std::vector<std::string> file_names;
   std::vector<PlanMount> mounts;
   std::vector<int> mount_tree_fds;
+  std::string shm_tmpfs_options;
+  std::vector<PlanRlimit> rlimits;
+  std::optional<StepCgroup> cgroup;  // when the spec asks for cgroup limits; removed after the sandbox
   SandboxPlan plan;
 };
 
-// Fills `step` (and its plan) from `spec`: argv, environment with PATH, groups, the state directory
-// (under `state_dir`) with the hostname, resolv.conf and hosts files, the extra mounts, seccomp.
+// Fills the process's part of `step` (and its plan) from `spec`: rootfs, argv, environment with PATH,
+// working directory, uid, gid, groups, seccomp. (All an `exec` into a running container needs.)
+Status PrepareProcess(const ExecSpec& spec, PreparedStep& step);
+
+// Fills `step` (and its plan) from `spec`: PrepareProcess(), then the state directory
+// (under `state_dir`) with the hostname, resolv.conf and hosts files, the extra mounts.
 Status Prepare(const ExecSpec& spec, const std::filesystem::path& state_dir, PreparedStep& step);
 
 // The sandbox's init process. Killed (SIGKILL, which ends its PID namespace) and reaped on destruction
@@ -103,10 +111,17 @@ class SandboxProcess {
   bool reaped_ = false;
 };
 
-// clone3() into new mount, PID, UTS, IPC and cgroup namespaces (and network, for Network::kNone); the
-// child runs RunSandboxInit(step.plan). The plan's fds must be set. kPermissionDenied when namespaces
+// clone3() into new mount, PID, UTS, IPC and cgroup namespaces (and network, for Network::kNone), into
+// the step's cgroup when it has one; the child runs RunSandboxInit(step.plan). The plan's fds must be set. kPermissionDenied when namespaces
 // are refused.
 StatusOr<UniqueFd> CloneSandbox(const ExecSpec& spec, const PreparedStep& step);
+
+// clone3() into the namespaces of the running process `target_pidfd` (a container's PID 1): its PID
+// namespace (set for this thread's children just for the clone), then in the child its mount, UTS, IPC,
+// network and cgroup namespaces (setns on the pidfd); the child then runs the command confined as the
+// container's own (command_confinement.h). It dies with this thread (PR_SET_PDEATHSIG). The plan's fds
+// must be set.
+StatusOr<UniqueFd> CloneJoined(int target_pidfd, const PreparedStep& step);
 
 // The error a kError message reports: kNotFound for a command not in the container's PATH, else
 // kFailedPrecondition naming the step, the syscall and the path.

@@ -24,6 +24,7 @@ const char* SetupStepName(SetupStep step) {
     case SetupStep::kForkCommand: return "fork command";
     case SetupStep::kReap: return "reap";
     case SetupStep::kSession: return "new session";
+    case SetupStep::kRlimits: return "resource limits (--ulimit)";
     case SetupStep::kControllingTerminal: return "set controlling terminal";
     case SetupStep::kNoNewPrivs: return "set no_new_privs";
     case SetupStep::kBoundingSet: return "drop bounding set";
@@ -36,6 +37,7 @@ const char* SetupStepName(SetupStep step) {
     case SetupStep::kSeccomp: return "install seccomp filter";
     case SetupStep::kCloseFds: return "close fds";
     case SetupStep::kExec: return "exec";
+    case SetupStep::kJoinNamespaces: return "join the container's namespaces";
   }
   return "unknown step";
 }

@@ -43,6 +43,7 @@ enum class SetupStep : int32_t {
   kForkCommand,
   kReap,
   kSession,
+  kRlimits,
   kControllingTerminal,
   kNoNewPrivs,
   kBoundingSet,
@@ -55,6 +56,7 @@ enum class SetupStep : int32_t {
   kSeccomp,
   kCloseFds,
   kExec,
+  kJoinNamespaces,  // exec into a running container: setns(2) into its namespaces
 };
 
 const char* SetupStepName(SetupStep step);

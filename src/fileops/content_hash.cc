@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/base/files.h"
+#include "src/base/sparse_map.h"
 #include "src/base/unique_fd.h"
 #include "src/fileops/source_selection.h"
 #include "src/fileops/source_walker.h"
@@ -210,8 +211,25 @@ Status FileStatCache::Save() {
   return Status::Ok();
 }
 
+// The bytes of a file without holes; for a file with holes (sparse_map.h), its size, its content-defined
+// map and the bytes of its data extents, so that time follows the data, not the apparent size. Either
+// form determines the content, so equal digests still mean equal content.
 StatusOr<Digest> ReadingContentHasher::HashContent(int fd) {
   Sha256 hash;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return ErrnoError("fstat source file");
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  MB_ASSIGN_OR_RETURN(std::optional<std::vector<DataExtent>> sparse,
+                      S_ISREG(st.st_mode) ? SparseMapOf(fd, size) : std::optional<std::vector<DataExtent>>());
+  if (sparse) {
+    hash.Update(fmt::format("mybuild-sparse-v1 {} {}\n", size, sparse->size()));
+    for (const DataExtent& extent : *sparse) hash.Update(fmt::format("{} {}\n", extent.offset, extent.length));
+    MB_RETURN_IF_ERROR(StreamData(fd, *sparse, [&](uint64_t, std::string_view bytes) {
+      hash.Update(bytes.data(), bytes.size());
+      return Status::Ok();
+    }));
+    return hash.Finish();
+  }
   std::string buffer(1 << 16, '\0');
   off_t offset = 0;
   while (true) {

@@ -19,6 +19,7 @@
 #include "src/frontend/directives.h"
 #include "src/frontend/heredoc.h"
 #include "src/frontend/line_parsers.h"
+#include "src/frontend/sliding_token_stream.h"
 #include "src/frontend/text_util.h"
 
 namespace mybuild::frontend {
@@ -139,14 +140,6 @@ class TreeWalker {
   TreeWalker(std::string_view source, const std::string& filename, char escape, Dockerfile& out)
       : source_(source), filename_(filename), escape_(escape), out_(out) {}
 
-  Status Walk(DockerfileParser::DockerfileContext* tree) {
-    out_.instructions.reserve(tree->instruction().size());
-    for (DockerfileParser::InstructionContext* ctx : tree->instruction()) {
-      MB_RETURN_IF_ERROR(AddInstruction(ctx));
-    }
-    return Status::Ok();
-  }
-
  private:
   SourceLocation Location(int line, int column, int end_line) const {
     return SourceLocation{filename_, line, column, end_line};
@@ -184,17 +177,33 @@ class TreeWalker {
     }
   }
 
+ public:
+  // Converts one instruction's parse tree; called for each in file order.
   Status AddInstruction(DockerfileParser::InstructionContext* ctx) {
     Lines lines;
+    // The children in one pass (the generated accessors each scan them with a dynamic_cast per child):
+    // the first line's content, its NEWLINE or CONTINUATION, the continuation, the heredoc bodies.
+    antlr4::Token* first_end = nullptr;
+    DockerfileParser::ContinuationContext* continuation = nullptr;
+    for (antlr4::tree::ParseTree* child : ctx->children) {
+      if (auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(child)) {
+        if (rule->getRuleIndex() == DockerfileParser::RuleContinuation) {
+          continuation = static_cast<DockerfileParser::ContinuationContext*>(rule);
+        } else if (rule->getRuleIndex() == DockerfileParser::RuleHeredoc) {
+          lines.bodies.push_back(static_cast<DockerfileParser::HeredocContext*>(rule));
+        }
+      } else if (first_end == nullptr) {
+        first_end = static_cast<antlr4::tree::TerminalNode*>(child)->getSymbol();
+      }
+    }
+    if (first_end == nullptr) return Internal("an instruction without the end of its first line");
     // The first physical line: the command (keyword, flags, arguments) and its NEWLINE or CONTINUATION.
     antlr4::Token* first = ctx->getStart();
     const int column = static_cast<int>(first->getCharPositionInLine()) + 1;
-    antlr4::Token* first_end = ctx->NEWLINE() ? ctx->NEWLINE()->getSymbol() : ctx->CONTINUATION()->getSymbol();
     lines.segments.push_back({first->getStartIndex() - first->getCharPositionInLine(), first_end->getStopIndex() + 1,
                               first_end->getType() == DockerfileLexer::CONTINUATION});
     lines.end_line = static_cast<int>(first_end->getLine());
-    if (ctx->continuation()) CollectContinuation(ctx->continuation(), lines);
-    lines.bodies = ctx->heredoc();
+    if (continuation != nullptr) CollectContinuation(continuation, lines);
     int end_line = lines.end_line;
     const int start_line = static_cast<int>(ctx->getStart()->getLine());
     const std::string line = AssembleLogicalLine(source_, lines.segments, escape_);
@@ -251,14 +260,18 @@ class TreeWalker {
     return Status::Ok();
   }
 
+ private:
   std::string_view source_;
   const std::string& filename_;
   char escape_;
   Dockerfile& out_;
 };
 
-// Step 1: line lengths and the directive block.
-Status ReadDirectives(std::string_view text, const std::string& filename, Dockerfile& out, int& line_count) {
+// Step 1: line lengths and the directive block. Also counts the lines that may start an instruction (not
+// blank, not a comment): about the number of instructions or more, to allocate the AST once (pages of a
+// reservation that heredoc bodies or continuations inflate are never touched).
+Status ReadDirectives(std::string_view text, const std::string& filename, Dockerfile& out, int& line_count,
+                      size_t& instruction_lines) {
   DirectiveParser directives;
   size_t pos = 0;
   int line_number = 0;
@@ -271,6 +284,8 @@ Status ReadDirectives(std::string_view text, const std::string& filename, Docker
       return InvalidArgument("dockerfile line greater than max allowed size of " + std::to_string(kMaxLineBytes),
                              SourceLocation{filename, line_number, 0, 0});
     }
+    const std::string_view content = TrimLeftSpace(line);
+    if (!content.empty() && content.front() != '#') ++instruction_lines;
     if (!directives.done()) {
       StatusOr<std::optional<Directive>> directive = directives.ParseLine(TrimLeftSpace(TrimNewline(line)));
       if (!directive.ok()) {
@@ -294,12 +309,53 @@ Status ReadDirectives(std::string_view text, const std::string& filename, Docker
   return Status::Ok();
 }
 
+// Parses the top-level item that starts with a token of `type`: an empty line, a comment line, or an
+// instruction (returned; nullptr for the others). Fast path: SLL prediction, bailing out at the first
+// error; then again from the item's start with full LL and error reporting.
+StatusOr<DockerfileParser::InstructionContext*> ParseItem(DockerfileParser& parser, SlidingTokenStream& tokens,
+                                                          FirstErrorListener& errors, size_t type,
+                                                          const std::string& filename) {
+  auto parse = [&]() -> DockerfileParser::InstructionContext* {
+    if (type == DockerfileLexer::NEWLINE) {
+      parser.emptyLine();
+      return nullptr;
+    }
+    if (type == DockerfileLexer::HASH_WORD) {
+      parser.commentLine();
+      return nullptr;
+    }
+    return parser.instruction();
+  };
+  const size_t start = tokens.index();
+  auto* simulator = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  simulator->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  DockerfileParser::InstructionContext* instruction = nullptr;
+  try {
+    instruction = parse();
+  } catch (const antlr4::ParseCancellationException&) {
+    tokens.seek(start);
+    parser.addErrorListener(&errors);
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    simulator->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    instruction = parse();
+    parser.removeErrorListeners();
+  }
+  if (errors.error()) {
+    const auto& error = *errors.error();
+    return InvalidArgument("syntax error: " + error.message, SourceLocation{filename, error.line, error.column, 0});
+  }
+  return instruction;
+}
+
 StatusOr<Dockerfile> Parse(std::string_view text, const std::string& filename) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   Dockerfile dockerfile;
   dockerfile.filename = filename;
   int line_count = 0;
-  MB_RETURN_IF_ERROR(ReadDirectives(text, filename, dockerfile, line_count));
+  size_t instruction_lines = 0;
+  MB_RETURN_IF_ERROR(ReadDirectives(text, filename, dockerfile, line_count, instruction_lines));
+  dockerfile.instructions.reserve(instruction_lines);
 
   // Byte offsets from the lexer index `source`; the newline the stream adds at the end lies past it.
   const std::string_view source = text;
@@ -313,34 +369,23 @@ StatusOr<Dockerfile> Parse(std::string_view text, const std::string& filename) {
   lexer.Configure(source, escape == '`', [source, escape](const std::vector<Segment>& segments) {
     return DetectHeredocs(source, segments, escape);
   });
-  antlr4::CommonTokenStream tokens(&lexer);
+  SlidingTokenStream tokens(&lexer);
   DockerfileParser parser(&tokens);
   parser.removeErrorListeners();
-
-  // Fast path: SLL prediction, bail out at the first error; then full LL with error reporting.
-  DockerfileParser::DockerfileContext* tree = nullptr;
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  try {
-    tree = parser.dockerfile();
-  } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
-  }
-  if (tree == nullptr) {
-    tokens.seek(0);
-    parser.reset();
-    parser.addErrorListener(&errors);
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    tree = parser.dockerfile();
-  }
-  if (errors.error()) {
-    const auto& error = *errors.error();
-    return InvalidArgument("syntax error: " + error.message, SourceLocation{filename, error.line, error.column, 0});
-  }
-
   TreeWalker walker(source, filename, escape, dockerfile);
-  MB_RETURN_IF_ERROR(walker.Walk(tree));
+  // One top-level item at a time (the `dockerfile` rule's loop, written out here), each parse tree turned
+  // into AST and freed before the next, so memory follows the largest item, not the file.
+  for (size_t type = tokens.LA(1); type != antlr4::Token::EOF; type = tokens.LA(1)) {
+    const size_t start = tokens.index();
+    MB_ASSIGN_OR_RETURN(DockerfileParser::InstructionContext * instruction,
+                        ParseItem(parser, tokens, errors, type, filename));
+    if (instruction != nullptr) MB_RETURN_IF_ERROR(walker.AddInstruction(instruction));
+    if (tokens.index() == start) {
+      return Internal("the parser made no progress at token " + std::to_string(start));
+    }
+    parser.getTreeTracker().reset();
+    tokens.DiscardConsumed();
+  }
   if (dockerfile.instructions.empty()) {
     return InvalidArgument("file with no instructions: expected at least one instruction such as FROM",
                            SourceLocation{filename, line_count, 0, 0});

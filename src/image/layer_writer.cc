@@ -10,6 +10,7 @@
 #include <memory>
 #include "src/base/tar_names.h"
 
+#include "src/base/sparse_map.h"
 #include "src/image/threaded_sink.h"
 
 namespace mybuild::image {
@@ -85,26 +86,37 @@ mode_t FileTypeBits(EntryType type) {
   return AE_IFREG;
 }
 
+// A file's bytes in order, from its start (a file without holes; SparseMapOf moved the offset).
+Status StreamFile(int fd, const ContentWriter& write) {
+  if (::lseek(fd, 0, SEEK_SET) != 0) return ErrnoError("lseek layer file content");
+  std::unique_ptr<char[]> buffer(new char[kReadChunk]);
+  for (;;) {
+    ssize_t n = ::read(fd, buffer.get(), kReadChunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("read layer file content");
+    }
+    if (n == 0) return Status::Ok();
+    MB_RETURN_IF_ERROR(write(std::string_view(buffer.get(), static_cast<size_t>(n))));
+  }
+}
+
+// The sparse map of a tar entry: its data extents and, when the file ends in a hole, an empty extent at
+// its end (as GNU tar writes it, so that readers that size the file from the map see its full length).
+void AddSparseMap(archive_entry* entry, const std::vector<DataExtent>& map, uint64_t size) {
+  for (const DataExtent& extent : map) {
+    archive_entry_sparse_add_entry(entry, static_cast<la_int64_t>(extent.offset),
+                                   static_cast<la_int64_t>(extent.length));
+  }
+  if (map.empty() || map.back().offset + map.back().length < size) {
+    archive_entry_sparse_add_entry(entry, static_cast<la_int64_t>(size), 0);
+  }
+}
+
 }  // namespace
 
 ContentSource ContentFromString(std::string bytes) {
   return [bytes = std::move(bytes)](const ContentWriter& write) { return write(bytes); };
-}
-
-ContentSource ContentFromOpener(std::function<StatusOr<UniqueFd>()> open) {
-  return [open = std::move(open)](const ContentWriter& write) -> Status {
-    MB_ASSIGN_OR_RETURN(UniqueFd fd, open());
-    std::unique_ptr<char[]> buffer(new char[kReadChunk]);
-    for (;;) {
-      ssize_t n = ::read(fd.get(), buffer.get(), kReadChunk);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoError("read layer file content");
-      }
-      if (n == 0) return Status::Ok();
-      MB_RETURN_IF_ERROR(write(std::string_view(buffer.get(), static_cast<size_t>(n))));
-    }
-  };
 }
 
 LayerEntry WhiteoutEntry(std::string_view path) {
@@ -175,7 +187,7 @@ Status LayerWriter::Add(LayerEntry entry) {
   if (entry.type != EntryType::kFile && entry.size != 0) {
     return InvalidArgument(where + ": only regular files have a size");
   }
-  if (entry.type == EntryType::kFile && entry.size > 0 && !entry.content) {
+  if (entry.type == EntryType::kFile && entry.size > 0 && !entry.content && !entry.file) {
     return InvalidArgument(where + ": a non-empty file needs a content source");
   }
   if ((entry.type == EntryType::kSymlink || entry.type == EntryType::kHardlink) &&
@@ -244,6 +256,7 @@ Status LayerWriter::ResolveHardlinks() {
       old.type = EntryType::kHardlink;
       old.size = 0;
       old.content = nullptr;
+      old.file = nullptr;
     }
     for (size_t member : members) {
       if (member == first) continue;
@@ -251,6 +264,7 @@ Status LayerWriter::ResolveHardlinks() {
       entries_[member].link_target = entries_[first].path;
       entries_[member].size = 0;
       entries_[member].content = nullptr;
+      entries_[member].file = nullptr;
     }
   }
   return Status::Ok();
@@ -301,6 +315,13 @@ StatusOr<std::pair<Digest, uint64_t>> LayerWriter::WriteTar(ByteSink& sink) {
     for (const auto& [name, value] : e.xattrs) {
       archive_entry_xattr_add_entry(entry.get(), name.c_str(), value.data(), value.size());
     }
+    UniqueFd file;
+    std::optional<std::vector<DataExtent>> sparse;
+    if (e.type == EntryType::kFile && e.size > 0 && e.file) {
+      MB_ASSIGN_OR_RETURN(file, e.file());
+      MB_ASSIGN_OR_RETURN(sparse, SparseMapOf(file.get(), e.size));
+      if (sparse) AddSparseMap(entry.get(), *sparse, e.size);
+    }
     const int header = archive_write_header(a, entry.get());
     if (header != ARCHIVE_OK && !base::IsNameTranslationWarning(header, archive_error_string(a))) {
       return ArchiveError(a, pipe, where);
@@ -320,13 +341,20 @@ StatusOr<std::pair<Digest, uint64_t>> LayerWriter::WriteTar(ByteSink& sink) {
         }
         return Status::Ok();
       };
-      MB_RETURN_IF_ERROR(e.content(write));
+      if (sparse) {
+        MB_RETURN_IF_ERROR(StreamWithHoles(file.get(), e.size, *sparse, write).WithContext(where));
+      } else if (file) {
+        MB_RETURN_IF_ERROR(StreamFile(file.get(), write).WithContext(where));
+      } else {
+        MB_RETURN_IF_ERROR(e.content(write));
+      }
       if (written != e.size) {
         return DataLoss(where + ": content is " + std::to_string(written) + " bytes, expected " +
                         std::to_string(e.size) + " (file changed while the layer was written?)");
       }
     }
     e.content = nullptr;  // release whatever the source held
+    e.file = nullptr;
   }
   if (archive_write_close(a) != ARCHIVE_OK) return ArchiveError(a, pipe, "finishing the layer tar");
   if (!pipe.error.ok()) return pipe.error;

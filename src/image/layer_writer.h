@@ -6,7 +6,7 @@
 // so an 8,000-file, 200 MB layer needs a few MB of memory.
 //
 // The tar is fixed-form: libarchive's restricted PAX format (plain ustar headers, a PAX extended header
-// only where ustar cannot hold a value: long names, large ids/sizes, xattrs), numeric uid/gid with empty
+// only where ustar cannot hold a value: long names, large ids/sizes, xattrs, sparse maps), numeric uid/gid with empty
 // uname/gname, whole-second mtimes clamped to source_date_epoch when set, no atime/ctime, directories
 // named with a trailing '/', 10240-byte blocking. Hardlinks within the layer are re-pointed so that the
 // first path of a group in sort order carries the content and later paths link to it.
@@ -42,9 +42,10 @@ using ContentSource = std::function<Status(const ContentWriter& write)>;
 
 // Content from memory (tests, small generated files).
 ContentSource ContentFromString(std::string bytes);
-// Content from a file opened only when the entry is written (so thousands of entries hold no fds).
-// The snapshotter passes an opener that resolves inside the rootfs; this module never opens rootfs paths.
-ContentSource ContentFromOpener(std::function<StatusOr<UniqueFd>()> open);
+// Opens a file whose bytes are an entry's content, only when the entry is written (so thousands of entries
+// hold no fds). The snapshotter passes an opener that resolves inside the rootfs; this module never opens
+// rootfs paths.
+using FileOpener = std::function<StatusOr<UniqueFd>()>;
 
 struct LayerEntry {
   std::string path;  // inside the layer, '/'-separated; leading "/" or "./" is dropped; ".." refused
@@ -58,7 +59,9 @@ struct LayerEntry {
   std::map<std::string, std::string> xattrs;  // trusted.overlay.* and values over 64 KiB are refused
   uint32_t dev_major = 0;                     // kCharDevice / kBlockDevice
   uint32_t dev_minor = 0;
-  ContentSource content;  // kFile with size > 0
+  ContentSource content;  // kFile with size > 0: the bytes as a stream, or
+  FileOpener file;        // the bytes of a file: a file with holes becomes a PAX sparse entry (GNU.sparse 1.0,
+                          // content-defined map, see sparse_map.h), so holes are never read, hashed or stored
 };
 
 // A whiteout deleting `path` (from lower layers): "dir/.wh.name".

@@ -44,7 +44,7 @@ LayerEntry FromSnapshotEntry(const snapshotter::LayerEntry& entry) {
   out.dev_minor = entry.devminor;
   if (entry.type == snapshotter::EntryType::kRegular && entry.size > 0) {
     snapshotter::LayerEntry copy = entry;
-    out.content = ContentFromOpener([copy] { return snapshotter::OpenEntryContent(copy); });
+    out.file = [copy] { return snapshotter::OpenEntryContent(copy); };
   }
   return out;
 }

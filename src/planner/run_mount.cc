@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "src/base/byte_size.h"
 #include "src/frontend/text_util.h"
 
 namespace mybuild::planner {
@@ -30,35 +31,6 @@ bool ParseUnsigned(const std::string& value, int base, uint32_t& out) {
     if (v > 0xffffffffull) return false;
   }
   out = static_cast<uint32_t>(v);
-  return true;
-}
-
-// Sizes as docker's units.RAMInBytes: "64m", "1g", "512k", "64 MiB", "100" (bytes), binary multiples.
-bool ParseRamBytes(const std::string& value, int64_t& out) {
-  size_t i = 0;
-  while (i < value.size() && (std::isdigit(static_cast<unsigned char>(value[i])) || value[i] == '.')) ++i;
-  if (i == 0) return false;
-  double number = 0;
-  try {
-    number = std::stod(value.substr(0, i));
-  } catch (...) {
-    return false;
-  }
-  if (i < value.size() && value[i] == ' ') ++i;  // "64 MiB"
-  std::string unit = frontend::AsciiLower(value.substr(i));
-  if (!unit.empty() && unit.back() == 'b') unit.pop_back();
-  if (!unit.empty() && unit.back() == 'i') unit.pop_back();
-  double multiplier = 1;
-  if (unit.empty()) multiplier = 1;
-  else if (unit == "k") multiplier = 1024.0;
-  else if (unit == "m") multiplier = 1024.0 * 1024;
-  else if (unit == "g") multiplier = 1024.0 * 1024 * 1024;
-  else if (unit == "t") multiplier = 1024.0 * 1024 * 1024 * 1024;
-  else if (unit == "p") multiplier = 1024.0 * 1024 * 1024 * 1024 * 1024;
-  else return false;
-  double bytes = number * multiplier;
-  if (bytes < 0 || bytes > 9.2e18) return false;
-  out = static_cast<int64_t>(bytes);
   return true;
 }
 
@@ -206,9 +178,11 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
       if (!ParseGoBool(value, m.required)) return BadBool(key, value);
     } else if (key == "size") {
       if (m.type != MountType::kTmpfs) return UnexpectedKey(key, m.type, "tmpfs");
-      if (!ParseRamBytes(value, m.size_bytes)) {
+      const std::optional<uint64_t> bytes = ParseRamBytes(value);
+      if (!bytes) {
         return InvalidArgument("invalid value for " + key + ": " + value + " (expected a size such as 512k, 64m or 1g)");
       }
+      m.size_bytes = static_cast<int64_t>(*bytes);
     } else if (key == "id") {
       m.id = value;
     } else if (key == "sharing") {
@@ -264,7 +238,7 @@ StatusOr<ParsedRunMount> ParseRunMount(std::string_view spec, const ValueExpande
     if (!m.source.empty()) m.id = m.source;
     if (m.id.empty()) m.id = BaseName(m.target);
     if (m.target.empty() && !env_given) m.target = "/run/secrets/" + BaseName(m.id);
-    if (!m.mode) m.mode = 0400;
+    // mode stays unset when not given: the worker mounts 0400 then (compose build sets its own default).
   } else if (sharing_given && m.type != MountType::kCache) {
     return InvalidArgument(std::string("invalid cache sharing set for ") + MountTypeName(m.type) +
                            " mount (sharing is for cache mounts)");

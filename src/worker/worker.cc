@@ -361,8 +361,9 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
     if (entry.entry.type == snapshotter::EntryType::kDirectory) directories.insert(RelativeDirectory(entry.entry.path));
     image::LayerEntry out = image::FromSnapshotEntry(entry.entry);
     if (entry.entry.type == snapshotter::EntryType::kRegular && entry.entry.size > 0) {
-      out.content = image::ContentFromOpener(
-          [source, planned_entry = std::move(entry)] { return fileops::OpenStreamedContent(*source, planned_entry); });
+      out.file = [source, planned_entry = std::move(entry)] {
+        return fileops::OpenStreamedContent(*source, planned_entry);
+      };
     }
     MB_RETURN_IF_ERROR(writer.Add(std::move(out)));
   }
@@ -525,6 +526,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   spec.resolv_conf = options_.resolv_conf;
   spec.hosts = options_.hosts;
   spec.seccomp = !op.insecure;
+  spec.resources = options_.run_resources;
 
   // RUN --mount sources: views of other steps, the context, cache directories, tmpfs and heredoc files.
   std::vector<MountedSnapshot> views;

@@ -73,6 +73,7 @@ struct WorkerOptions {
   // written into a snapshot and diffed (the same layer bytes, more disk writes).
   bool stream_copies = true;
   RunSecrets run_secrets;  // --secret and --ssh: what RUN --mount=type=secret|ssh can use (run_secrets.h)
+  executor::Resources run_resources;  // --ulimit, --shm-size, --cgroup-parent for every RUN (not in cache keys)
 };
 
 // The side effects the worker uses; all must outlive it.

@@ -82,9 +82,9 @@ parent1=$(jq -r --arg k "container-$first_id" '.snapshots[$k].parent' "$metadata
 parent2=$(jq -r --arg k "container-$second_id" '.snapshots[$k].parent' "$metadata")
 [[ "$parent1" == layer-* ]] || fail "a container's snapshot is over its image's chain snapshot, got [$parent1]"
 assert_eq "$parent1" "$parent2" "both containers' snapshots share the image's snapshot"
-assert_eq "exited 0" "$(jq -r '"\(.state) \(.exit_code)"' "$MYBUILD_ROOT/containers/$first_id/config.json")" \
+assert_eq "exited 0" "$(jq -r '"\(.state) \(.exit_code)"' "$MYBUILD_ROOT/containers/$first_id/state.json")" \
   "without --rm the record stays, with the exit status"
-assert_eq "exited 1" "$(jq -r '"\(.state) \(.exit_code)"' "$MYBUILD_ROOT/containers/$second_id/config.json")" \
+assert_eq "exited 1" "$(jq -r '"\(.state) \(.exit_code)"' "$MYBUILD_ROOT/containers/$second_id/state.json")" \
   "the record has the container's exit status"
 assert_eq 2 "$(jq -r '.snapshots | keys[]' "$metadata" | grep -c '^container-')" "--rm containers leave no snapshot"
 assert_eq 2 "$(find "$MYBUILD_ROOT/containers" -mindepth 1 -maxdepth 1 -type d | wc -l)" "--rm containers leave no record"

@@ -14,15 +14,6 @@ cd "$E2E_WORK"
 import_busybox ctr-base:latest
 driver="$(dirname "$MYBUILD_E2E_LIB")/pty_run.py"
 
-# wait_for FILE TEXT: waits (at most 30 s) until FILE contains TEXT.
-wait_for() {
-  local i
-  for i in $(seq 300); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "timed out waiting for [$2] in $1: $(cat "$1")"
-}
 
 # start_container ARGS…: `mybuild run ARGS…` in the background (stdout in ./out), returning once the
 # container printed "ready"; sets pid.

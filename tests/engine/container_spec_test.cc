@@ -158,7 +158,15 @@ TEST_CASE("mount flags: -v, --mount and --add-host") {
   CHECK_FALSE(rw->read_only);
   CHECK(ParseVolumeFlag("/tmp:/data:ro")->read_only);
   CHECK(ParseVolumeFlag("/nonexistent-mybuild:/data").status().code() == StatusCode::kInvalidArgument);
-  CHECK(ParseVolumeFlag("named:/data").status().code() == StatusCode::kUnimplemented);
+  StatusOr<MountRequest> named = ParseVolumeFlag("app-data.1:/data:ro");
+  REQUIRE(named.ok());
+  CHECK(named->type == MountRequest::Type::kVolume);
+  CHECK(named->source == "app-data.1");
+  CHECK(named->target == "/data");
+  CHECK(named->read_only);
+  CHECK(ParseVolumeFlag("x:/data").status().code() == StatusCode::kInvalidArgument);  // too short a name
+  CHECK(ParseVolumeFlag("-bad:/data").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseVolumeFlag("a$b:/data").status().code() == StatusCode::kInvalidArgument);
   CHECK(ParseVolumeFlag("/data").status().code() == StatusCode::kUnimplemented);
   CHECK_FALSE(ParseVolumeFlag("/tmp:relative").ok());
   CHECK_FALSE(ParseVolumeFlag("/tmp:/").ok());
@@ -175,6 +183,10 @@ TEST_CASE("mount flags: -v, --mount and --add-host") {
   CHECK_FALSE(ParseMountFlag("type=tmpfs,source=/tmp,target=/m").ok());
   CHECK_FALSE(ParseMountFlag("type=bind,source=/tmp,target=/m,propagation=shared").ok());
   CHECK(ParseMountFlag("type=volume,target=/m").status().code() == StatusCode::kUnimplemented);
+  StatusOr<MountRequest> volume = ParseMountFlag("type=volume,source=cache,target=/m");
+  REQUIRE(volume.ok());
+  CHECK(volume->type == MountRequest::Type::kVolume);
+  CHECK(volume->source == "cache");
 
   CHECK(*ParseAddHost("db:10.0.0.1") == "10.0.0.1\tdb");
   CHECK(*ParseAddHost("db=::1") == "::1\tdb");

@@ -3,11 +3,14 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
 
+#include "src/base/sparse_map.h"
 #include "src/base/tar_names.h"
 #include "src/base/temp_dir.h"
 #include "tests/test_support.h"
@@ -378,6 +381,70 @@ TEST_CASE("layer writer: non-ASCII and non-UTF-8 names and link targets round-tr
   CHECK(read[3].content == "binary");
   CHECK(read[4].path == "y");
   CHECK(read[4].symlink == "t\xff");
+}
+
+}  // namespace
+}  // namespace mybuild::image
+
+namespace mybuild::image {
+namespace {
+
+TEST_CASE("layer writer: a file with holes is a PAX sparse entry: the tar holds its data, not its size") {
+  TempDir dir = *TempDir::Create();
+  const std::filesystem::path path = dir.path() / "sparse";
+  const uint64_t size = 12ull << 30;  // over 8 GiB: past the ustar size field too
+  {
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    REQUIRE(fd);
+    REQUIRE(::ftruncate(fd.get(), static_cast<off_t>(size)) == 0);
+    REQUIRE(::pwrite(fd.get(), "middle", 6, 5ll << 30) == 6);
+  }
+  UniqueFd probe(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (::lseek(probe.get(), 0, SEEK_HOLE) >= static_cast<off_t>(size)) MYBUILD_SKIP("this filesystem reports no holes");
+
+  LayerEntry e;
+  e.path = "big";
+  e.size = size;
+  e.file = [path]() -> StatusOr<UniqueFd> {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return ErrnoError("open");
+    return fd;
+  };
+  LayerWriter writer;
+  REQUIRE(writer.Add(std::move(e)).ok());
+  std::string tar;
+  FunctionSink sink([&](std::string_view bytes) {
+    tar.append(bytes);
+    return Status::Ok();
+  });
+  StatusOr<std::pair<Digest, uint64_t>> written = writer.WriteTar(sink);
+  REQUIRE_MESSAGE(written.ok(), written.status().ToString());
+  CHECK(tar.size() < (1u << 20));
+  CHECK(written->second == tar.size());
+  CHECK(written->first == Digest::Of(tar));
+
+  struct archive* a = archive_read_new();
+  archive_read_support_format_tar(a);
+  REQUIRE(archive_read_open_memory(a, tar.data(), tar.size()) == ARCHIVE_OK);
+  archive_entry* entry = nullptr;
+  REQUIRE(archive_read_next_header(a, &entry) == ARCHIVE_OK);
+  CHECK(std::string(archive_entry_pathname(entry)) == "big");
+  CHECK(static_cast<uint64_t>(archive_entry_size(entry)) == size);
+  CHECK(archive_entry_sparse_count(entry) >= 1);
+  const void* block = nullptr;
+  size_t length = 0;
+  la_int64_t offset = 0;
+  uint64_t data = 0;
+  std::string found;
+  while (archive_read_data_block(a, &block, &length, &offset) == ARCHIVE_OK) {
+    data += length;
+    if (offset <= (5ll << 30) && (5ll << 30) < offset + static_cast<la_int64_t>(length)) {
+      found = std::string(static_cast<const char*>(block) + ((5ll << 30) - offset), 6);
+    }
+  }
+  CHECK(data == kSparseBlock);
+  CHECK(found == "middle");
+  archive_read_free(a);
 }
 
 }  // namespace

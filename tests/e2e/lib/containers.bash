@@ -26,3 +26,24 @@ run_status() {
   "$MYBUILD" run "$@" >"$E2E_WORK/out" 2>"$E2E_WORK/err" </dev/null || status=$?
   echo "$status"
 }
+
+# wait_for FILE TEXT: waits (at most 30 s) until FILE contains TEXT.
+wait_for() {
+  local i
+  for i in $(seq 300); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "timed out waiting for [$2] in $1: $(cat "$1")"
+}
+
+# wait_until WHAT COMMAND…: retries COMMAND (at most 30 s) until it succeeds.
+wait_until() {
+  local what=$1 i
+  shift
+  for i in $(seq 300); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "timed out waiting until $what"
+}

@@ -1,0 +1,41 @@
+// The Dockerfile's instructions grouped by stage, and the parts of a FROM line, for the rules.
+#ifndef MYBUILD_CHECKS_STAGE_VIEW_H_
+#define MYBUILD_CHECKS_STAGE_VIEW_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/frontend/ast.h"
+
+namespace mybuild::checks {
+
+struct FromParts {
+  std::string image;       // first word as written ("alpine:${V}")
+  std::string as_keyword;  // "AS" / "as" as written; empty without a name
+  std::string name;        // stage name as written
+  std::optional<std::string> platform;  // --platform value as written
+};
+
+struct StageView {
+  const frontend::Instruction* from = nullptr;
+  FromParts parts;
+  std::vector<const frontend::Instruction*> body;  // the instructions after FROM, up to the next FROM
+};
+
+struct DockerfileView {
+  std::vector<const frontend::Instruction*> global_args;  // ARGs before the first FROM
+  std::vector<StageView> stages;
+};
+
+DockerfileView ViewOf(const frontend::Dockerfile& dockerfile);
+
+// The flag value of "--name=value" among `flags`, nullopt when absent.
+std::optional<std::string> FlagValue(const std::vector<std::string>& flags, const std::string& name);
+
+bool IsLower(const std::string& text);
+bool IsUpper(const std::string& text);
+
+}  // namespace mybuild::checks
+
+#endif  // MYBUILD_CHECKS_STAGE_VIEW_H_

@@ -1,0 +1,72 @@
+#include "src/cli/build_checks.h"
+
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "src/checks/run_checks.h"
+#include "src/cli/build_pipeline.h"
+#include "src/cli/dockerfile_source.h"
+#include "src/cli/exit_codes.h"
+#include "src/frontend/dockerignore.h"
+#include "src/frontend/parser.h"
+
+namespace mybuild::cli {
+
+StatusOr<CheckOutcome> EvaluateChecks(const frontend::Dockerfile& dockerfile, const std::string& dockerignore,
+                                      const std::map<std::string, std::string>& build_args) {
+  MB_ASSIGN_OR_RETURN(checks::CheckConfig config, checks::ConfigFor(dockerfile, build_args));
+  MB_ASSIGN_OR_RETURN(frontend::DockerIgnore ignore, frontend::DockerIgnore::Parse(dockerignore));
+  checks::CheckInput input{&dockerfile, &ignore};
+  CheckOutcome outcome;
+  outcome.findings = checks::RunChecks(input, config);
+  outcome.error = config.error && !outcome.findings.empty();
+  return outcome;
+}
+
+void PrintFindings(const std::vector<checks::Finding>& findings, const std::string& source, bool detailed,
+                   const std::string& progress, std::ostream& out) {
+  for (const checks::Finding& finding : findings) {
+    if (progress == "rawjson") {
+      const nlohmann::json event = {{"type", "warning"},   {"rule", finding.rule},
+                                    {"message", finding.message}, {"file", finding.location.file},
+                                    {"line", finding.location.line}, {"column", finding.location.column}};
+      out << event.dump() << "\n";
+    } else if (detailed) {
+      out << checks::FormatFinding(finding, source);
+    } else {
+      out << "warning: " << finding.location.ToString() << ": " << finding.rule << ": " << finding.message << "\n";
+    }
+  }
+}
+
+int RunCheckOnly(const BuildOptions& options) {
+  const std::filesystem::path context = options.context;
+  const std::string path = options.file.empty() ? (context / "Dockerfile").string() : options.file;
+  auto fail = [](const Status& status) {
+    std::cerr << "error: " << status.ToString() << "\n";
+    return kExitFailure;
+  };
+  StatusOr<std::map<std::string, std::string>> build_args = ParseKeyValues(options.build_args, "--build-arg", true);
+  if (!build_args.ok()) {
+    std::cerr << "error: " << build_args.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  StatusOr<DockerfileSource> source = ReadDockerfile(path);
+  if (!source.ok()) return fail(source.status());
+  StatusOr<frontend::Dockerfile> dockerfile = frontend::ParseDockerfile(source->text, source->name);
+  if (!dockerfile.ok()) return fail(dockerfile.status());
+  StatusOr<std::string> dockerignore = ReadDockerignore(path, context);
+  if (!dockerignore.ok()) return fail(dockerignore.status());
+  StatusOr<CheckOutcome> outcome = EvaluateChecks(*dockerfile, *dockerignore, *build_args);
+  if (!outcome.ok()) return fail(outcome.status());
+  PrintFindings(outcome->findings, source->text, true, options.progress, std::cout);
+  std::cout << checks::SummaryLine(outcome->findings.size()) << "\n";
+  if (outcome->error) {
+    std::cerr << "error: lint violations found (check=error=true)\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace mybuild::cli

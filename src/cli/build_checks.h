@@ -1,0 +1,36 @@
+// Build checks from the command line: `mybuild build --check` (= `--call=check`), and the warnings every
+// build prints before its steps and counts after them.
+#ifndef MYBUILD_CLI_BUILD_CHECKS_H_
+#define MYBUILD_CLI_BUILD_CHECKS_H_
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "src/base/status.h"
+#include "src/checks/check_rule.h"
+#include "src/cli/build_options.h"
+#include "src/frontend/ast.h"
+
+namespace mybuild::cli {
+
+struct CheckOutcome {
+  std::vector<checks::Finding> findings;
+  bool error = false;  // `error=true` was configured and something fired
+};
+
+// The checks of a parsed Dockerfile with its context's ignore file content and the build args.
+StatusOr<CheckOutcome> EvaluateChecks(const frontend::Dockerfile& dockerfile, const std::string& dockerignore,
+                                      const std::map<std::string, std::string>& build_args);
+
+// Prints findings: detailed (source line, caret, hint) or one line each; in rawjson one event per finding.
+void PrintFindings(const std::vector<checks::Finding>& findings, const std::string& source, bool detailed,
+                   const std::string& progress, std::ostream& out);
+
+// `mybuild build --check CONTEXT`: exit 0 with only warnings, 1 when error=true and any fired (or on error).
+int RunCheckOnly(const BuildOptions& options);
+
+}  // namespace mybuild::cli
+
+#endif  // MYBUILD_CLI_BUILD_CHECKS_H_
