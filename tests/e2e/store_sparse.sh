@@ -37,7 +37,7 @@ pass "the imported image is $(stat -c %s sparse-image.tar) bytes"
 mkdir layout && tar -C layout -xf sparse-image.tar
 manifest=$(jq -r '.manifests[0].digest' layout/index.json | cut -d: -f2)
 layer=$(jq -r '.layers[0].digest' "layout/blobs/sha256/$manifest" | cut -d: -f2)
-mkdir from-layer && tar --sparse -C from-layer -xzf "layout/blobs/sha256/$layer"
+mkdir from-layer && tar --sparse -C from-layer -xf "layout/blobs/sha256/$layer"
 small from-layer/big "the layer blob, extracted by GNU tar"
 
 # ADD of the archive, a RUN that makes its own sparse file, COPY --from the imported image.
