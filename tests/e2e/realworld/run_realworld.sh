@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Real-world Dockerfiles (../shared/conformance/realworld) built to completion on a Debian base, with only
 # their FROM lines adapted as realworld.tsv says; every line of the group GROUP, in order, in one store.
-# Checks that the adaptation changed nothing but FROM lines, that each build succeeds and tags its image,
-# and that a rebuild of the group's last line is all CACHED.
+# Checks that the adaptation changed nothing but FROM lines, and for each line: the build succeeds and tags
+# its image; a rebuild is all CACHED; `mybuild run --rm` of the image prints what it should; where the line
+# names a context file to edit, a rebuild after the edit runs exactly the steps after it (the rest CACHED).
 #   usage: run_realworld.sh GROUP   (ctest: "e2e: realworld GROUP")
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/debian.bash"
+source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
 group=${1:?usage: run_realworld.sh GROUP}
 here=$(cd "$(dirname "$0")" && pwd)
 realworld="${MYBUILD_CONFORMANCE:-}/realworld"
@@ -19,7 +21,7 @@ lines=$(awk -F'\t' -v g="$group" '!/^#/ && $1 == g' "$here/realworld.tsv")
 
 imported=" "
 n=0
-while IFS=$'\t' read -r _ base tag file from_sed context flags; do
+while IFS=$'\t' read -r _ base tag file from_sed context flags run_cmd run_expect edit ran_after_edit; do
   n=$((n + 1))
   if [[ "$imported" != *" $base "* ]]; then
     start=$SECONDS
@@ -47,11 +49,28 @@ while IFS=$'\t' read -r _ base tag file from_sed context flags; do
   pass "$file builds to completion as $tag ($(build_summary_in "$E2E_WORK/build$n.log"))"
   echo "time: $file $((SECONDS - start)) s"
   "$MYBUILD" images "${tag%%:*}" | grep -q "^${tag%%:*} " || fail "mybuild images lists $tag"
-  last=("$file" "$ctx" "${args[@]}")  # read empties the variables at the end of the input
-done <<<"$lines"
 
-"$MYBUILD" build --progress plain "${last[@]:2}" "${last[1]}" >/dev/null 2>"$E2E_WORK/again.log" ||
-  { cat "$E2E_WORK/again.log" >&2; fail "the rebuild of ${last[0]}"; }
-[[ "$(build_summary_in "$E2E_WORK/again.log")" =~ ^[0-9]+\ steps:\ 0\ ran, ]] ||
-  fail "the rebuild of ${last[0]} is all CACHED: $(build_summary_in "$E2E_WORK/again.log")"
-pass "the rebuild of ${last[0]} is all CACHED"
+  "$MYBUILD" build --progress plain "${args[@]}" "$ctx" >/dev/null 2>"$E2E_WORK/again$n.log" ||
+    { cat "$E2E_WORK/again$n.log" >&2; fail "the rebuild of $file"; }
+  [[ "$(build_summary_in "$E2E_WORK/again$n.log")" =~ ^[0-9]+\ steps:\ 0\ ran, ]] ||
+    fail "the rebuild of $file is all CACHED: $(build_summary_in "$E2E_WORK/again$n.log"); ran: $(steps_ran "$E2E_WORK/again$n.log")"
+  pass "the rebuild of $file is all CACHED"
+
+  status=$(run_status --rm "$tag" sh -c "$run_cmd")
+  [ "$status" = 0 ] || { cat "$E2E_WORK/err" >&2; fail "mybuild run --rm $tag exits 0, not $status"; }
+  grep -Eq -- "$run_expect" "$E2E_WORK/out" ||
+    fail "mybuild run --rm $tag sh -c '$run_cmd' prints /$run_expect/, not: $(head -c 300 "$E2E_WORK/out")"
+  pass "the image $tag runs: $(head -n 1 "$E2E_WORK/out")"
+  assert_no_leaks "mybuild run --rm $tag"
+
+  if [ "$edit" != - ]; then
+    case $edit in
+      *.c) printf '\n/* edited by the test */\n' >>"$ctx/$edit" ;;
+      *) printf '\n# edited by the test\n' >>"$ctx/$edit" ;;
+    esac
+    "$MYBUILD" build --progress plain "${args[@]}" "$ctx" >/dev/null 2>"$E2E_WORK/edited$n.log" ||
+      { tail -n 40 "$E2E_WORK/edited$n.log" >&2; fail "the rebuild of $file after editing $edit"; }
+    assert_eq "$(tr '|' '\n' <<<"$ran_after_edit")" "$(steps_ran "$E2E_WORK/edited$n.log")" \
+      "after editing $edit only the tail of $file rebuilds"
+  fi
+done <<<"$lines"
