@@ -63,7 +63,7 @@ assert_eq 0 "$(run_status --rm --read-only -w /new/work ctr-base:latest true)" "
 
 # Networks.
 assert_eq "lo" "$("$MYBUILD" run --rm --network none ctr-base:latest ls /sys/class/net)" "--network none has only lo"
-assert_eq "10.1.2.3	db.example" "$("$MYBUILD" run --rm --add-host db.example:10.1.2.3 ctr-base:latest grep db.example /etc/hosts)" \
+assert_eq "198.51.100.3	db.example" "$("$MYBUILD" run --rm --add-host db.example:198.51.100.3 ctr-base:latest grep db.example /etc/hosts)" \
   "--add-host adds an /etc/hosts line"
 assert_no_leaks "read-only and networks"
 

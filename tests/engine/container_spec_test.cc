@@ -188,11 +188,11 @@ TEST_CASE("mount flags: -v, --mount and --add-host") {
   CHECK(volume->type == MountRequest::Type::kVolume);
   CHECK(volume->source == "cache");
 
-  CHECK(*ParseAddHost("db:10.0.0.1") == "10.0.0.1\tdb");
+  CHECK(*ParseAddHost("db:198.51.100.1") == "198.51.100.1\tdb");
   CHECK(*ParseAddHost("db=::1") == "::1\tdb");
   CHECK(*ParseAddHost("db:[fe80::1]") == "fe80::1\tdb");
   CHECK_FALSE(ParseAddHost("db:not-an-ip").ok());
-  CHECK_FALSE(ParseAddHost(":10.0.0.1").ok());
+  CHECK_FALSE(ParseAddHost(":198.51.100.1").ok());
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ ContainerRecord Record(const std::string& name) {
   record.settings.process.user = "1000:50";
   record.settings.hostname = "h";
   record.settings.network = NetworkMode::kNone;
-  record.settings.extra_hosts = {"10.0.0.1\tdb"};
+  record.settings.extra_hosts = {"198.51.100.1\tdb"};
   MountRequest mount;
   mount.type = MountRequest::Type::kTmpfs;
   mount.target = "/scratch";
