@@ -24,6 +24,9 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
   command->add_option("--build-arg", options->build_args, "Set a build-time variable (K=V, or K from the environment)");
   command->add_option("--label", options->labels, "Set a metadata label on the image (K=V)");
   command->add_option("--target", options->target, "Set the target build stage to build");
+  command->add_option("--build-context", options->build_contexts,
+                      "Additional build context (NAME=DIR or NAME=docker-image://REF); repeatable");
+  command->add_flag("--pull", options->pull, "Always pull the base images, even when they are in the store");
   command->add_option("-o,--output", options->outputs,
                       "Output destination (type=oci|docker|local|tar|registry|image,dest=PATH,…)");
   command->add_flag("--push", options->push, "Shorthand for --output=type=registry");

@@ -14,6 +14,8 @@ struct BuildOptions {
   std::vector<std::string> build_args;   // --build-arg K=V or K (from the environment)
   std::vector<std::string> labels;       // --label K=V
   std::string target;                    // --target STAGE
+  std::vector<std::string> build_contexts;  // --build-context NAME=DIR|docker-image://REF
+  bool pull = false;                     // --pull: pull every base image again
   std::vector<std::string> outputs;      // -o type=oci,dest=out.tar …
   bool push = false;                     // --push (shorthand for -o type=registry)
   bool no_cache = false;

@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -13,13 +14,16 @@
 #include "src/cli/build_cache.h"
 #include "src/checks/run_checks.h"
 #include "src/cli/build_checks.h"
+#include "src/cli/build_context_flags.h"
 #include "src/cli/build_command.h"
 #include "src/cli/build_pipeline.h"
 #include "src/cli/build_export.h"
+#include "src/cli/context_graph.h"
 #include "src/cli/dockerfile_source.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/image_config_conversion.h"
 #include "src/cli/interrupts.h"
+#include "src/cli/named_context_resolver.h"
 #include "src/cli/output_spec.h"
 #include "src/cli/registry_access.h"
 #include "src/cli/secret_flags.h"
@@ -31,7 +35,9 @@
 #include "src/executor/step_cgroup.h"
 #include "src/fileops/host_git_client.h"
 #include "src/frontend/parser.h"
+#include "src/frontend/text_util.h"
 #include "src/frontend/validate.h"
+#include "src/graph/graph_merge.h"
 #include "src/image/image_store.h"
 #include "src/image/layer_recompress.h"
 #include "src/image/reference.h"
@@ -67,6 +73,7 @@ struct BuildRequest {
   std::vector<CacheExportSpec> cache_to;
   std::map<std::string, std::string> build_args;  // --build-arg
   std::map<std::string, std::string> labels;      // --label
+  std::map<std::string, compose::NamedContext> named_contexts;  // --build-context
   worker::RunSecrets run_secrets;  // --secret, --ssh
   executor::Resources run_resources;  // --ulimit, --shm-size, --cgroup-parent
 };
@@ -100,12 +107,30 @@ StatusOr<BuildRequest> ParseFlags(const BuildOptions& options) {
   }
   MB_ASSIGN_OR_RETURN(request.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
   MB_ASSIGN_OR_RETURN(request.labels, ParseKeyValues(options.labels, "--label", false));
+  MB_ASSIGN_OR_RETURN(request.named_contexts, ParseBuildContextFlags(options.build_contexts));
   MB_ASSIGN_OR_RETURN(request.run_resources, executor::ParseResourceFlags({.ulimits = options.ulimits,
                                                                           .shm_size = options.shm_size,
                                                                           .cgroup_parent = options.cgroup_parent}));
   // Before anything runs: a cgroup that this host cannot give fails the build up front.
   if (request.run_resources.NeedsCgroup()) MB_RETURN_IF_ERROR(executor::CgroupV2Root(request.run_resources).status());
   return request;
+}
+
+// A --build-context named like a stage would replace the stage in BuildKit; mybuild does not do that, and
+// says so rather than leave the context unused.
+Status CheckContextNames(const frontend::Dockerfile& dockerfile,
+                         const std::map<std::string, compose::NamedContext>& contexts) {
+  for (const frontend::Instruction& instruction : dockerfile.instructions) {
+    if (instruction.keyword != "from" || instruction.args.size() != 3) continue;
+    for (const auto& [name, context] : contexts) {
+      if (frontend::AsciiLower(name) == frontend::AsciiLower(instruction.args[2])) {
+        return InvalidArgument("--build-context " + name + ": the Dockerfile has a stage of that name; replacing a "
+                               "stage by a named context is not supported",
+                               instruction.location);
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 StatusOr<BuildRequest> ReadRequest(const BuildOptions& options, BuildRequest request) {
@@ -118,6 +143,7 @@ StatusOr<BuildRequest> ReadRequest(const BuildOptions& options, BuildRequest req
   MB_ASSIGN_OR_RETURN(request.dockerfile, frontend::ParseDockerfile(source.text, source.name));
   request.dockerfile_text = std::move(source.text);
   MB_RETURN_IF_ERROR(frontend::ValidateInstructions(request.dockerfile));
+  MB_RETURN_IF_ERROR(CheckContextNames(request.dockerfile, request.named_contexts));
   MB_ASSIGN_OR_RETURN(request.run_secrets, LoadRunSecrets(options.secrets, options.ssh, ProcessEnvironment()));
   if (!options.platform.empty()) {
     MB_ASSIGN_OR_RETURN(planner::Platform requested, planner::ParsePlatform(options.platform));
@@ -196,10 +222,35 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   cache::BlobStore& blobs = store->blobs;
   image::ImageStore& images = store->images;
   const std::filesystem::path& root = store->root;
-  StoreBaseResolver resolver(blobs, images);
-  resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
+  StoreBaseResolver store_resolver(blobs, images);
+  store_resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
+  NamedContextResolver::Shared shared{.store = &store_resolver, .blobs = &blobs, .images = &images};
+  NamedContextResolver resolver(shared, request.named_contexts, options.pull, "--pull");
   PlanSettings plan_settings{request.build_args, request.labels, options.target, options.no_cache_filter, options.network};
   MB_ASSIGN_OR_RETURN(PlannedBuild planned, PlanDockerfile(request.dockerfile, plan_settings, resolver));
+  // Directories named by --build-context become local sources of their own (each with its worker): the
+  // graph is copied with the placeholders the resolver pinned for them replaced (only then: the copy
+  // costs time on a huge Dockerfile).
+  ContextGraph context_graph(request.context);
+  context_graph.AddContext("context", LocalContext{request.context.string(), request.dockerfile_path});
+  graph::VertexIndex target = planned.lowered.target;
+  std::optional<graph::BuildGraph> copied_graph;
+  const bool named_directories = std::any_of(request.named_contexts.begin(), request.named_contexts.end(), [](const auto& named) {
+    return named.second.kind == compose::NamedContext::Kind::kDirectory;
+  });
+  if (named_directories) {
+    graph::AppendOptions append;
+    append.substitute = [&](const graph::Vertex& vertex) {
+      return context_graph.SubstituteDirectory(vertex, request.named_contexts);
+    };
+    MB_ASSIGN_OR_RETURN(std::vector<graph::VertexIndex> mapped,
+                        graph::AppendGraph(context_graph.builder(), planned.lowered.graph, append));
+    MB_RETURN_IF_ERROR(context_graph.TakeError());
+    target = mapped[target];
+  }
+  const std::map<std::string, LocalContext> contexts = context_graph.contexts();
+  if (named_directories) copied_graph = std::move(context_graph).Finish();
+  const graph::BuildGraph& build_graph = copied_graph ? *copied_graph : planned.lowered.graph;
 
   // From here on an interrupt cancels the build, which then unwinds: every mount and the scratch
   // directory are released before the command exits.
@@ -207,26 +258,24 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   InterruptScope interrupts(cancel);
   MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
   WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch, request.run_resources};
-  MB_ASSIGN_OR_RETURN(const worker::WorkerOptions worker_options, MakeWorkerOptions(worker_settings, root, services->scratch()));
-  MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::WorkerDeps deps = services->Deps(blobs);
   // COPY --link layers are found by a key without their base; --no-cache reuses none.
   deps.link_layers = options.no_cache ? nullptr : &local_cache;
-  MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                      worker::Worker::Create(deps, worker_options, std::move(dockerignore)));
+  MB_ASSIGN_OR_RETURN(ContextWorkers workers,
+                      OpenContextWorkers(contexts, deps, worker_settings, root, services->scratch()));
 
   worker::ImportedCacheIndex cache_index(local_cache, blobs, ImportCaches(request.cache_from, blobs));
   const SolveSettings solve_settings{options.progress, options.quiet, options.jobs, options.keep_going, options.no_cache};
   StatusOr<solver::SolveResult> solved =
-      SolveGraph(planned.lowered.graph, {planned.lowered.target}, *worker, cache_index, solve_settings, cancel);
+      SolveGraph(build_graph, {target}, *workers.router, cache_index, solve_settings, cancel);
   services->SaveStatCache();
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_RETURN_IF_ERROR(solved.status());
-  MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, planned.lowered.target));
+  MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, target));
   const BaseImageLookup find_base = [&resolver](const std::string& reference) { return resolver.FindImage(reference); };
   MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned.plan, find_base, result,
-                                                              worker_options.layer_options, request.epoch));
+                                                              workers.layer_options, request.epoch));
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, services->scratch()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));

@@ -12,7 +12,8 @@
 #include "src/cli/build_command.h"
 #include "src/cli/compose_build_inputs.h"
 #include "src/cli/build_pipeline.h"
-#include "src/cli/compose_context_resolver.h"
+#include "src/cli/context_graph.h"
+#include "src/cli/named_context_resolver.h"
 #include "src/cli/dockerfile_source.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupts.h"
@@ -32,8 +33,6 @@
 namespace mybuild::cli {
 namespace {
 
-namespace fs = std::filesystem;
-
 struct ComposeBuildOptions {
   std::vector<std::string> services;
   bool print = false;
@@ -46,28 +45,6 @@ struct ComposeBuildOptions {
   std::string snapshotter = "auto";
   int jobs = 0;
 };
-
-// A local directory the build reads, with the Dockerfile whose DOCKERFILE.dockerignore applies ("" for
-// none): one worker each.
-struct LocalContext {
-  std::string dir;
-  std::string dockerfile;
-};
-
-// The local source name of a context: "context" for the project directory, else "context:" and its path
-// relative to the project (absolute when outside), "#" and the Dockerfile's when a Dockerfile-specific
-// ignore file applies. Equal names are one source, so two services on one context share its steps.
-std::string ContextName(const fs::path& project_dir, const std::string& dir, const std::string& dockerfile) {
-  auto relative = [&](const std::string& path) {
-    const fs::path rel = fs::path(path).lexically_relative(project_dir);
-    return rel.empty() || *rel.begin() == ".." ? path : rel.string();
-  };
-  const std::string rel = relative(dir);
-  std::string name = rel == "." ? "context" : "context:" + rel;
-  std::error_code error;
-  if (!dockerfile.empty() && fs::exists(dockerfile + ".dockerignore", error)) name += "#" + relative(dockerfile);
-  return name;
-}
 
 StatusOr<frontend::Dockerfile> ReadServiceDockerfile(const compose::ServiceBuild& build) {
   DockerfileSource source;
@@ -131,24 +108,25 @@ struct CombinedBuild {
   graph::BuildGraph graph;
   std::map<std::string, graph::VertexIndex> targets;      // by service
   std::map<std::string, PlannedBuild> planned;             // by service
-  std::map<std::string, std::unique_ptr<ComposeContextResolver>> resolvers;
+  std::map<std::string, std::unique_ptr<NamedContextResolver>> resolvers;
   std::map<std::string, LocalContext> contexts;            // by local source name
 };
 
 class GraphCombiner {
  public:
-  GraphCombiner(const compose::Project& project, ComposeContextResolver::Shared& shared)
-      : project_(project), shared_(shared) {}
+  GraphCombiner(const compose::Project& project, NamedContextResolver::Shared& shared)
+      : shared_(shared), graph_(project.working_dir) {}
 
   Status Add(const compose::ServiceBuild& build, const frontend::Dockerfile& dockerfile) {
-    auto resolver = std::make_unique<ComposeContextResolver>(shared_, build);
+    auto resolver = std::make_unique<NamedContextResolver>(shared_, build.contexts, build.pull,
+                                                           "services." + build.service + ".build.pull");
     PlanSettings settings{build.args, build.labels, build.target, {}, build.network.empty() ? "default" : build.network};
     StatusOr<PlannedBuild> planned = PlanDockerfile(dockerfile, settings, *resolver);
     if (!planned.ok()) return planned.status().WithContext("service " + build.service);
     shared_.service_configs[build.service] = planned->plan.target().config;
 
-    const std::string context = ContextName(project_.working_dir, build.context, build.dockerfile);
-    out_.contexts.emplace(context, LocalContext{build.context, build.dockerfile});
+    const std::string context = ContextName(graph_.base_dir(), build.context, build.dockerfile);
+    graph_.AddContext(context, LocalContext{build.context, build.dockerfile});
     graph::AppendOptions options;
     options.name_prefix = build.service + ": ";
     options.rewrite = [&](graph::Op& op) {
@@ -159,31 +137,21 @@ class GraphCombiner {
         }
       }
     };
-    Status substitute_error;
     options.substitute = [&](const graph::Vertex& vertex) -> std::optional<graph::VertexIndex> {
       const auto* source = std::get_if<graph::SourceOp>(&vertex.op);
       const auto* image = source != nullptr ? std::get_if<graph::ImageSource>(&source->source) : nullptr;
-      if (image == nullptr) return std::nullopt;
-      const std::string& reference = image->reference;
-      if (reference.rfind(kServicePlaceholder, 0) == 0) return out_.targets.at(reference.substr(std::strlen(kServicePlaceholder)));
-      if (reference.rfind(kContextPlaceholder, 0) == 0) {
-        const std::string name = reference.substr(std::strlen(kContextPlaceholder));
-        StatusOr<graph::VertexIndex> local = LocalVertex(build.contexts.at(name).value);
-        if (!local.ok()) {
-          substitute_error = local.status();
-          return std::nullopt;
-        }
-        return *local;
+      if (image != nullptr && image->reference.rfind(kServicePlaceholder, 0) == 0) {
+        return out_.targets.at(image->reference.substr(std::strlen(kServicePlaceholder)));
       }
-      return std::nullopt;
+      return graph_.SubstituteDirectory(vertex, build.contexts);
     };
-    const size_t before = builder_.size();
-    StatusOr<std::vector<graph::VertexIndex>> mapped = graph::AppendGraph(builder_, planned->lowered.graph, options);
-    MB_RETURN_IF_ERROR(substitute_error);
+    const size_t before = graph_.builder().size();
+    StatusOr<std::vector<graph::VertexIndex>> mapped = graph::AppendGraph(graph_.builder(), planned->lowered.graph, options);
+    MB_RETURN_IF_ERROR(graph_.TakeError());
     if (!mapped.ok()) return mapped.status().WithContext("service " + build.service);
     if (build.no_cache) {  // `no_cache: true` or --no-cache: this service's own steps never come from the cache
       for (graph::VertexIndex index : *mapped) {
-        if (index >= before) builder_.SetIgnoreCache(index, true);
+        if (index >= before) graph_.builder().SetIgnoreCache(index, true);
       }
     }
     out_.targets[build.service] = (*mapped)[planned->lowered.target];
@@ -193,28 +161,14 @@ class GraphCombiner {
   }
 
   CombinedBuild Finish() && {
-    out_.graph = std::move(builder_).Build();
+    out_.contexts = graph_.contexts();
+    out_.graph = std::move(graph_).Finish();
     return std::move(out_);
   }
 
  private:
-  // The local source of a directory named as an additional context (one per directory).
-  StatusOr<graph::VertexIndex> LocalVertex(const std::string& dir) {
-    const std::string name = ContextName(project_.working_dir, dir, "");
-    if (auto found = local_vertices_.find(name); found != local_vertices_.end()) return found->second;
-    out_.contexts.emplace(name, LocalContext{dir, ""});
-    graph::LocalSource local;
-    local.name = name;
-    MB_ASSIGN_OR_RETURN(graph::VertexIndex index,
-                        builder_.Add(graph::SourceOp{local}, {}, "[internal] load build context " + name));
-    local_vertices_[name] = index;
-    return index;
-  }
-
-  const compose::Project& project_;
-  ComposeContextResolver::Shared& shared_;
-  graph::GraphBuilder builder_;
-  std::map<std::string, graph::VertexIndex> local_vertices_;
+  NamedContextResolver::Shared& shared_;
+  ContextGraph graph_;
   CombinedBuild out_;
 };
 
@@ -226,7 +180,7 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
   MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
   StoreBaseResolver store_resolver(store->blobs, store->images);
   store_resolver.SetPuller([&](const std::string& name) { return PullForBuild(store->blobs, store->images, name); });
-  ComposeContextResolver::Shared shared;
+  NamedContextResolver::Shared shared;
   shared.store = &store_resolver;
   shared.blobs = &store->blobs;
   shared.images = &store->images;
@@ -237,26 +191,13 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
   solver::CancelToken cancel;
   InterruptScope interrupts(cancel);
   MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
-  std::vector<std::unique_ptr<worker::Worker>> workers;
-  std::map<std::string, solver::StepRunner*> by_context;
-  image::LayerOptions layer_options;
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex cache_index, solver::FileCacheIndex::Open(store->root));
   worker::WorkerDeps deps = services->Deps(store->blobs);
   // COPY --link layers are found by a key without their base; --no-cache reuses none.
   deps.link_layers = options.no_cache ? nullptr : &cache_index;
-  for (const auto& [name, context] : combined.contexts) {
-    WorkerSettings settings{context.dir, secrets, epoch};
-    MB_ASSIGN_OR_RETURN(worker::WorkerOptions worker_options,
-                        MakeWorkerOptions(settings, store->root, services->scratch(), "work-" + std::to_string(workers.size())));
-    layer_options = worker_options.layer_options;
-    MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(context.dockerfile, context.dir));
-    MB_ASSIGN_OR_RETURN(std::unique_ptr<worker::Worker> worker,
-                        worker::Worker::Create(deps, worker_options, dockerignore));
-    by_context[name] = worker.get();
-    workers.push_back(std::move(worker));
-  }
-  if (workers.empty()) return Internal("compose build without a build context");
-  worker::ContextRouter router(*workers.front(), by_context);
+  MB_ASSIGN_OR_RETURN(ContextWorkers workers, OpenContextWorkers(combined.contexts, deps, WorkerSettings{{}, secrets, epoch},
+                                                                 store->root, services->scratch()));
+  const image::LayerOptions layer_options = workers.layer_options;
 
   std::vector<graph::VertexIndex> targets;
   for (const auto& [service, target] : combined.targets) targets.push_back(target);
@@ -268,7 +209,7 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
                                                      static_cast<int>(builds.size()));
   const SolveSettings settings{options.progress, options.quiet, jobs, false, false};
   worker::ImportedCacheIndex imported(cache_index, store->blobs, ImportCaches(caches.from, store->blobs));
-  StatusOr<solver::SolveResult> solved = SolveGraph(combined.graph, targets, router, imported, settings, cancel);
+  StatusOr<solver::SolveResult> solved = SolveGraph(combined.graph, targets, *workers.router, imported, settings, cancel);
   services->SaveStatCache();
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_RETURN_IF_ERROR(solved.status());
@@ -277,7 +218,7 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
   for (const compose::ServiceBuild& build : builds) {
     const PlannedBuild& planned = combined.planned.at(build.service);
     MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, combined.targets.at(build.service)));
-    const ComposeContextResolver& resolver = *combined.resolvers.at(build.service);
+    const NamedContextResolver& resolver = *combined.resolvers.at(build.service);
     const BaseImageLookup find_base = [&resolver](const std::string& reference) { return resolver.FindImage(reference); };
     MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(store->blobs, planned.plan, find_base, result, layer_options, epoch));
     std::vector<std::string> tags;

@@ -1,10 +1,11 @@
-// Base images for one service of `compose build`: the store's resolver, plus the service's named
-// contexts (`additional_contexts`) under their names. A `service:NAME` context resolves to the config of
-// NAME's target stage (planned before) and pins a placeholder that the graph merge replaces with NAME's
-// target vertex; a directory context pins a placeholder replaced by that directory's local source;
-// `docker-image://REF` is REF. With `pull`, every image is pulled again once per build, as `--pull` does.
-#ifndef MYBUILD_CLI_COMPOSE_CONTEXT_RESOLVER_H_
-#define MYBUILD_CLI_COMPOSE_CONTEXT_RESOLVER_H_
+// Base images for one Dockerfile with named build contexts (`mybuild build --build-context NAME=VALUE`, a
+// compose service's `additional_contexts`): the store's resolver, plus the named contexts under their
+// names. A `service:NAME` context (compose) resolves to the config of NAME's target stage (planned before)
+// and pins a placeholder that the graph merge replaces with NAME's target vertex; a directory context pins
+// a placeholder replaced by that directory's local source (context_graph.h); `docker-image://REF` is REF.
+// With `pull`, every image is pulled again once per build, as `--pull` does.
+#ifndef MYBUILD_CLI_NAMED_CONTEXT_RESOLVER_H_
+#define MYBUILD_CLI_NAMED_CONTEXT_RESOLVER_H_
 
 #include <map>
 #include <optional>
@@ -13,7 +14,7 @@
 
 #include "src/cli/build_pipeline.h"
 #include "src/cli/store_base_resolver.h"
-#include "src/compose/build_plan.h"
+#include "src/compose/build_plan.h"  // compose::NamedContext
 
 namespace mybuild::cli {
 
@@ -21,7 +22,7 @@ namespace mybuild::cli {
 inline constexpr const char* kServicePlaceholder = "mybuild-compose-service:";
 inline constexpr const char* kContextPlaceholder = "mybuild-compose-context:";
 
-class ComposeContextResolver : public BuildBaseResolver {
+class NamedContextResolver : public BuildBaseResolver {
  public:
   struct Shared {
     StoreBaseResolver* store = nullptr;
@@ -32,7 +33,11 @@ class ComposeContextResolver : public BuildBaseResolver {
     std::set<std::string> pulled;                                  // normalised references pulled this build
   };
 
-  ComposeContextResolver(Shared& shared, const compose::ServiceBuild& build) : shared_(shared), build_(build) {}
+  // `contexts` by name; `pull`: pull every image again; `pull_origin` names what asked for it in errors
+  // ("--pull", "services.web.build.pull"). `contexts` must outlive the resolver.
+  NamedContextResolver(Shared& shared, const std::map<std::string, compose::NamedContext>& contexts, bool pull,
+                       std::string pull_origin)
+      : shared_(shared), contexts_(contexts), pull_(pull), pull_origin_(std::move(pull_origin)) {}
 
   StatusOr<planner::ImageConfig> Resolve(const std::string& reference, const planner::Platform& platform) override;
   Status PinReference(const std::string& reference) override;
@@ -47,7 +52,9 @@ class ComposeContextResolver : public BuildBaseResolver {
   void PinPlaceholder(const std::string& reference, const std::string& placeholder);
 
   Shared& shared_;
-  const compose::ServiceBuild& build_;
+  const std::map<std::string, compose::NamedContext>& contexts_;
+  const bool pull_;
+  const std::string pull_origin_;
   std::map<std::string, planner::PinnedImage> placeholders_;  // named contexts that are not images
   std::map<std::string, std::string> aliases_;                // docker-image:// name → its image
   mutable std::map<std::string, planner::PinnedImage> pinned_;
@@ -55,4 +62,4 @@ class ComposeContextResolver : public BuildBaseResolver {
 
 }  // namespace mybuild::cli
 
-#endif  // MYBUILD_CLI_COMPOSE_CONTEXT_RESOLVER_H_
+#endif  // MYBUILD_CLI_NAMED_CONTEXT_RESOLVER_H_

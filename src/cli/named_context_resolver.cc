@@ -1,36 +1,36 @@
-#include "src/cli/compose_context_resolver.h"
+#include "src/cli/named_context_resolver.h"
 
 #include "src/cli/registry_access.h"
 #include "src/image/reference.h"
 
 namespace mybuild::cli {
 
-const compose::NamedContext* ComposeContextResolver::Named(const std::string& reference) const {
-  auto found = build_.contexts.find(reference);
-  return found == build_.contexts.end() ? nullptr : &found->second;
+const compose::NamedContext* NamedContextResolver::Named(const std::string& reference) const {
+  auto found = contexts_.find(reference);
+  return found == contexts_.end() ? nullptr : &found->second;
 }
 
-std::string ComposeContextResolver::StoreReference(const std::string& reference) const {
+std::string NamedContextResolver::StoreReference(const std::string& reference) const {
   const compose::NamedContext* named = Named(reference);
   return named != nullptr && named->kind == compose::NamedContext::Kind::kImage ? named->value : reference;
 }
 
-Status ComposeContextResolver::PullIfAsked(const std::string& reference) {
-  if (!build_.pull) return Status::Ok();
+Status NamedContextResolver::PullIfAsked(const std::string& reference) {
+  if (!pull_) return Status::Ok();
   MB_ASSIGN_OR_RETURN(std::string normalized, image::NormalizeReference(reference));
   if (shared_.pulled.count(normalized)) return Status::Ok();
   StatusOr<Digest> pulled = PullForBuild(*shared_.blobs, *shared_.images, normalized);
-  if (!pulled.ok()) return pulled.status().WithContext("services." + build_.service + ".build.pull: pulling " + normalized);
+  if (!pulled.ok()) return pulled.status().WithContext(pull_origin_ + ": pulling " + normalized);
   shared_.pulled.insert(normalized);
   return Status::Ok();
 }
 
-void ComposeContextResolver::PinPlaceholder(const std::string& reference, const std::string& placeholder) {
+void NamedContextResolver::PinPlaceholder(const std::string& reference, const std::string& placeholder) {
   // A digest of its own per placeholder: the lowering keys image vertices by digest and platform.
   placeholders_[reference] = planner::PinnedImage{placeholder, "sha256:" + Digest::Of(placeholder).hex()};
 }
 
-StatusOr<planner::ImageConfig> ComposeContextResolver::Resolve(const std::string& reference,
+StatusOr<planner::ImageConfig> NamedContextResolver::Resolve(const std::string& reference,
                                                               const planner::Platform& platform) {
   if (const compose::NamedContext* named = Named(reference)) {
     switch (named->kind) {
@@ -57,7 +57,7 @@ StatusOr<planner::ImageConfig> ComposeContextResolver::Resolve(const std::string
   return config;
 }
 
-Status ComposeContextResolver::PinReference(const std::string& reference) {
+Status NamedContextResolver::PinReference(const std::string& reference) {
   if (const compose::NamedContext* named = Named(reference)) {
     if (named->kind == compose::NamedContext::Kind::kService) {
       PinPlaceholder(reference, kServicePlaceholder + named->value);
@@ -75,7 +75,7 @@ Status ComposeContextResolver::PinReference(const std::string& reference) {
   return Status::Ok();
 }
 
-const std::map<std::string, planner::PinnedImage>& ComposeContextResolver::Pinned() const {
+const std::map<std::string, planner::PinnedImage>& NamedContextResolver::Pinned() const {
   pinned_ = shared_.store->Pinned();
   for (const auto& [name, image] : aliases_) {
     if (auto found = pinned_.find(image); found != pinned_.end()) pinned_[name] = found->second;
@@ -84,7 +84,7 @@ const std::map<std::string, planner::PinnedImage>& ComposeContextResolver::Pinne
   return pinned_;
 }
 
-const image::StoredImage* ComposeContextResolver::FindImage(const std::string& reference) const {
+const image::StoredImage* NamedContextResolver::FindImage(const std::string& reference) const {
   if (const compose::NamedContext* named = Named(reference); named != nullptr && named->kind == compose::NamedContext::Kind::kService) {
     auto found = shared_.built_images.find(named->value);
     return found == shared_.built_images.end() ? nullptr : &found->second;
