@@ -11,6 +11,7 @@
 #include <system_error>
 #include <utility>
 
+#include "src/base/dir_names.h"
 #include "src/base/files.h"
 
 namespace mybuild::cache {
@@ -44,15 +45,12 @@ template <typename Visit>
 Status ForEachRegularFile(const std::filesystem::path& dir, Visit visit) {
   UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
   if (!dir_fd) return ErrnoError("open " + dir.string());
-  DIR* stream = ::fdopendir(dir_fd.get());
-  if (!stream) return ErrnoError("fdopendir " + dir.string());
-  const int fd = dir_fd.Release();  // now owned by `stream`
-  while (dirent* entry = ::readdir(stream)) {
+  MB_ASSIGN_OR_RETURN(std::vector<std::string> names, DirectoryNames(dir_fd.get(), dir.string()));
+  for (const std::string& name : names) {
     struct stat st {};
-    if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
-    visit(std::string(entry->d_name), st);
+    if (::fstatat(dir_fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+    visit(name, st);
   }
-  ::closedir(stream);
   return Status::Ok();
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "src/base/dir_names.h"
 #include "src/base/sparse_map.h"
 #include "src/base/unique_fd.h"
 
@@ -82,24 +83,7 @@ StatusOr<std::optional<Node>> ReadNode(int dirfd, const std::string& name, const
   return std::optional<Node>(std::move(n));
 }
 
-StatusOr<std::vector<std::string>> ListDir(int dirfd, const std::string& where) {
-  int fd = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(fmt::format("open {}", where));
-  DIR* d = ::fdopendir(fd);
-  if (!d) {
-    ::close(fd);
-    return ErrnoError(fmt::format("fdopendir {}", where));
-  }
-  std::vector<std::string> out;
-  errno = 0;
-  while (struct dirent* de = ::readdir(d)) {
-    std::string_view n = de->d_name;
-    if (n != "." && n != "..") out.emplace_back(n);
-  }
-  ::closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
-}
+StatusOr<std::vector<std::string>> ListDir(int dirfd, const std::string& where) { return DirectoryNames(dirfd, where); }
 
 // Compares the bytes of two files of `size` bytes where either has data on disk; where both have holes
 // both read as zeros, so a 16 GiB sparse file costs its data, not its size.

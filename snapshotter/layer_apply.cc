@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "src/base/dir_names.h"
 #include "src/base/tar_names.h"
 
 #include "fmt/format.h"
@@ -168,26 +169,15 @@ class Applier {
   // Removes, below the directory `dirfd`, everything this layer did not create (recursing into
   // directories it did create or re-declare).
   Status PruneLower(int dirfd, const std::string& where) {
-    int fd = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return ErrnoError(fmt::format("open {}", where));
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-      ::close(fd);
-      return ErrnoError(fmt::format("fdopendir {}", where));
-    }
-    std::vector<std::string> names;
-    while (struct dirent* de = ::readdir(d)) {
-      std::string_view n = de->d_name;
-      if (n != "." && n != "..") names.emplace_back(n);
-    }
+    MB_ASSIGN_OR_RETURN(std::vector<std::string> names, DirectoryNames(dirfd, where));
     Status status;
     for (const auto& n : names) {
       struct stat st {};
-      if (::fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      if (::fstatat(dirfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
       if (!CreatedHere(st)) {
-        status = RemoveAllAt(::dirfd(d), n);
+        status = RemoveAllAt(dirfd, n);
       } else if (S_ISDIR(st.st_mode)) {
-        UniqueFd child(::openat(::dirfd(d), n.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd child(::openat(dirfd, n.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!child) {
           status = ErrnoError(fmt::format("open {}/{}", where, n));
         } else {
@@ -196,7 +186,6 @@ class Applier {
       }
       if (!status.ok()) break;
     }
-    ::closedir(d);
     return status;
   }
 

@@ -14,6 +14,7 @@
 #include <deque>
 
 #include "fmt/format.h"
+#include "src/base/dir_names.h"
 #include "src/base/sparse_map.h"
 
 namespace mybuild::snapshotter {
@@ -289,25 +290,15 @@ Status RemoveAllAt(int dirfd, const std::string& name) {
     return ErrnoError(fmt::format("fstatat {}", name));
   }
   if (S_ISDIR(st.st_mode)) {
-    int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return ErrnoError(fmt::format("open directory {}", name));
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-      ::close(fd);
-      return ErrnoError(fmt::format("fdopendir {}", name));
-    }
-    std::vector<std::string> children;
-    while (struct dirent* de = ::readdir(d)) {
-      std::string_view n = de->d_name;
-      if (n == "." || n == "..") continue;
-      children.emplace_back(n);
-    }
+    UniqueFd fd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return ErrnoError(fmt::format("open directory {}", name));
+    MB_ASSIGN_OR_RETURN(std::vector<std::string> children, DirectoryNames(fd.get(), name));
     Status status;
     for (const auto& child : children) {
-      status = RemoveAllAt(::dirfd(d), child);
+      status = RemoveAllAt(fd.get(), child);
       if (!status.ok()) break;
     }
-    ::closedir(d);
+    fd.Reset();
     MB_RETURN_IF_ERROR(status.WithContext(name));
     if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) {
       return ErrnoError(fmt::format("rmdir {}", name));

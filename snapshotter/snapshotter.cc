@@ -17,6 +17,7 @@
 #include "snapshotter/diff.h"
 #include "snapshotter/rootfs.h"
 #include "snapshotter/tree_copy.h"
+#include "src/base/dir_names.h"
 #include "src/base/files.h"
 #include "src/base/logging.h"
 #include "src/base/temp_dir.h"
@@ -240,16 +241,8 @@ class FsSnapshotter : public Snapshotter {
     for (const auto& [k, r] : md.snapshots) known.insert(std::to_string(r.id));
     UniqueFd dir(::open((root_ / "snapshots").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir) return ErrnoError("open snapshots dir");
-    std::vector<std::string> stale;
-    {
-      DIR* d = ::fdopendir(::dup(dir.get()));
-      if (!d) return ErrnoError("fdopendir snapshots");
-      while (struct dirent* de = ::readdir(d)) {
-        std::string n = de->d_name;
-        if (n != "." && n != ".." && !known.count(n)) stale.push_back(n);
-      }
-      ::closedir(d);
-    }
+    MB_ASSIGN_OR_RETURN(std::vector<std::string> stale, DirectoryNames(dir.get(), "snapshots"));
+    std::erase_if(stale, [&](const std::string& n) { return known.count(n) > 0; });
     for (const auto& n : stale) MB_RETURN_IF_ERROR(RemoveAllAt(dir.get(), n));
     return Status::Ok();
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "src/base/dir_names.h"
 #include "src/base/sparse_map.h"
 #include "src/base/unique_fd.h"
 
@@ -66,19 +67,7 @@ struct Copier {
   }
 
   Status CopyDir(int src, int dst, const std::string& rel) {
-    int fd = ::openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return ErrnoError(fmt::format("open {}", rel));
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-      ::close(fd);
-      return ErrnoError("fdopendir");
-    }
-    std::vector<std::string> names;
-    while (struct dirent* de = ::readdir(d)) {
-      std::string_view n = de->d_name;
-      if (n != "." && n != "..") names.emplace_back(n);
-    }
-    ::closedir(d);
+    MB_ASSIGN_OR_RETURN(std::vector<std::string> names, DirectoryNames(src, rel.empty() ? "/" : rel));
     for (const auto& n : names) MB_RETURN_IF_ERROR(CopyOne(src, dst, n, rel.empty() ? n : rel + "/" + n));
     return Status::Ok();
   }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "src/base/dir_names.h"
 #include "src/base/message_quote.h"
 #include "src/fileops/path_match.h"
 #include "src/fileops/source_walker.h"
@@ -17,23 +18,7 @@ Status NotFoundError(const std::string& rel) {
   return NotFound("failed to compute cache key: " + QuoteForMessage("/" + rel) + ": not found");
 }
 
-StatusOr<std::vector<std::string>> SortedNames(int dirfd) {
-  int dup = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dup < 0) return ErrnoError("open directory");
-  DIR* dir = ::fdopendir(dup);
-  if (dir == nullptr) {
-    ::close(dup);
-    return ErrnoError("fdopendir");
-  }
-  std::vector<std::string> names;
-  while (struct dirent* d = ::readdir(dir)) {
-    std::string name = d->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  ::closedir(dir);
-  std::sort(names.begin(), names.end());
-  return names;
-}
+StatusOr<std::vector<std::string>> SortedNames(int dirfd) { return DirectoryNames(dirfd, "directory"); }
 
 // Whether the context as BuildKit's walk sends it holds `rel` (of type `mode`): a path .dockerignore
 // leaves out is not there, except an excluded directory that is sent as the parent of a re-included

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "src/base/dir_names.h"
 #include "src/fileops/path_match.h"
 
 namespace mybuild::fileops {
@@ -25,26 +26,7 @@ StatusOr<std::string> ReadLinkAt(int dirfd, const std::string& name, const std::
   return buf;
 }
 
-StatusOr<std::vector<std::string>> ListDirectory(int dirfd, const std::string& where) {
-  int dup = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dup < 0) return ErrnoError("open directory " + where);
-  DIR* dir = ::fdopendir(dup);
-  if (dir == nullptr) {
-    ::close(dup);
-    return ErrnoError("fdopendir " + where);
-  }
-  std::vector<std::string> names;
-  errno = 0;
-  while (struct dirent* d = ::readdir(dir)) {
-    std::string name = d->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  int err = errno;
-  ::closedir(dir);
-  if (err != 0) return ErrnoError("readdir " + where, err);
-  std::sort(names.begin(), names.end());
-  return names;
-}
+StatusOr<std::vector<std::string>> ListDirectory(int dirfd, const std::string& where) { return DirectoryNames(dirfd, where); }
 
 // getxattr of `name` in the directory `dirfd`, not following a final symlink: getxattrat(2) (Linux 6.13)
 // when the kernel has it, else through the directory's /proc/self/fd link (about three times slower).

@@ -12,6 +12,7 @@
 
 #include "snapshotter/rootfs.h"
 #include "snapshotter/tree_copy.h"
+#include "src/base/dir_names.h"
 #include "src/base/logging.h"
 #include "src/base/unique_fd.h"
 
@@ -46,24 +47,13 @@ Status MakeDir(const std::filesystem::path& dir) {
 // when anything below stays visible.
 Status Walk(int dir_fd, const std::string& rel, std::string_view prefix, const fileops::PathFilter& filter,
             std::vector<std::string>& out, bool& visible) {
-  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open " + (rel.empty() ? std::string(".") : rel) + " of the mount source");
-  DIR* dir = ::fdopendir(fd);
-  if (dir == nullptr) {
-    ::close(fd);
-    return ErrnoError("fdopendir " + rel);
-  }
-  std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, ::closedir);
-  std::vector<std::string> names;
-  while (dirent* entry = ::readdir(dir)) {
-    std::string_view name = entry->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
-  }
+  MB_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                      DirectoryNames(dir_fd, (rel.empty() ? std::string(".") : rel) + " of the mount source"));
   for (const std::string& name : names) {
     const std::string child = Join(rel, name);
     const std::string filter_rel = Join(prefix, child);
     struct stat st {};
-    if (::fstatat(::dirfd(dir), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) continue;
       return ErrnoError("fstatat " + child + " of the mount source");
     }
@@ -75,7 +65,7 @@ Status Walk(int dir_fd, const std::string& rel, std::string_view prefix, const f
     }
     if (!excluded) visible = true;
     if (!is_dir) continue;
-    UniqueFd sub(::openat(::dirfd(dir), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd sub(::openat(dir_fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!sub) return ErrnoError("open " + child + " of the mount source");
     std::vector<std::string> below;
     bool below_visible = false;
