@@ -46,6 +46,8 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
   command->add_option("--network", options->network,
                       "Networking mode of the RUN instructions that do not set --network themselves (default|host|none)")
       ->check(CLI::IsMember({"default", "host", "none"}));
+  command->add_option("--add-host", options->add_hosts,
+                      "Add a custom host-to-IP mapping to every RUN's /etc/hosts (NAME:IP or NAME=IP); repeatable");
   command->add_option("--platform", options->platform, "Target platform (only the host's is supported)");
   AddSolverFlags(*command, options->progress, options->snapshotter, options->jobs);
   command->add_flag("--keep-going", options->keep_going, "Keep building independent steps after a failure");

@@ -27,6 +27,7 @@ struct BuildOptions {
   std::string iidfile;
   std::string metadata_file;
   std::string network = "default";
+  std::vector<std::string> add_hosts;    // --add-host NAME:IP (every RUN's /etc/hosts)
   std::string platform;
   std::string progress = "auto";
   std::string snapshotter = "auto";      // overlay | native | auto

@@ -80,6 +80,7 @@ StatusOr<PlannedBuild> PlanDockerfile(const frontend::Dockerfile& dockerfile, co
   lowering_options.default_network = settings.network == "none"   ? planner::NetworkMode::kNone
                                      : settings.network == "host" ? planner::NetworkMode::kHost
                                                                   : planner::NetworkMode::kDefault;
+  lowering_options.extra_hosts = settings.extra_hosts;
   MB_ASSIGN_OR_RETURN(planner::LoweredGraph lowered, planner::LowerToGraph(plan, resolver.Pinned(), lowering_options));
   return PlannedBuild{std::move(plan), std::move(lowered)};
 }

@@ -92,6 +92,7 @@ struct PlanSettings {
   std::string target;
   std::vector<std::string> no_cache_stages;  // --no-cache-filter
   std::string network = "default";           // default | host | none
+  std::vector<std::string> extra_hosts;      // --add-host, as "IP\tNAME" lines
 };
 
 // The plan of a Dockerfile (base images pinned in the resolver) and its step graph.

@@ -30,6 +30,7 @@
 #include "src/cli/store_access.h"
 #include "src/cli/store_base_resolver.h"
 #include "src/cli/store_format.h"
+#include "src/engine/mount_flags.h"
 #include "src/executor/namespace_executor.h"
 #include "src/executor/resources.h"
 #include "src/executor/step_cgroup.h"
@@ -74,6 +75,7 @@ struct BuildRequest {
   std::map<std::string, std::string> build_args;  // --build-arg
   std::map<std::string, std::string> labels;      // --label
   std::map<std::string, compose::NamedContext> named_contexts;  // --build-context
+  std::vector<std::string> extra_hosts;                         // --add-host, as /etc/hosts lines
   worker::RunSecrets run_secrets;  // --secret, --ssh
   executor::Resources run_resources;  // --ulimit, --shm-size, --cgroup-parent
 };
@@ -108,6 +110,10 @@ StatusOr<BuildRequest> ParseFlags(const BuildOptions& options) {
   MB_ASSIGN_OR_RETURN(request.build_args, ParseKeyValues(options.build_args, "--build-arg", true));
   MB_ASSIGN_OR_RETURN(request.labels, ParseKeyValues(options.labels, "--label", false));
   MB_ASSIGN_OR_RETURN(request.named_contexts, ParseBuildContextFlags(options.build_contexts));
+  for (const std::string& host : options.add_hosts) {
+    MB_ASSIGN_OR_RETURN(std::string line, engine::ParseAddHost(host));
+    request.extra_hosts.push_back(std::move(line));
+  }
   MB_ASSIGN_OR_RETURN(request.run_resources, executor::ParseResourceFlags({.ulimits = options.ulimits,
                                                                           .shm_size = options.shm_size,
                                                                           .cgroup_parent = options.cgroup_parent}));
@@ -226,7 +232,8 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   store_resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
   NamedContextResolver::Shared shared{.store = &store_resolver, .blobs = &blobs, .images = &images};
   NamedContextResolver resolver(shared, request.named_contexts, options.pull, "--pull");
-  PlanSettings plan_settings{request.build_args, request.labels, options.target, options.no_cache_filter, options.network};
+  PlanSettings plan_settings{request.build_args, request.labels, options.target, options.no_cache_filter, options.network,
+                             request.extra_hosts};
   MB_ASSIGN_OR_RETURN(PlannedBuild planned, PlanDockerfile(request.dockerfile, plan_settings, resolver));
   // Directories named by --build-context become local sources of their own (each with its worker): the
   // graph is copied with the placeholders the resolver pinned for them replaced (only then: the copy

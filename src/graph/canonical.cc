@@ -130,6 +130,9 @@ void Encode(Encoder& e, const ExecOp& op) {
   e.Str("user", op.user);
   e.Enum("network", op.network);
   e.Bool("insecure", op.insecure);
+  if (!op.extra_hosts.empty()) {  // only when set, so definitions written before --add-host keep their digests
+    e.StrList("extra_hosts", op.extra_hosts);
+  }
   e.U64("mounts", op.mounts.size());
   for (const Mount& mount : op.mounts) Encode(e, mount);
   e.Field("platform");

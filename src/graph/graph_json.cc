@@ -90,16 +90,18 @@ json ToJson(const Mount& m) {
 json ToJson(const ExecOp& op) {
   json mounts = json::array();
   for (const Mount& mount : op.mounts) mounts.push_back(ToJson(mount));
-  return {{"kind", "exec"},
-          {"args", op.args},
-          {"env", op.env},
-          {"cwd", op.cwd},
-          {"user", op.user},
-          {"network", NetworkName(op.network)},
-          {"shell_form", op.shell_form},
-          {"insecure", op.insecure},
-          {"mounts", mounts},
-          {"platform", ToJson(op.platform)}};
+  json out = {{"kind", "exec"},
+              {"args", op.args},
+              {"env", op.env},
+              {"cwd", op.cwd},
+              {"user", op.user},
+              {"network", NetworkName(op.network)},
+              {"shell_form", op.shell_form},
+              {"insecure", op.insecure},
+              {"mounts", mounts},
+              {"platform", ToJson(op.platform)}};
+  if (!op.extra_hosts.empty()) out["extra_hosts"] = op.extra_hosts;
+  return out;
 }
 
 json ToJson(const CopyAction& a) {

@@ -102,6 +102,7 @@ struct ExecOp {
   bool shell_form = false;        // NOT hashed: the command came from shell form. `args` already say what
                                   // runs, so this is only for reporting (history, error messages)
   bool insecure = false;          // `--security=insecure`
+  std::vector<std::string> extra_hosts;  // `build --add-host`: "IP\tNAME" lines added to RUN's /etc/hosts
   std::vector<Mount> mounts;      // in the order given; the runner sorts by target when mounting
   Platform platform;
   bool operator==(const ExecOp&) const = default;

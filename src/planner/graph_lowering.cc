@@ -52,8 +52,8 @@ graph::NetworkMode ToGraphNetwork(NetworkMode mode) {
 // Lowers one plan; holds the vertices made so far.
 class Lowering {
  public:
-  Lowering(const std::map<std::string, PinnedImage>& images, NetworkMode default_network)
-      : images_(images), default_network_(default_network) {}
+  Lowering(const std::map<std::string, PinnedImage>& images, const LoweringOptions& options)
+      : images_(images), default_network_(options.default_network), extra_hosts_(options.extra_hosts) {}
 
   // `label` names the stage in progress text ("" for a one-stage build), as BuildKit does:
   // "[builder 2/4] RUN make", "[3/3] COPY . /app"; the FROM is step 1.
@@ -153,6 +153,7 @@ class Lowering {
     exec.cwd = run.workdir.empty() ? "/" : run.workdir;
     exec.user = run.user;
     exec.network = ToGraphNetwork(run.network == NetworkMode::kDefault ? default_network_ : run.network);
+    exec.extra_hosts = extra_hosts_;
     exec.shell_form = run.shell_form;
     exec.insecure = run.security == SecurityMode::kInsecure;
     exec.platform = platform;
@@ -270,6 +271,7 @@ class Lowering {
 
   const std::map<std::string, PinnedImage>& images_;
   const NetworkMode default_network_;
+  const std::vector<std::string> extra_hosts_;
   graph::GraphBuilder builder_;
   std::map<int, graph::VertexIndex> stage_results_;
   std::map<std::string, graph::VertexIndex> image_vertices_;
@@ -290,7 +292,7 @@ bool NamedIn(const Stage& stage, const std::vector<std::string>& names) {
 StatusOr<LoweredGraph> LowerToGraph(const BuildPlan& plan, const std::map<std::string, PinnedImage>& images,
                                     const LoweringOptions& options) {
   if (plan.stages.empty()) return InvalidArgument("the build plan has no stage");
-  Lowering lowering(images, options.default_network);
+  Lowering lowering(images, options);
   for (const Stage& stage : plan.stages) {
     std::string label;
     if (plan.stages.size() > 1) label = stage.name.empty() ? "stage-" + std::to_string(stage.index) : stage.name;

@@ -42,6 +42,9 @@ struct LoweringOptions {
   // `build --network`: the network of every RUN that does not say `--network=none|host` itself (a RUN's
   // `--network=default` means this one, as in BuildKit). It is part of each such step's cache key.
   NetworkMode default_network = NetworkMode::kDefault;
+  // `build --add-host`: "IP\tNAME" lines every RUN gets in /etc/hosts; part of each RUN's cache key, as
+  // in BuildKit.
+  std::vector<std::string> extra_hosts;
 };
 
 // `images` maps every image reference of the plan (stage bases, COPY --from, mount from=), as written

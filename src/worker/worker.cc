@@ -525,6 +525,11 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
                                                          : executor::ExecSpec::Network::kHost;
   spec.resolv_conf = options_.resolv_conf;
   spec.hosts = options_.hosts;
+  if (!op.extra_hosts.empty()) {
+    std::string hosts = spec.hosts.value_or("");
+    for (const std::string& line : op.extra_hosts) hosts += line + "\n";
+    spec.hosts = std::move(hosts);
+  }
   spec.seccomp = !op.insecure;
   spec.resources = options_.run_resources;
 

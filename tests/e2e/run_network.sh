@@ -46,3 +46,26 @@ rc=$?
 set -e
 assert_eq 2 "$rc" "--network bridge is a usage error (exit 2)"
 assert_contains "$(cat "$E2E_WORK/bad.log")" "bridge" "the error names the bad network mode"
+
+# --add-host: every RUN's /etc/hosts gets the line, after localhost; it is part of the RUN's cache key
+# (BuildKit's extraHosts), so another mapping runs the RUN again; a malformed value is a usage error.
+hosts_ctx="$E2E_WORK/hosts-ctx"
+mkdir -p "$hosts_ctx"
+printf 'FROM run-base:latest\nRUN cat /etc/hosts >/hosts.txt\n' >"$hosts_ctx/Dockerfile"
+build_oci added "$hosts_ctx" --add-host db.example:198.51.100.3 --add-host cache.example=198.51.100.4 >/dev/null
+hosts=$(cat "$(unpack added)/rootfs/hosts.txt")
+assert_contains "$hosts" "198.51.100.3	db.example" "--add-host NAME:IP is in RUN's /etc/hosts"
+assert_contains "$hosts" "198.51.100.4	cache.example" "--add-host NAME=IP is in RUN's /etc/hosts"
+assert_contains "$hosts" "localhost" "localhost stays"
+build_oci added2 "$hosts_ctx" --add-host db.example:198.51.100.5 >/dev/null
+assert_contains "$(cat "$(unpack added2)/rootfs/hosts.txt")" "198.51.100.5	db.example" \
+  "another --add-host runs the RUN again (it is in the cache key)"
+build_oci plain3 "$hosts_ctx" >/dev/null
+if grep -q example "$(unpack plain3)/rootfs/hosts.txt"; then fail "without --add-host the RUN has no extra line"; fi
+pass "without --add-host the RUN has no extra line"
+set +e
+"$MYBUILD" build --add-host db.example:not-an-ip "$hosts_ctx" >/dev/null 2>"$E2E_WORK/bad.log"
+rc=$?
+set -e
+assert_eq 2 "$rc" "a malformed --add-host is a usage error (exit 2)"
+assert_contains "$(cat "$E2E_WORK/bad.log")" "is not an IP address" "the error says what is wrong"
