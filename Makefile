@@ -6,7 +6,7 @@ MYBUILD := $(BUILD_DIR)/bin/mybuild
 # ccache, when installed, makes rebuilds in fresh clones fast; nothing needs it.
 CCACHE := $(shell command -v ccache 2>/dev/null)
 
-.PHONY: all deps test-deps fuzz-deps build demo test fuzz bench clean
+.PHONY: all deps test-deps fuzz-deps build demo test test-sanitize fuzz bench clean
 
 all: build
 
@@ -35,8 +35,13 @@ FUZZ_SECONDS ?= 60
 fuzz: fuzz-deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash tests/fuzz/run.sh
 
+# The unit and e2e tests under AddressSanitizer + UndefinedBehaviorSanitizer, in build-sanitize; fails on
+# any sanitizer report, also from a process whose failure a test expected (scripts/test_sanitize.sh).
+test-sanitize: test-deps
+	@JOBS=$(JOBS) BUILD_DIR=$(BUILD_DIR) bash scripts/test_sanitize.sh
+
 bench: build
 	@bash bench/run.sh $(MYBUILD)
 
 clean:
-	rm -rf $(BUILD_DIR) build-fuzz
+	rm -rf $(BUILD_DIR) build-fuzz build-sanitize

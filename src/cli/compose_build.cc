@@ -290,7 +290,7 @@ int RunComposeBuild(const GlobalOptions& global, const ComposeOptions& compose_o
     return kExitFailure;
   }
   if (options.print) {
-    std::cout << compose::BuildPlanToJson(*builds).dump(2) << "\n";
+    std::cout << compose::BuildPlanToJson(*builds).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   if (builds->empty()) {

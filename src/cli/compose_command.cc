@@ -50,7 +50,7 @@ int RunConfig(const ComposeOptions& compose, const ConfigOptions& options) {
     return kExitOk;
   }
   if (options.format == "json") {
-    std::cout << compose::ModelToJson(project->model).dump(2) << "\n";
+    std::cout << compose::ModelToJsonText(project->model) << "\n";
   } else {
     std::cout << compose::ModelToYaml(project->model);
   }

@@ -211,6 +211,10 @@ Json ModelToJson(const Value& model) {
   return ToJson(model, path);
 }
 
+std::string ModelToJsonText(const Value& model) {
+  return ModelToJson(model).dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string ModelToYaml(const Value& model) {
   const Json json = ModelToJson(model);
   YAML::Emitter out;

@@ -16,6 +16,10 @@ namespace mybuild::compose {
 
 nlohmann::ordered_json ModelToJson(const Value& model);
 
+// ModelToJson as `compose config --format json` prints it (indented by 2). Strings that are not valid
+// UTF-8 (a compose file's or an env file's bytes are not checked) get U+FFFD, as Go's json.Marshal does.
+std::string ModelToJsonText(const Value& model);
+
 std::string ModelToYaml(const Value& model);
 
 }  // namespace mybuild::compose

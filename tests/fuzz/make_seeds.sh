@@ -8,6 +8,9 @@
 #                 hostile tars of SECURITY.md's families (written with python3's tarfile) and the same
 #                 families as entry lists (see layer_apply.cc)
 #   oci_json      a Docker and an OCI manifest, an index, an image config
+#   compose       each project of testdata/compose/ as compose.yaml NUL common.yaml NUL .env NUL
+#                 compose.override.yaml (see compose.cc): its main file, its first other YAML file (the
+#                 main file's references to it renamed common.yaml), its .env, its override file
 # Usage: make_seeds.sh TARGET OUT_DIR. Environment: MYBUILD_TESTDATA, MYBUILD_CONFORMANCE (defaults:
 # testdata/ of this checkout and ../shared/conformance beside it). Absent conformance data is said, not fatal.
 set -euo pipefail
@@ -153,6 +156,30 @@ JSON
     cat >"$out/image-config.json" <<JSON
 {"architecture":"amd64","os":"linux","variant":"v2","created":"2024-01-02T03:04:05Z","author":"me","config":{"User":"1000:1000","ExposedPorts":{"80/tcp":{},"53/udp":{}},"Env":["PATH=/usr/bin","A=b=c"],"Entrypoint":["/bin/sh","-c"],"Cmd":[],"Volumes":{"/data":{}},"WorkingDir":"/app","Labels":{"k":"v"},"StopSignal":"SIGTERM","Shell":["/bin/bash","-c"],"Healthcheck":{"Test":["CMD-SHELL","true"],"Interval":30000000000,"Timeout":1,"StartPeriod":2,"StartInterval":3,"Retries":3},"OnBuild":["RUN x"],"ArgsEscaped":true},"rootfs":{"type":"layers","diff_ids":["$digest"]},"history":[{"created":"2024-01-02T03:04:05Z","created_by":"RUN x","empty_layer":true,"comment":"c","author":"a"}]}
 JSON
+    ;;
+  compose)
+    python3 - "$testdata/compose" "$out" <<'PY'
+import os, sys
+root, out = sys.argv[1], sys.argv[2]
+mains = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml", "files/compose.yaml")
+for case in sorted(os.listdir(root)):
+    dir = os.path.join(root, case)
+    main = next((m for m in mains if os.path.isfile(os.path.join(dir, m))), None)
+    if main is None:
+        continue
+    read = lambda rel: open(os.path.join(dir, rel), "rb").read() if os.path.isfile(os.path.join(dir, rel)) else b""
+    text = read(main)
+    others = sorted(os.path.relpath(os.path.join(d, f), dir) for d, _, fs in os.walk(dir) for f in fs
+                    if f.endswith((".yaml", ".yml")) and os.path.relpath(os.path.join(d, f), dir) not in (main, "compose.override.yaml"))
+    other = b""
+    if others:
+        other = read(others[0])
+        text = text.replace(others[0].encode(), b"common.yaml")
+    with open(os.path.join(out, case), "wb") as f:
+        f.write(b"\0".join((text, other, read(".env"), read("compose.override.yaml"))))
+PY
+    printf '%s\0%s\0%s' $'services:\n  a:\n    extends: {file: common.yaml, service: b}\n    image: ${A:?no}:${TAG:-x}\ninclude: [common.yaml]\n' \
+      $'services:\n  b:\n    build: {context: ., args: [X=$$Y]}\n    profiles: [p]\n' $'COMPOSE_PROFILES=p\nY=${A}2\n' >"$out/extends-include"
     ;;
   *)
     echo "make_seeds: unknown target $target" >&2
