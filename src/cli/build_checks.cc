@@ -10,6 +10,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/frontend/dockerignore.h"
 #include "src/frontend/parser.h"
+#include "src/frontend/validate.h"
 
 namespace mybuild::cli {
 
@@ -40,6 +41,14 @@ void PrintFindings(const std::vector<checks::Finding>& findings, const std::stri
   }
 }
 
+StatusOr<LoadedDockerfile> LoadDockerfile(const BuildOptions& options) {
+  const std::filesystem::path context = options.context;
+  const std::string path = options.file.empty() ? (context / "Dockerfile").string() : options.file;
+  MB_ASSIGN_OR_RETURN(DockerfileSource source, ReadDockerfile(path));
+  MB_ASSIGN_OR_RETURN(frontend::Dockerfile dockerfile, frontend::ParseDockerfile(source.text, source.name));
+  return LoadedDockerfile{std::move(source), std::move(dockerfile)};
+}
+
 int RunCheckOnly(const BuildOptions& options) {
   const std::filesystem::path context = options.context;
   const std::string path = options.file.empty() ? (context / "Dockerfile").string() : options.file;
@@ -52,16 +61,19 @@ int RunCheckOnly(const BuildOptions& options) {
     std::cerr << "error: " << build_args.status().ToString() << "\n";
     return kExitUsage;
   }
-  StatusOr<DockerfileSource> source = ReadDockerfile(path);
-  if (!source.ok()) return fail(source.status());
-  StatusOr<frontend::Dockerfile> dockerfile = frontend::ParseDockerfile(source->text, source->name);
-  if (!dockerfile.ok()) return fail(dockerfile.status());
+  StatusOr<LoadedDockerfile> loaded = LoadDockerfile(options);
+  if (!loaded.ok()) return fail(loaded.status());
+  const DockerfileSource* source = &loaded->source;
+  const frontend::Dockerfile* dockerfile = &loaded->dockerfile;
   StatusOr<std::string> dockerignore = ReadDockerignore(path, context);
   if (!dockerignore.ok()) return fail(dockerignore.status());
   StatusOr<CheckOutcome> outcome = EvaluateChecks(*dockerfile, *dockerignore, *build_args);
   if (!outcome.ok()) return fail(outcome.status());
   PrintFindings(outcome->findings, source->text, true, options.progress, std::cout);
   std::cout << checks::SummaryLine(outcome->findings.size()) << "\n";
+  // An instruction the build refuses (a bare HEALTHCHECK, an unknown keyword) fails the check, as the
+  // reference's lint result carries the build error.
+  if (Status valid = frontend::ValidateInstructions(*dockerfile); !valid.ok()) return fail(valid);
   if (outcome->error) {
     std::cerr << "error: lint violations found (check=error=true)\n";
     return kExitFailure;

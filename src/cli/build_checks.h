@@ -11,6 +11,7 @@
 #include "src/base/status.h"
 #include "src/checks/check_rule.h"
 #include "src/cli/build_options.h"
+#include "src/cli/dockerfile_source.h"
 #include "src/frontend/ast.h"
 
 namespace mybuild::cli {
@@ -27,6 +28,13 @@ StatusOr<CheckOutcome> EvaluateChecks(const frontend::Dockerfile& dockerfile, co
 // Prints findings: detailed (source line, caret, hint) or one line each; in rawjson one event per finding.
 void PrintFindings(const std::vector<checks::Finding>& findings, const std::string& source, bool detailed,
                    const std::string& progress, std::ostream& out);
+
+// The Dockerfile of a `--call` (-f, else CONTEXT/Dockerfile; "-" is stdin), read and parsed.
+struct LoadedDockerfile {
+  DockerfileSource source;
+  frontend::Dockerfile dockerfile;
+};
+StatusOr<LoadedDockerfile> LoadDockerfile(const BuildOptions& options);
 
 // `mybuild build --check CONTEXT`: exit 0 with only warnings, 1 when error=true and any fired (or on error).
 int RunCheckOnly(const BuildOptions& options);

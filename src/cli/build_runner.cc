@@ -13,6 +13,7 @@
 #include "src/base/logging.h"
 #include "src/cli/build_cache.h"
 #include "src/checks/run_checks.h"
+#include "src/cli/build_calls.h"
 #include "src/cli/build_checks.h"
 #include "src/cli/build_context_flags.h"
 #include "src/cli/build_command.h"
@@ -286,7 +287,13 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
 }  // namespace
 
 int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
-  if (options.call == "check") return RunCheckOnly(options);
+  StatusOr<CallSpec> call = ParseCallSpec(options.call);
+  if (!call.ok()) {
+    std::cerr << "error: " << call.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  if (call->name == "check") return RunCheckOnly(options);
+  if (call->name != "build") return RunInfoCall(options, *call);
   StatusOr<BuildRequest> flags = ParseFlags(options);
   if (!flags.ok()) {
     std::cerr << "error: " << flags.status().ToString() << "\n";
