@@ -22,26 +22,6 @@ const std::set<std::string>& PredefinedFromArgs() {
   return kArgs;
 }
 
-struct GlobalArgs {
-  frontend::EnvList env;           // declared names with a default, defaults expanded
-  std::vector<std::string> names;  // every declared name
-};
-
-GlobalArgs ReadGlobalArgs(const DockerfileView& view, const frontend::ShellLexer& lexer) {
-  GlobalArgs out;
-  for (const frontend::Instruction* arg : view.global_args) {
-    for (const std::string& word : arg->args) {
-      const size_t equals = word.find('=');
-      const std::string name = word.substr(0, equals);
-      out.names.push_back(name);
-      if (equals == std::string::npos) continue;
-      StatusOr<std::string> value = lexer.ProcessWord(word.substr(equals + 1), out.env);
-      out.env.Set(name, value.ok() ? *value : word.substr(equals + 1));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void CheckStageNameCasing(const CheckInput& input, std::vector<Finding>& out) {

@@ -126,10 +126,14 @@ void CheckLegacyKeyValueFormat(const CheckInput& input, std::vector<Finding>& ou
   }
 }
 
-void CheckSecretsUsedInArgOrEnv(const CheckInput& input, std::vector<Finding>& out) {
+bool LooksLikeSecretName(const std::string& key) {
   static const std::vector<std::string> kDeny = {"apikey", "auth", "credential", "credentials", "key",
                                                  "password", "pword", "passwd", "secret", "token"};
   static const std::vector<std::string> kAllow = {"public", "file", "version"};
+  return HasToken(key, kDeny) && !HasToken(key, kAllow);
+}
+
+void CheckSecretsUsedInArgOrEnv(const CheckInput& input, std::vector<Finding>& out) {
   for (const frontend::Instruction& instruction : input.dockerfile->instructions) {
     std::vector<std::string> keys;
     if (instruction.keyword == "arg") {
@@ -138,7 +142,7 @@ void CheckSecretsUsedInArgOrEnv(const CheckInput& input, std::vector<Finding>& o
       for (size_t i = 0; i < instruction.args.size(); i += 3) keys.push_back(instruction.args[i]);
     }
     for (const std::string& key : keys) {
-      if (HasToken(key, kDeny) && !HasToken(key, kAllow)) {
+      if (LooksLikeSecretName(key)) {
         out.push_back({"SecretsUsedInArgOrEnv", "Do not use ARG or ENV instructions for sensitive data (" +
                                                     (instruction.keyword == "arg" ? std::string("ARG") : std::string("ENV")) + " \"" + key + "\")",
                        instruction.location});

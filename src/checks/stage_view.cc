@@ -44,4 +44,19 @@ DockerfileView ViewOf(const frontend::Dockerfile& dockerfile) {
   return view;
 }
 
+GlobalArgs ReadGlobalArgs(const DockerfileView& view, const frontend::ShellLexer& lexer) {
+  GlobalArgs out;
+  for (const frontend::Instruction* arg : view.global_args) {
+    for (const std::string& word : arg->args) {
+      const size_t equals = word.find('=');
+      const std::string name = word.substr(0, equals);
+      out.names.push_back(name);
+      if (equals == std::string::npos) continue;
+      StatusOr<std::string> value = lexer.ProcessWord(word.substr(equals + 1), out.env);
+      out.env.Set(name, value.ok() ? *value : word.substr(equals + 1));
+    }
+  }
+  return out;
+}
+
 }  // namespace mybuild::checks

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "src/frontend/ast.h"
+#include "src/frontend/shell_lexer.h"
 
 namespace mybuild::checks {
 
@@ -30,10 +31,21 @@ struct DockerfileView {
 
 DockerfileView ViewOf(const frontend::Dockerfile& dockerfile);
 
+struct GlobalArgs {
+  frontend::EnvList env;           // declared names with a default, defaults expanded
+  std::vector<std::string> names;  // every declared name
+};
+
+// The ARGs before the first FROM with their defaults (no --build-arg values: what the file says).
+GlobalArgs ReadGlobalArgs(const DockerfileView& view, const frontend::ShellLexer& lexer);
+
 // The flag value of "--name=value" among `flags`, nullopt when absent.
 std::optional<std::string> FlagValue(const std::vector<std::string>& flags, const std::string& name);
 
 bool IsLower(const std::string& text);
+// The reference's secret-name test (SecretsUsedInArgOrEnv): a '_'-separated part is a token, key,
+// password, secret … and none is public, file or version.
+bool LooksLikeSecretName(const std::string& key);
 bool IsUpper(const std::string& text);
 
 }  // namespace mybuild::checks

@@ -51,8 +51,9 @@ void AddBuildCommand(CLI::App& app, const GlobalOptions& global, std::function<i
   command->add_option("--platform", options->platform, "Target platform (only the host's is supported)");
   AddSolverFlags(*command, options->progress, options->snapshotter, options->jobs);
   command->add_flag("--keep-going", options->keep_going, "Keep building independent steps after a failure");
-  command->add_option("--call", options->call, "What to do: build, or check (evaluate the build checks without building)")
-      ->check(CLI::IsMember({"build", "check"}));
+  command->add_option("--call", options->call,
+                      "What to do: build; check (evaluate the build checks); outline (the build args, secrets and ssh "
+                      "the target uses); targets (the stages); add ,format=json for JSON. Nothing is built but for build");
   command->add_flag_callback("--check", [options] { options->call = "check"; }, "Shorthand for --call=check");
   command->add_flag("-q,--quiet", options->quiet, "Print only the image digest");
   command->add_option("--ulimit", options->ulimits,

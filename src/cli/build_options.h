@@ -37,7 +37,7 @@ struct BuildOptions {
   std::vector<std::string> ulimits;      // --ulimit NAME=SOFT[:HARD] (every RUN)
   std::string shm_size;                  // --shm-size (default 64m)
   std::string cgroup_parent;             // --cgroup-parent (cgroup v2)
-  std::string call = "build";            // --call build|check; --check = --call=check (no build)
+  std::string call = "build";            // --call build|check|outline|targets[,format=json]; --check = --call=check
 };
 
 }  // namespace mybuild::cli

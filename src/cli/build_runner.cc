@@ -13,6 +13,7 @@
 #include "src/base/logging.h"
 #include "src/cli/build_cache.h"
 #include "src/checks/run_checks.h"
+#include "src/cli/build_calls.h"
 #include "src/cli/build_checks.h"
 #include "src/cli/build_context_flags.h"
 #include "src/cli/build_command.h"
@@ -207,9 +208,11 @@ StatusOr<BuildOutcome> Deliver(const image::StoredImage& image, const BuildReque
 
 // The build checks, printed once before any step (empty continuation lines are NoEmptyContinuation).
 // With `check=error=true` a finding fails the build before anything runs.
-StatusOr<size_t> ReportChecks(const BuildRequest& request, const BuildOptions& options) {
+StatusOr<size_t> ReportChecks(const BuildRequest& request, const BuildOptions& options,
+                              const checks::BaseImagePlatforms& images) {
   MB_ASSIGN_OR_RETURN(std::string dockerignore, ReadDockerignore(request.dockerfile_path, request.context));
-  MB_ASSIGN_OR_RETURN(CheckOutcome checked, EvaluateChecks(request.dockerfile, dockerignore, request.build_args));
+  MB_ASSIGN_OR_RETURN(CheckOutcome checked,
+                      EvaluateChecks(request.dockerfile, dockerignore, request.build_args, &images, options.platform));
   if (!options.quiet && options.progress != "quiet") {
     PrintFindings(checked.findings, request.dockerfile_text, false, options.progress, std::cerr);
   }
@@ -222,11 +225,10 @@ StatusOr<size_t> ReportChecks(const BuildRequest& request, const BuildOptions& o
 
 StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& options, BuildRequest flags) {
   MB_ASSIGN_OR_RETURN(BuildRequest request, ReadRequest(options, std::move(flags)));
-  MB_ASSIGN_OR_RETURN(const size_t warnings, ReportChecks(request, options));
-
   MB_ASSIGN_OR_RETURN(std::unique_ptr<BuildStore> store, OpenBuildStore(global));
   cache::BlobStore& blobs = store->blobs;
   image::ImageStore& images = store->images;
+  MB_ASSIGN_OR_RETURN(const size_t warnings, ReportChecks(request, options, StoreImagePlatforms(blobs, images)));
   const std::filesystem::path& root = store->root;
   StoreBaseResolver store_resolver(blobs, images);
   store_resolver.SetPuller([&](const std::string& name) { return PullForBuild(blobs, images, name); });
@@ -293,7 +295,13 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
 }  // namespace
 
 int RunBuild(const GlobalOptions& global, const BuildOptions& options) {
-  if (options.call == "check") return RunCheckOnly(options);
+  StatusOr<CallSpec> call = ParseCallSpec(options.call);
+  if (!call.ok()) {
+    std::cerr << "error: " << call.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  if (call->name == "check") return RunCheckOnly(global, options);
+  if (call->name != "build") return RunInfoCall(options, *call);
   StatusOr<BuildRequest> flags = ParseFlags(options);
   if (!flags.ok()) {
     std::cerr << "error: " << flags.status().ToString() << "\n";

@@ -157,15 +157,13 @@ static size_t TextWidth(const std::string& text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xc0) != 0x80; }));
 }
 
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
-  constexpr size_t kMinWidth = 10;
-  constexpr size_t kPadding = 3;
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows, size_t min_width, size_t padding) {
   std::vector<size_t> widths;
   for (const std::vector<std::string>& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], TextWidth(row[i]) + kPadding);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], TextWidth(row[i]) + padding);
   }
-  for (size_t& width : widths) width = std::max(width, kMinWidth);
+  for (size_t& width : widths) width = std::max(width, min_width);
   std::string out;
   for (const std::vector<std::string>& row : rows) {
     for (size_t i = 0; i < row.size(); ++i) {

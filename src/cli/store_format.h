@@ -39,8 +39,8 @@ struct HostPlatform {
 HostPlatform CurrentPlatform();
 
 // Lays out rows as docker's tables do (text/tabwriter with min width 10 and padding 3): every column but
-// the last padded with spaces to its widest cell + 3 (at least 10). Each row ends with "\n".
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+// the last padded with spaces to its widest cell + `padding` (at least `min_width`). Each row ends with "\n".
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows, size_t min_width = 10, size_t padding = 3);
 
 }  // namespace mybuild::cli
 

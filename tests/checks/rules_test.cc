@@ -85,8 +85,8 @@ TEST_CASE("CopyIgnoredFile names a source the .dockerignore excludes") {
   CHECK(Run("FROM alpine\nCOPY app.py /app/\nCOPY --from=b secret.txt /\n", "CopyIgnoredFile", "secret.txt\n").empty());
 }
 
-TEST_CASE("the registry has every rule once, by the reference's name") {
-  CHECK(AllRules().size() == 20);
+TEST_CASE("the registry has every rule once, by its name") {
+  CHECK(AllRules().size() == 21 + 8);  // the reference's 21 and our 8
   for (const Rule& rule : AllRules()) CHECK(FindRule(rule.name) == &rule);
   CHECK(FindRule("NoSuchRule") == nullptr);
 }
@@ -101,7 +101,7 @@ TEST_CASE("config skips rules, skips all, and turns findings into errors") {
   CHECK(!ParseCheckConfig("bogus=1").ok());
 
   StatusOr<frontend::Dockerfile> dockerfile =
-      frontend::ParseDockerfile("# check=skip=JSONArgsRecommended\nFROM alpine\nCMD x\nMAINTAINER me\n", "Dockerfile");
+      frontend::ParseDockerfile("# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nCMD x\nMAINTAINER me\n", "Dockerfile");
   REQUIRE(dockerfile.ok());
   StatusOr<CheckConfig> from_directive = ConfigFor(*dockerfile, {});
   REQUIRE(from_directive.ok());
@@ -113,6 +113,43 @@ TEST_CASE("config skips rules, skips all, and turns findings into errors") {
   StatusOr<CheckConfig> from_arg = ConfigFor(*dockerfile, {{"BUILDKIT_DOCKERFILE_CHECK", "skip=all"}});
   REQUIRE(from_arg.ok());
   CHECK(RunChecks(input, *from_arg).empty());
+}
+
+// The store of the test: reference → platform.
+class FakePlatforms : public BaseImagePlatforms {
+ public:
+  explicit FakePlatforms(std::map<std::string, std::string> platforms) : platforms_(std::move(platforms)) {}
+  std::optional<std::string> PlatformOf(const std::string& reference) const override {
+    auto found = platforms_.find(reference);
+    if (found == platforms_.end()) return std::nullopt;
+    return found->second;
+  }
+
+ private:
+  std::map<std::string, std::string> platforms_;
+};
+
+std::vector<Finding> RunPlatformRule(const std::string& text, const FakePlatforms& images, const std::string& target) {
+  StatusOr<frontend::Dockerfile> dockerfile = frontend::ParseDockerfile(text, "Dockerfile");
+  REQUIRE(dockerfile.ok());
+  CheckInput input{&*dockerfile, nullptr, nullptr, &images, target};
+  std::vector<Finding> out;
+  CheckInvalidBaseImagePlatform(input, out);
+  return out;
+}
+
+TEST_CASE("InvalidBaseImagePlatform compares the stored image's platform with the stage's") {
+  const FakePlatforms images({{"alpine:3.20", "linux/arm64/v8"}, {"debian:12", "linux/amd64"}});
+  const std::vector<Finding> fired = RunPlatformRule("ARG V=3.20\nFROM alpine:${V}\n", images, "linux/amd64");
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0].rule == "InvalidBaseImagePlatform");
+  CHECK(fired[0].message == "Base image alpine:3.20 was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build");
+  CHECK(fired[0].location.line == 2);
+  // The stage's own --platform is what it expects; an image not in the store, scratch and stages are not compared.
+  CHECK(RunPlatformRule("FROM --platform=linux/arm64 alpine:3.20\n", images, "linux/amd64").empty());
+  CHECK(RunPlatformRule("FROM alpine:3.20\n", images, "linux/arm64").empty());
+  CHECK(RunPlatformRule("FROM other:1 AS a\nFROM a\nFROM scratch\nFROM debian:12\n", images, "linux/amd64").empty());
+  CHECK(RunPlatformRule("FROM debian:12\n", images, "linux/arm/v7").size() == 1);
 }
 
 TEST_CASE("a finding prints its location, rule, source line, caret and hint") {

@@ -26,9 +26,22 @@ printf 'FROM busybox\nRUNN echo hi\n' >Bad.Dockerfile
 set +e
 err=$("$MYBUILD" parse -f Bad.Dockerfile 2>&1 >/dev/null); code=$?
 set -e
-assert_eq 1 "$code" "a parse error exits 1"
-assert_contains "$err" "Bad.Dockerfile:2:1:" "the error names file, line and column"
+assert_eq 0 "$code" "an unknown instruction parses (as in the reference parser; build refuses it)"
+assert_contains "$err" "Bad.Dockerfile:2:1:" "the warning names file, line and column"
 assert_contains "$err" "did you mean RUN" "an unknown instruction gets a suggestion"
+assert_eq '(from "busybox")
+(runn "")' "$("$MYBUILD" parse -f Bad.Dockerfile 2>/dev/null)" "the tree shows the unknown instruction as the reference dump does"
+
+# A bare HEALTHCHECK: the reference parser accepts it (only its instruction parser refuses it).
+printf 'FROM busybox\nHEALTHCHECK\n' >Health.Dockerfile
+assert_eq '(from "busybox")
+(healthcheck)' "$("$MYBUILD" parse -f Health.Dockerfile 2>/dev/null)" "parse prints a bare HEALTHCHECK"
+set +e
+err=$("$MYBUILD" build --check -f Health.Dockerfile . 2>&1 >/dev/null); code=$?
+set -e
+assert_eq 1 "$code" "--check refuses a bare HEALTHCHECK"
+assert_contains "$err" "Health.Dockerfile:2:1: HEALTHCHECK requires at least one argument" "--check says where and what"
+
 
 set +e
 "$MYBUILD" parse -f does-not-exist >/dev/null 2>&1; code=$?
