@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "src/cli/container_access.h"
+#include "src/cli/container_admin_commands.h"
 #include "src/cli/container_format.h"
+#include "src/cli/container_inspect_command.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/store_access.h"
 #include "src/engine/container_control.h"
@@ -20,28 +23,6 @@
 
 namespace mybuild::cli {
 namespace {
-
-// The state root's containers, wired to the real monitor launcher and snapshotters.
-struct Containers {
-  std::filesystem::path root;
-  engine::ContainerStore store;
-  engine::ExecMonitorLauncher launcher;
-  engine::ContainerControl control;
-
-  static StatusOr<std::unique_ptr<Containers>> Open(const GlobalOptions& global) {
-    std::filesystem::path root = std::filesystem::absolute(ResolveRoot(global));
-    MB_RETURN_IF_ERROR(MakePrivateDir(root));
-    MB_ASSIGN_OR_RETURN(engine::ContainerStore store, engine::ContainerStore::Open(root));
-    return std::unique_ptr<Containers>(new Containers(root, std::move(store)));
-  }
-
- private:
-  Containers(std::filesystem::path root_dir, engine::ContainerStore opened)
-      : root(std::move(root_dir)),
-        store(std::move(opened)),
-        launcher(root),
-        control(store, launcher, [root = root](const std::string& choice) { return OpenSnapshotter(root, choice); }) {}
-};
 
 int Failed(const Status& status) {
   std::cerr << "error: " << status.ToString() << "\n";
@@ -311,6 +292,12 @@ void AddContainerCommands(CLI::App& app, const GlobalOptions& global, std::funct
   AddLogs(app, global, run);
   AddMonitor(app, global, run);
   AddCleanup(app, global, run);
+  CLI::App* group = app.add_subcommand("container", "Manage containers (like docker container)");
+  group->require_subcommand(1);
+  AddContainerInspectCommand(*group, global, run);
+  AddContainerPruneCommand(*group, global, run);
+  AddTopCommand(app, global, run);
+  AddSystemCommands(app, global, run);
 }
 
 }  // namespace mybuild::cli

@@ -153,4 +153,16 @@ Status ContainerControl::Remove(const std::string& id, bool force) {
   return store_.Remove(id);
 }
 
+Status ContainerControl::PruneStopped(std::vector<std::string>& removed) {
+  MB_ASSIGN_OR_RETURN(std::vector<ContainerRecord> records, List());
+  for (const ContainerRecord& record : records) {
+    if (record.state.state == "running") continue;
+    Status gone = Remove(record.id, false);
+    if (gone.code() == StatusCode::kFailedPrecondition) continue;  // started meanwhile: it stays
+    MB_RETURN_IF_ERROR(gone);
+    removed.push_back(record.id);
+  }
+  return Status::Ok();
+}
+
 }  // namespace mybuild::engine

@@ -49,6 +49,9 @@ class ContainerControl {
   // Removes its snapshot, state and log. A running one: kFailedPrecondition, unless `force` (then it is
   // killed first).
   Status Remove(const std::string& id, bool force);
+  // Removes every container that is not running (docker container prune); the ids of those removed.
+  // Stops at the first failure (those removed before it are in `removed`).
+  Status PruneStopped(std::vector<std::string>& removed);
 
  private:
   StatusOr<ContainerRecord> Reconciled(const std::string& id);

@@ -2,11 +2,32 @@
 
 #include <signal.h>
 
+#include <set>
+
+#include "src/engine/container_names.h"
 #include "src/engine/container_settings.h"
 #include "src/engine/container_time.h"
 #include "src/worker/image_unpack.h"
 
 namespace mybuild::engine {
+namespace {
+
+// Without --name, a generated one (docker's style) that no container has; another is drawn when a
+// concurrent create took it first.
+StatusOr<ContainerRecord> CreateRecord(ContainerStore& store, ContainerRecord record) {
+  if (!record.name.empty()) return store.Create(std::move(record));
+  for (int attempt = 0;; ++attempt) {
+    MB_ASSIGN_OR_RETURN(std::vector<ContainerRecord> existing, store.List());
+    std::set<std::string> names;
+    for (const ContainerRecord& other : existing) names.insert(other.name);
+    ContainerRecord named = record;
+    named.name = GenerateContainerName(KernelRandom, [&](const std::string& name) { return names.count(name) > 0; });
+    StatusOr<ContainerRecord> created = store.Create(std::move(named));
+    if (created.ok() || created.status().code() != StatusCode::kAlreadyExists || attempt >= 3) return created;
+  }
+}
+
+}  // namespace
 
 StatusOr<NewContainer> CreateContainer(const CreateDeps& deps, const RunOptions& options) {
   const RunFlags& flags = options.flags;
@@ -29,7 +50,7 @@ StatusOr<NewContainer> CreateContainer(const CreateDeps& deps, const RunOptions&
   record.args = process.args;
   record.created = FormatTimeNanos(NowNanos());
   record.settings = MakeSettings(options, std::move(process), std::move(hostname), stop_signal, deps.snapshotter_choice);
-  MB_ASSIGN_OR_RETURN(record, store.Create(std::move(record)));
+  MB_ASSIGN_OR_RETURN(record, CreateRecord(store, std::move(record)));
 
   StatusOr<worker::SnapshotResult> chain =
       worker::UnpackImageLayers(*deps.blobs, *deps.snapshots, image, deps.scratch_dir, flags.image);

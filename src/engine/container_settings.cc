@@ -1,5 +1,7 @@
 #include "src/engine/container_settings.h"
 
+#include <algorithm>
+
 namespace mybuild::engine {
 
 namespace {
@@ -69,6 +71,7 @@ nlohmann::json SettingsToJson(const ContainerSettings& settings) {
                       {"tmpfs_size", mount.tmpfs_size_bytes}});
   }
   return {{"args", settings.process.args},
+          {"entrypoint_args", settings.process.entrypoint_args},
           {"env", settings.process.env},
           {"workdir", settings.process.workdir},
           {"user", settings.process.user},
@@ -92,6 +95,7 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
   try {
     ContainerSettings settings;
     settings.process.args = json.at("args").get<std::vector<std::string>>();
+    settings.process.entrypoint_args = std::min(json.value("entrypoint_args", size_t{0}), settings.process.args.size());
     settings.process.env = json.value("env", std::vector<std::string>());
     settings.process.workdir = json.value("workdir", "/");
     settings.process.user = json.value("user", "0");
