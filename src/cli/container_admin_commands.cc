@@ -123,7 +123,9 @@ Status PruneVolumes(Containers& containers, uint64_t& freed) {
   const std::set<std::string> mounted = MountedVolumes(records);
   std::vector<std::string> removed;
   for (const std::string& name : names) {
-    if (mounted.count(name)) continue;
+    // Only anonymous volumes (named with 64 hex digits when created), as docker 23's prune: a named one
+    // is data the user asked to keep.
+    if (mounted.count(name) || !engine::IsContainerId(name)) continue;
     const uint64_t size = engine::TreeSize(containers.root / "volumes" / name / "_data");
     Status gone = engine::RemoveVolume(volumes, containers.store, name);
     if (gone.code() == StatusCode::kFailedPrecondition) continue;  // a container started using it meanwhile
@@ -177,7 +179,7 @@ struct SystemPruneOptions {
 int RunSystemPrune(const GlobalOptions& global, const SystemPruneOptions& options) {
   if (!options.force) {
     std::string warning = "WARNING! This will remove:\n  - all stopped containers\n";
-    if (options.volumes) warning += "  - all volumes not used by at least one container\n";
+    if (options.volumes) warning += "  - all anonymous volumes not used by at least one container\n";
     warning += options.all ? "  - all images without at least one container associated to them\n  - all build cache\n"
                            : "  - unused build cache\n";
     if (!Confirm(warning)) return kExitOk;
@@ -290,7 +292,7 @@ void AddSystemCommands(CLI::App& app, const GlobalOptions& global, std::function
   CLI::App* prune = system->add_subcommand("prune", "Remove unused data (like docker system prune)");
   prune->add_flag("-a,--all", options->all, "Remove all images no container uses, and all build cache");
   prune->add_flag("-f,--force", options->force, "Do not prompt for confirmation");
-  prune->add_flag("--volumes", options->volumes, "Also remove the volumes no container mounts");
+  prune->add_flag("--volumes", options->volumes, "Also remove the anonymous volumes no container mounts");
   prune->callback([options, &global, &run] { run = [options, &global] { return RunSystemPrune(global, *options); }; });
 }
 

@@ -5,7 +5,8 @@
 //                  answered on stdin: anything but y/Y keeps everything)
 //   system df      TYPE TOTAL ACTIVE SIZE RECLAIMABLE for images, containers, local volumes and the build
 //                  cache (src/engine/disk_usage.h); the cache row is what `prune -a` would free
-//   system prune   stopped containers, with --volumes the volumes no container mounts, with -a every tag
+//   system prune   stopped containers, with --volumes the anonymous volumes no container mounts (named
+//                  ones stay, as docker 23+), with -a every tag
 //                  whose image no container uses, then `prune` (with -a: `prune -a`); asks unless -f
 // Images a container uses are never untagged or collected (prune.h keeps them even after rmi).
 #ifndef MYBUILD_CLI_CONTAINER_ADMIN_COMMANDS_H_

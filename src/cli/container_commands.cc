@@ -123,6 +123,7 @@ void AddSimple(CLI::App& app, const GlobalOptions& global, std::function<int()>&
     int timeout = 10;
     std::string signal = "KILL";
     bool force = false;
+    bool volumes = false;
     bool attach = false;
   };
   auto add = [&](const char* name, const char* help) {
@@ -208,14 +209,18 @@ void AddSimple(CLI::App& app, const GlobalOptions& global, std::function<int()>&
   {
     auto [command, options] = add("rm", "Remove one or more containers (like docker rm)");
     command->add_flag("-f,--force", options->force, "Kill a running container first");
+    command->add_flag("-v,--volumes", options->volumes, "Remove the anonymous volumes of the container");
     command->callback([options = options, &global, &run] {
       run = [options, &global] {
         bool force = options->force;
+        bool volumes = options->volumes;
         StatusOr<cache::FileLock> in_use = LockStateRoot(std::filesystem::absolute(ResolveRoot(global)),
                                                          cache::FileLock::Mode::kShared);
         if (!in_use.ok()) return Failed(in_use.status());
         return ForEach(global, options->containers, true,
-                       [force](Containers& c, const std::string& id) { return c.control.Remove(id, force); });
+                       [force, volumes](Containers& c, const std::string& id) {
+                         return c.control.Remove(id, force, volumes);
+                       });
       };
     });
   }

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "src/engine/container_names.h"
@@ -27,6 +29,30 @@ StatusOr<ContainerRecord> CreateRecord(ContainerStore& store, ContainerRecord re
   }
 }
 
+// The image's Volumes that no mount covers become anonymous volumes (as docker creates them), and every
+// anonymous volume gets its name: 64 random hex digits.
+Status AddAnonymousVolumes(std::vector<MountRequest>& mounts, const std::vector<std::string>& image_volumes) {
+  for (const std::string& volume : image_volumes) {
+    const std::string target = std::filesystem::path(volume).lexically_normal().string();
+    if (target.empty() || target[0] != '/' || target == "/") continue;  // docker ignores what it cannot mount
+    const bool covered = std::any_of(mounts.begin(), mounts.end(), [&](const MountRequest& mount) {
+      return std::filesystem::path(mount.target).lexically_normal() == std::filesystem::path(target);
+    });
+    if (covered) continue;
+    MountRequest anonymous;
+    anonymous.type = MountRequest::Type::kVolume;
+    anonymous.target = target;
+    anonymous.anonymous = true;
+    mounts.push_back(std::move(anonymous));
+  }
+  for (MountRequest& mount : mounts) {
+    if (mount.type != MountRequest::Type::kVolume || !mount.anonymous || !mount.source.empty()) continue;
+    MB_ASSIGN_OR_RETURN(std::string name, NewContainerId());
+    mount.source = name;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<NewContainer> CreateContainer(const CreateDeps& deps, const RunOptions& options) {
@@ -50,6 +76,7 @@ StatusOr<NewContainer> CreateContainer(const CreateDeps& deps, const RunOptions&
   record.args = process.args;
   record.created = FormatTimeNanos(NowNanos());
   record.settings = MakeSettings(options, std::move(process), std::move(hostname), stop_signal, deps.snapshotter_choice);
+  MB_RETURN_IF_ERROR(AddAnonymousVolumes(record.settings.mounts, image.config.config.volumes));
   MB_ASSIGN_OR_RETURN(record, CreateRecord(store, std::move(record)));
 
   StatusOr<worker::SnapshotResult> chain =

@@ -68,7 +68,8 @@ nlohmann::json SettingsToJson(const ContainerSettings& settings) {
                       {"source", mount.source.string()},
                       {"target", mount.target},
                       {"read_only", mount.read_only},
-                      {"tmpfs_size", mount.tmpfs_size_bytes}});
+                      {"tmpfs_size", mount.tmpfs_size_bytes},
+                      {"anonymous", mount.anonymous}});
   }
   return {{"args", settings.process.args},
           {"entrypoint_args", settings.process.entrypoint_args},
@@ -112,6 +113,7 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
       mount.target = item.at("target").get<std::string>();
       mount.read_only = item.value("read_only", false);
       mount.tmpfs_size_bytes = item.value("tmpfs_size", uint64_t{0});
+      mount.anonymous = item.value("anonymous", false);
       settings.mounts.push_back(std::move(mount));
     }
     settings.read_only = json.value("read_only", false);

@@ -4,7 +4,7 @@
 //   {"args":[…],"entrypoint_args":N (how many args are the Entrypoint),"env":[…],"workdir":"/","user":"0",
 //    "hostname":"…","network":"host|none",
 //    "extra_hosts":["IP\tNAME",…],"mounts":[{"type":"bind|volume|tmpfs","source":"…","target":"…",
-//    "read_only":false,"tmpfs_size":0},…],"read_only":false,"tty":false,"interactive":false,
+//    "read_only":false,"tmpfs_size":0,"anonymous":false},…],"read_only":false,"tty":false,"interactive":false,
 //    "remove":false,"init":false,"stop_signal":15,"stop_timeout":10,"snapshotter":"overlay|native|auto"}
 #ifndef MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
 #define MYBUILD_ENGINE_CONTAINER_SETTINGS_H_

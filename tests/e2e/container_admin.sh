@@ -6,6 +6,7 @@ source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
 require_root
 require_tool pgrep
+require_tool jq
 cd "$E2E_WORK"
 import_busybox ctr-base:latest
 build_image ctr-admin:1 'FROM ctr-base:latest
@@ -53,9 +54,16 @@ assert_eq "keeper" "$("$MYBUILD" ps -a | awk 'NR>1 {print $NF}')" "only the runn
 
 # system prune -a: untags what no container uses, keeps the image of the running one.
 "$MYBUILD" volume create lonely >/dev/null || fail "volume create"
+anon=$("$MYBUILD" run -d -v /scratch ctr-unused:1 true) || fail "run with an anonymous volume"
+"$MYBUILD" wait "$anon" >/dev/null
+anon_volume=$("$MYBUILD" container inspect "$anon" | jq -r '.[0].Mounts[0].Name')
+"$MYBUILD" rm "$anon" >/dev/null || fail "rm keeps the anonymous volume"
 "$MYBUILD" system prune -a -f --volumes >out || fail "system prune -a -f --volumes"
 grep -q "untagged: ctr-base:latest" out || fail "system prune -a untags an image no container uses: $(cat out)"
-grep -q "lonely" out || fail "system prune --volumes removes a volume no container mounts"
+grep -q "$anon_volume" out || fail "system prune --volumes removes an anonymous volume no container mounts"
+"$MYBUILD" volume ls -q | grep -qx lonely || fail "system prune --volumes keeps a named volume (as docker 23+)"
+pass "system prune --volumes: anonymous ones go, named ones stay"
+"$MYBUILD" volume rm lonely >/dev/null || fail "volume rm lonely"
 "$MYBUILD" inspect ctr-unused:1 >/dev/null || fail "system prune -a keeps the tag of an image a container uses"
 pass "system prune -a keeps the tag of an image a container uses"
 "$MYBUILD" rm -f keeper >/dev/null || fail "rm -f keeper"
