@@ -14,6 +14,7 @@
 #include "src/cli/container_format.h"
 #include "src/cli/container_inspect_command.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/interrupts.h"
 #include "src/cli/store_access.h"
 #include "src/engine/container_control.h"
 #include "src/engine/container_logs.h"
@@ -154,6 +155,11 @@ void AddSimple(CLI::App& app, const GlobalOptions& global, std::function<int()>&
                                   [&](const engine::LogEntry&) { ++skip; }).IgnoreError();
         if (Status started = control.Start(record->id); !started.ok()) return Failed(started);
         size_t seen = 0;
+        const std::string id = record->id;
+        // As docker's start -a (--sig-proxy): the caller's signals go to the container while attached.
+        SignalForwardScope proxy([&control, id](int signal) {
+          if (signal != SIGWINCH) control.Kill(id, signal).IgnoreError();  // not running any more: nothing to do
+        });
         Status read = engine::ReadContainerLogs((*containers)->store, record->id, std::nullopt, true,
                                                 [&](const engine::LogEntry& entry) {
                                                   if (seen++ < skip) return;
