@@ -15,8 +15,10 @@
 #include "src/base/logging.h"
 #include "src/base/status.h"
 #include "src/cli/build_command.h"
+#include "src/cli/commit_command.h"
 #include "src/cli/compose_command.h"
 #include "src/cli/container_commands.h"
+#include "src/cli/copy_command.h"
 #include "src/cli/exec_command.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupts.h"
@@ -112,6 +114,8 @@ int Main(int argc, char** argv) {
   AddComposeCommand(app, global, run);
   AddContainerCommands(app, global, run);
   AddExecCommand(app, global, run);
+  AddCopyCommand(app, global, run);
+  AddCommitCommand(app, global, run);
   AddVolumeCommands(app, global, run);
 
   StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);

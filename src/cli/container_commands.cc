@@ -9,8 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "src/cli/container_access.h"
+#include "src/cli/container_admin_commands.h"
 #include "src/cli/container_format.h"
+#include "src/cli/container_inspect_command.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/interrupts.h"
 #include "src/cli/store_access.h"
 #include "src/engine/container_control.h"
 #include "src/engine/container_logs.h"
@@ -20,28 +24,6 @@
 
 namespace mybuild::cli {
 namespace {
-
-// The state root's containers, wired to the real monitor launcher and snapshotters.
-struct Containers {
-  std::filesystem::path root;
-  engine::ContainerStore store;
-  engine::ExecMonitorLauncher launcher;
-  engine::ContainerControl control;
-
-  static StatusOr<std::unique_ptr<Containers>> Open(const GlobalOptions& global) {
-    std::filesystem::path root = std::filesystem::absolute(ResolveRoot(global));
-    MB_RETURN_IF_ERROR(MakePrivateDir(root));
-    MB_ASSIGN_OR_RETURN(engine::ContainerStore store, engine::ContainerStore::Open(root));
-    return std::unique_ptr<Containers>(new Containers(root, std::move(store)));
-  }
-
- private:
-  Containers(std::filesystem::path root_dir, engine::ContainerStore opened)
-      : root(std::move(root_dir)),
-        store(std::move(opened)),
-        launcher(root),
-        control(store, launcher, [root = root](const std::string& choice) { return OpenSnapshotter(root, choice); }) {}
-};
 
 int Failed(const Status& status) {
   std::cerr << "error: " << status.ToString() << "\n";
@@ -142,6 +124,7 @@ void AddSimple(CLI::App& app, const GlobalOptions& global, std::function<int()>&
     int timeout = 10;
     std::string signal = "KILL";
     bool force = false;
+    bool volumes = false;
     bool attach = false;
   };
   auto add = [&](const char* name, const char* help) {
@@ -172,6 +155,11 @@ void AddSimple(CLI::App& app, const GlobalOptions& global, std::function<int()>&
                                   [&](const engine::LogEntry&) { ++skip; }).IgnoreError();
         if (Status started = control.Start(record->id); !started.ok()) return Failed(started);
         size_t seen = 0;
+        const std::string id = record->id;
+        // As docker's start -a (--sig-proxy): the caller's signals go to the container while attached.
+        SignalForwardScope proxy([&control, id](int signal) {
+          if (signal != SIGWINCH) control.Kill(id, signal).IgnoreError();  // not running any more: nothing to do
+        });
         Status read = engine::ReadContainerLogs((*containers)->store, record->id, std::nullopt, true,
                                                 [&](const engine::LogEntry& entry) {
                                                   if (seen++ < skip) return;
@@ -227,14 +215,18 @@ void AddSimple(CLI::App& app, const GlobalOptions& global, std::function<int()>&
   {
     auto [command, options] = add("rm", "Remove one or more containers (like docker rm)");
     command->add_flag("-f,--force", options->force, "Kill a running container first");
+    command->add_flag("-v,--volumes", options->volumes, "Remove the anonymous volumes of the container");
     command->callback([options = options, &global, &run] {
       run = [options, &global] {
         bool force = options->force;
+        bool volumes = options->volumes;
         StatusOr<cache::FileLock> in_use = LockStateRoot(std::filesystem::absolute(ResolveRoot(global)),
                                                          cache::FileLock::Mode::kShared);
         if (!in_use.ok()) return Failed(in_use.status());
         return ForEach(global, options->containers, true,
-                       [force](Containers& c, const std::string& id) { return c.control.Remove(id, force); });
+                       [force, volumes](Containers& c, const std::string& id) {
+                         return c.control.Remove(id, force, volumes);
+                       });
       };
     });
   }
@@ -311,6 +303,12 @@ void AddContainerCommands(CLI::App& app, const GlobalOptions& global, std::funct
   AddLogs(app, global, run);
   AddMonitor(app, global, run);
   AddCleanup(app, global, run);
+  CLI::App* group = app.add_subcommand("container", "Manage containers (like docker container)");
+  group->require_subcommand(1);
+  AddContainerInspectCommand(*group, global, run);
+  AddContainerPruneCommand(*group, global, run);
+  AddTopCommand(app, global, run);
+  AddSystemCommands(app, global, run);
 }
 
 }  // namespace mybuild::cli

@@ -1,5 +1,7 @@
 #include "src/cli/image_config_conversion.h"
 
+#include "src/planner/config_changes.h"
+
 namespace mybuild::cli {
 
 planner::ImageConfig ToPlannerConfig(const image::ImageConfig& config) {
@@ -83,6 +85,14 @@ image::ImageConfig ToImageConfig(const planner::ImageConfig& config, const std::
     out.history.push_back(std::move(history));
   }
   return out;
+}
+
+Status ApplyConfigChanges(image::ImageConfig& config, const std::vector<std::string>& changes) {
+  if (changes.empty()) return Status::Ok();
+  planner::ImageConfig edited = ToPlannerConfig(config);
+  MB_RETURN_IF_ERROR(planner::ApplyConfigChanges(edited, changes));
+  config.config = ToImageConfig(edited, config.diff_ids, 0, static_cast<int>(edited.history.size()), config.history).config;
+  return Status::Ok();
 }
 
 }  // namespace mybuild::cli

@@ -22,6 +22,10 @@ image::ImageConfig ToImageConfig(const planner::ImageConfig& config, const std::
                                  int64_t created_seconds, int base_history_length,
                                  const std::vector<image::HistoryEntry>& base_history);
 
+// `commit --change`: Dockerfile instructions applied to `config`'s container config
+// (planner/config_changes.h has the rules); everything else is kept.
+Status ApplyConfigChanges(image::ImageConfig& config, const std::vector<std::string>& changes);
+
 }  // namespace mybuild::cli
 
 #endif  // MYBUILD_CLI_IMAGE_CONFIG_CONVERSION_H_

@@ -69,7 +69,9 @@ StatusOr<std::vector<std::unique_ptr<snapshotter::Snapshotter>>> OpenSnapshotRoo
   return out;
 }
 
-void PrintReport(const cache::GcReport& report, bool dry_run) {
+}  // namespace
+
+void PrintPruneReport(const cache::GcReport& report, bool dry_run) {
   if (!report.items.empty()) {
     std::cout << (dry_run ? "Would delete:\n" : "Deleted build cache objects:\n");
     for (const cache::GcReport::Item& item : report.items) {
@@ -90,6 +92,18 @@ void PrintReport(const cache::GcReport& report, bool dry_run) {
             << "\n";
 }
 
+Status PruneStateRoot(const GlobalOptions& global, const PrunePolicy& policy, cache::GcReport& report) {
+  MB_ASSIGN_OR_RETURN(LocalStore store, OpenLocalStore(global, cache::FileLock::Mode::kExclusive));
+  MB_ASSIGN_OR_RETURN(solver::FileCacheIndex index, solver::FileCacheIndex::Open(store.root));
+  std::vector<std::string> names;
+  MB_ASSIGN_OR_RETURN(auto snapshotters, OpenSnapshotRoots(store.root, names));
+  PruneTargets targets{store.root, &store.blobs, &store.images, &index, {}};
+  for (size_t i = 0; i < snapshotters.size(); ++i) targets.snapshotters.emplace_back(names[i], snapshotters[i].get());
+  return Prune(targets, policy, report);
+}
+
+namespace {
+
 int RunPrune(const GlobalOptions& global, const PruneOptions& options) {
   StatusOr<PrunePolicy> policy = ReadPolicy(options);
   if (!policy.ok()) {
@@ -97,16 +111,8 @@ int RunPrune(const GlobalOptions& global, const PruneOptions& options) {
     return kExitUsage;
   }
   cache::GcReport report;
-  Status status = [&]() -> Status {
-    MB_ASSIGN_OR_RETURN(LocalStore store, OpenLocalStore(global, cache::FileLock::Mode::kExclusive));
-    MB_ASSIGN_OR_RETURN(solver::FileCacheIndex index, solver::FileCacheIndex::Open(store.root));
-    std::vector<std::string> names;
-    MB_ASSIGN_OR_RETURN(auto snapshotters, OpenSnapshotRoots(store.root, names));
-    PruneTargets targets{store.root, &store.blobs, &store.images, &index, {}};
-    for (size_t i = 0; i < snapshotters.size(); ++i) targets.snapshotters.emplace_back(names[i], snapshotters[i].get());
-    return Prune(targets, *policy, report);
-  }();
-  PrintReport(report, policy->dry_run);  // what went before a failure went
+  Status status = PruneStateRoot(global, *policy, report);
+  PrintPruneReport(report, policy->dry_run);  // what went before a failure went
   if (!status.ok()) {
     std::cerr << "error: prune: " << status.ToString() << "\n";
     return kExitFailure;

@@ -14,11 +14,20 @@
 
 #include <functional>
 
+#include "cache/gc.h"
+#include "src/base/status.h"
 #include "src/cli/global_options.h"
+#include "src/cli/prune.h"
 
 namespace mybuild::cli {
 
 void AddPruneCommand(CLI::App& app, const GlobalOptions& global, std::function<int()>& run);
+
+// The collection with `policy` under the root's exclusive GC lock (`system prune` runs it too); `report`
+// gets what went, also when a later phase fails.
+Status PruneStateRoot(const GlobalOptions& global, const PrunePolicy& policy, cache::GcReport& report);
+// "Deleted build cache objects:" … "Total reclaimed space: …" (or what would go, for a dry run).
+void PrintPruneReport(const cache::GcReport& report, bool dry_run);
 
 }  // namespace mybuild::cli
 

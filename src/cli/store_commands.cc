@@ -24,7 +24,9 @@
 #include "src/base/unique_fd.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/store_access.h"
+#include "src/cli/container_inspect_command.h"
 #include "src/cli/store_format.h"
+#include "src/engine/container_store.h"
 #include "src/image/snapshot_layer.h"
 #include "src/image/exporters.h"
 #include "src/image/image_config.h"
@@ -319,6 +321,27 @@ struct RmiOptions {
 
 // Removes the tag(s) one argument names: a tagged name loses that tag; an image ID loses all its tags,
 // which needs --force when there are several (docker's rule). Blobs stay until GC.
+// As docker: removing the last tag of an image a container uses (running or not) needs --force; the
+// image itself stays in the store for the container either way (prune.h).
+Status RefuseUntagInUse(const LocalStore& store, const Digest& manifest, const std::vector<std::string>& untag,
+                        const std::string& argument) {
+  MB_ASSIGN_OR_RETURN(auto tags, store.images.List());
+  size_t remaining = 0;
+  for (const auto& [name, target] : tags) {
+    if (target == manifest && std::find(untag.begin(), untag.end(), name) == untag.end()) ++remaining;
+  }
+  if (remaining > 0) return Status::Ok();
+  MB_ASSIGN_OR_RETURN(engine::ContainerStore containers, engine::ContainerStore::Open(store.root));
+  MB_ASSIGN_OR_RETURN(std::vector<engine::ContainerRecord> records, containers.List());
+  for (const engine::ContainerRecord& record : records) {
+    if (record.image_digest != manifest.ToString()) continue;
+    return FailedPrecondition("conflict: unable to remove repository reference \"" + argument +
+                              "\" (must force) - container " + record.id.substr(0, 12) +
+                              " is using its referenced image");
+  }
+  return Status::Ok();
+}
+
 Status RemoveOne(LocalStore& store, const std::string& argument, bool force) {
   MB_ASSIGN_OR_RETURN(ResolvedImage resolved, ResolveImage(store, argument));
   std::vector<std::string> untag;
@@ -337,6 +360,7 @@ Status RemoveOne(LocalStore& store, const std::string& argument, bool force) {
                                 " tags; remove them by name or use --force");
     }
   }
+  if (!force) MB_RETURN_IF_ERROR(RefuseUntagInUse(store, resolved.manifest, untag, argument));
   for (const std::string& name : untag) {
     MB_RETURN_IF_ERROR(store.images.Untag(name));
     std::cout << "Untagged: " << FamiliarName(name) << "\n";
@@ -438,10 +462,11 @@ nlohmann::ordered_json InspectJson(const image::StoredImage& image, const std::v
 
 struct InspectOptions {
   std::vector<std::string> names;
+  std::string type;  // --type: "" (a container, else an image), "container" or "image"
 };
 
-// Prints a JSON array with one object per image found (as `docker image inspect` does); an argument that
-// names no image is an error on stderr and makes the exit code 1.
+// Prints a JSON array with one object per container or image found (as `docker inspect` does: a container
+// first); an argument that names neither is an error on stderr and makes the exit code 1.
 int RunInspect(const GlobalOptions& global, const InspectOptions& options) {
   StatusOr<LocalStore> store = OpenLocalStore(global);
   if (!store.ok()) return Fail(store.status());
@@ -450,6 +475,21 @@ int RunInspect(const GlobalOptions& global, const InspectOptions& options) {
   int exit_code = kExitOk;
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const std::string& argument : options.names) {
+    if (options.type != "image") {  // a container first, as docker inspect tries them
+      StatusOr<std::optional<nlohmann::ordered_json>> container = InspectContainerJson(*store, argument);
+      if (!container.ok()) {
+        exit_code = Fail(container.status());
+        continue;
+      }
+      if (*container) {
+        out.push_back(std::move(**container));
+        continue;
+      }
+      if (options.type == "container") {
+        exit_code = Fail(NotFound("no such container: " + argument));
+        continue;
+      }
+    }
     StatusOr<ResolvedImage> resolved = ResolveImage(*store, argument);
     if (!resolved.ok()) {
       exit_code = Fail(resolved.status());
@@ -541,8 +581,11 @@ void AddStoreCommands(CLI::App& app, const GlobalOptions& global, std::function<
   }
   {
     auto options = std::make_shared<InspectOptions>();
-    CLI::App* command = app.add_subcommand("inspect", "Show images as JSON (like docker image inspect)");
-    command->add_option("names", options->names, "Images: NAME[:TAG] or image ID")->required();
+    CLI::App* command =
+        app.add_subcommand("inspect", "Show containers or images as JSON (like docker inspect; JSON only, no --format)");
+    command->add_option("names", options->names, "Containers (name or ID) or images (NAME[:TAG] or image ID)")->required();
+    command->add_option("--type", options->type, "Only this kind: container or image")
+        ->check(CLI::IsMember({"container", "image"}));
     command->callback(
         [options, &global, &run] { run = [options, &global] { return RunInspect(global, *options); }; });
   }

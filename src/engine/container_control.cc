@@ -11,6 +11,7 @@
 #include "src/base/unique_fd.h"
 #include "src/engine/container_lookup.h"
 #include "src/engine/container_time.h"
+#include "src/engine/container_volumes.h"
 
 namespace mybuild::engine {
 namespace {
@@ -129,7 +130,7 @@ StatusOr<int> ContainerControl::Wait(const std::string& id) {
   return record.state.exit_code;
 }
 
-Status ContainerControl::Remove(const std::string& id, bool force) {
+Status ContainerControl::Remove(const std::string& id, bool force, bool volumes) {
   MB_ASSIGN_OR_RETURN(ContainerRecord record, Reconciled(id));
   if (record.state.state == "running") {
     if (!force) {
@@ -150,7 +151,20 @@ Status ContainerControl::Remove(const std::string& id, bool force) {
   MB_ASSIGN_OR_RETURN(std::unique_ptr<snapshotter::Snapshotter> snapshots, snapshotter_for_(record.settings.snapshotter));
   Status removed = snapshots->Remove(record.snapshot);
   if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+  if (volumes) MB_RETURN_IF_ERROR(RemoveAnonymousVolumes(store_.dir().parent_path(), current->settings));
   return store_.Remove(id);
+}
+
+Status ContainerControl::PruneStopped(std::vector<std::string>& removed) {
+  MB_ASSIGN_OR_RETURN(std::vector<ContainerRecord> records, List());
+  for (const ContainerRecord& record : records) {
+    if (record.state.state == "running") continue;
+    Status gone = Remove(record.id, false);
+    if (gone.code() == StatusCode::kFailedPrecondition) continue;  // started meanwhile: it stays
+    MB_RETURN_IF_ERROR(gone);
+    removed.push_back(record.id);
+  }
+  return Status::Ok();
 }
 
 }  // namespace mybuild::engine

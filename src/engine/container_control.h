@@ -46,9 +46,12 @@ class ContainerControl {
   Status Restart(const std::string& id, std::optional<int> timeout_seconds);
   // Blocks until it is not running; its exit code.
   StatusOr<int> Wait(const std::string& id);
-  // Removes its snapshot, state and log. A running one: kFailedPrecondition, unless `force` (then it is
-  // killed first).
-  Status Remove(const std::string& id, bool force);
+  // Removes its snapshot, state and log, with `volumes` (rm -v) its anonymous volumes too. A running
+  // one: kFailedPrecondition, unless `force` (then it is killed first).
+  Status Remove(const std::string& id, bool force, bool volumes = false);
+  // Removes every container that is not running (docker container prune); the ids of those removed.
+  // Stops at the first failure (those removed before it are in `removed`).
+  Status PruneStopped(std::vector<std::string>& removed);
 
  private:
   StatusOr<ContainerRecord> Reconciled(const std::string& id);

@@ -8,29 +8,11 @@
 
 #include "snapshotter/rootfs.h"
 #include "src/base/unique_fd.h"
+#include "src/engine/container_pin.h"
 #include "src/engine/container_sandbox_spec.h"
 #include "src/executor/attached_sandbox.h"
 
 namespace mybuild::engine {
-namespace {
-
-// A pidfd on the container's PID 1, taken under its lock while its monitor lives (so the PID is the
-// monitor's unreaped child, never a recycled one).
-StatusOr<UniqueFd> PinContainer(ContainerStore& store, const std::string& id, ContainerRecord& record) {
-  MB_ASSIGN_OR_RETURN(cache::FileLock lock, store.Lock(id));
-  MB_ASSIGN_OR_RETURN(record, store.Load(id));
-  auto not_running = [&] { return FailedPrecondition("container " + id.substr(0, 12) + " is not running"); };
-  if (record.state.state != "running" || record.state.pid <= 0 || !store.MonitorAlive(id)) return not_running();
-  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(record.state.pid), 0)));
-  if (!pidfd.valid() && errno == ESRCH) return not_running();
-  if (!pidfd.valid()) return ErrnoError("pidfd_open(" + std::to_string(record.state.pid) + ")");
-  if (!store.MonitorAlive(id)) return not_running();
-  return pidfd;
-}
-
-bool Alive(int pidfd) { return syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0) == 0; }
-
-}  // namespace
 
 StatusOr<std::unique_ptr<ContainerExec>> ContainerExec::Create(ContainerStore& store, StdioOptions caller) {
   MB_ASSIGN_OR_RETURN(std::unique_ptr<SignalInbox> inbox, SignalInbox::Create());
@@ -44,13 +26,13 @@ StatusOr<ExecResult> ContainerExec::Run(const std::string& id, const ExecFlags& 
   }
   MB_ASSIGN_OR_RETURN(std::vector<std::string> extra_env, ResolveEnvFlags(flags.env, {}, lookup));
   ContainerRecord record;
-  MB_ASSIGN_OR_RETURN(UniqueFd pidfd, PinContainer(store_, id, record));
+  MB_ASSIGN_OR_RETURN(UniqueFd pidfd, PinRunningContainer(store_, id, record));
 
   // The container's files as its processes see them (mounts included), through its PID 1's root; the
   // pidfd checked afterwards makes sure that PID was still the container's.
   const std::string root_path = "/proc/" + std::to_string(record.state.pid) + "/root";
   MB_ASSIGN_OR_RETURN(snapshotter::RootFs root, snapshotter::RootFs::Open(std::filesystem::path(root_path), false, std::string("the container")));
-  if (!Alive(pidfd.get())) return FailedPrecondition("container " + id.substr(0, 12) + " is not running");
+  if (!PidfdAlive(pidfd.get())) return FailedPrecondition("container " + id.substr(0, 12) + " is not running");
   const std::string user = flags.user ? *flags.user : record.settings.process.user;
   MB_ASSIGN_OR_RETURN(snapshotter::ResolvedUser resolved, ResolveContainerUser(root, user));
 

@@ -200,6 +200,7 @@ Status CleanUpRemovedContainer(ContainerStore& store, snapshotter::Snapshotter& 
   }
   Status removed = snapshots.Remove(record.snapshot);
   if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+  MB_RETURN_IF_ERROR(RemoveAnonymousVolumes(store.dir().parent_path(), record.settings));
   return store.Remove(id);
 }
 

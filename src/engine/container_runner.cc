@@ -21,18 +21,24 @@
 namespace mybuild::engine {
 namespace {
 
-// The record until the run is over: removed on destruction unless kept.
+// The record until the run is over: removed on destruction unless kept
+// (--rm, or a run that failed) with its anonymous volumes.
 class RecordGuard {
  public:
-  RecordGuard(ContainerStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+  RecordGuard(ContainerStore& store, const ContainerRecord& record, std::filesystem::path root)
+      : store_(store), id_(record.id), settings_(record.settings), root_(std::move(root)) {}
   ~RecordGuard() {
-    if (!keep_) store_.Remove(id_).IgnoreError();
+    if (keep_) return;
+    store_.Remove(id_).IgnoreError();
+    RemoveAnonymousVolumes(root_, settings_).IgnoreError();
   }
   void Keep() { keep_ = true; }
 
  private:
   ContainerStore& store_;
   std::string id_;
+  ContainerSettings settings_;
+  std::filesystem::path root_;
   bool keep_ = false;
 };
 
@@ -51,7 +57,7 @@ StatusOr<RunResult> ContainerRunner::Run(const RunOptions& options) {
   MB_ASSIGN_OR_RETURN(NewContainer created, CreateContainer(create, options));
   ContainerRecord& record = created.record;
   MB_ASSIGN_OR_RETURN(ContainerStore store, ContainerStore::Open(deps_.root));
-  RecordGuard record_guard(store, record.id);
+  RecordGuard record_guard(store, record, deps_.root);
   MB_ASSIGN_OR_RETURN(cache::FileLock running,
                       cache::FileLock::Acquire(store.MonitorLockPath(record.id), cache::FileLock::Mode::kExclusive));
 

@@ -1,5 +1,7 @@
 #include "src/engine/container_settings.h"
 
+#include <algorithm>
+
 namespace mybuild::engine {
 
 namespace {
@@ -66,9 +68,11 @@ nlohmann::json SettingsToJson(const ContainerSettings& settings) {
                       {"source", mount.source.string()},
                       {"target", mount.target},
                       {"read_only", mount.read_only},
-                      {"tmpfs_size", mount.tmpfs_size_bytes}});
+                      {"tmpfs_size", mount.tmpfs_size_bytes},
+                      {"anonymous", mount.anonymous}});
   }
   return {{"args", settings.process.args},
+          {"entrypoint_args", settings.process.entrypoint_args},
           {"env", settings.process.env},
           {"workdir", settings.process.workdir},
           {"user", settings.process.user},
@@ -92,6 +96,7 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
   try {
     ContainerSettings settings;
     settings.process.args = json.at("args").get<std::vector<std::string>>();
+    settings.process.entrypoint_args = std::min(json.value("entrypoint_args", size_t{0}), settings.process.args.size());
     settings.process.env = json.value("env", std::vector<std::string>());
     settings.process.workdir = json.value("workdir", "/");
     settings.process.user = json.value("user", "0");
@@ -108,6 +113,7 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
       mount.target = item.at("target").get<std::string>();
       mount.read_only = item.value("read_only", false);
       mount.tmpfs_size_bytes = item.value("tmpfs_size", uint64_t{0});
+      mount.anonymous = item.value("anonymous", false);
       settings.mounts.push_back(std::move(mount));
     }
     settings.read_only = json.value("read_only", false);

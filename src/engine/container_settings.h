@@ -1,9 +1,10 @@
 // What a container runs, decided once when it is created (from its image's config and the run's flags)
 // and stored in its record, so that every later start (`run -d`'s monitor, `start`, `restart`) runs the
 // same process in the same sandbox. JSON form (the "settings" object of ROOT/containers/ID/config.json):
-//   {"args":[…],"env":[…],"workdir":"/","user":"0","hostname":"…","network":"host|none",
+//   {"args":[…],"entrypoint_args":N (how many args are the Entrypoint),"env":[…],"workdir":"/","user":"0",
+//    "hostname":"…","network":"host|none",
 //    "extra_hosts":["IP\tNAME",…],"mounts":[{"type":"bind|volume|tmpfs","source":"…","target":"…",
-//    "read_only":false,"tmpfs_size":0},…],"read_only":false,"tty":false,"interactive":false,
+//    "read_only":false,"tmpfs_size":0,"anonymous":false},…],"read_only":false,"tty":false,"interactive":false,
 //    "remove":false,"init":false,"stop_signal":15,"stop_timeout":10,"snapshotter":"overlay|native|auto"}
 #ifndef MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
 #define MYBUILD_ENGINE_CONTAINER_SETTINGS_H_

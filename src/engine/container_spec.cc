@@ -183,6 +183,7 @@ StatusOr<ContainerProcess> DecideProcess(const image::ContainerConfig& config, c
     cmd = *config.cmd;
   }
   process.args = entrypoint;
+  process.entrypoint_args = entrypoint.size();
   process.args.insert(process.args.end(), cmd.begin(), cmd.end());
   if (process.args.empty()) {
     return InvalidArgument("no command specified: the image " + flags.image +

@@ -93,6 +93,7 @@ StatusOr<int> ParseSignal(std::string_view text);
 // the user's passwd entry: see WithHome), working directory, user spec.
 struct ContainerProcess {
   std::vector<std::string> args;
+  size_t entrypoint_args = 0;  // how many of `args` came from the Entrypoint (the rest from the Cmd)
   std::vector<std::string> env;
   std::string workdir;
   std::string user;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "snapshotter/rootfs.h"
 #include "src/fileops/copier.h"
 #include "src/fileops/source_walker.h"
@@ -60,6 +62,21 @@ StatusOr<ContainerSettings> AttachVolumes(ContainerSettings settings, const std:
     mount.source = data;
   }
   return settings;
+}
+
+Status RemoveAnonymousVolumes(const std::filesystem::path& root, const ContainerSettings& settings) {
+  const bool any = std::any_of(settings.mounts.begin(), settings.mounts.end(), [](const MountRequest& mount) {
+    return mount.type == MountRequest::Type::kVolume && mount.anonymous;
+  });
+  if (!any) return Status::Ok();
+  MB_ASSIGN_OR_RETURN(VolumeStore volumes, VolumeStore::Open(root));
+  MB_ASSIGN_OR_RETURN(cache::FileLock lock, volumes.Lock());
+  for (const MountRequest& mount : settings.mounts) {
+    if (mount.type != MountRequest::Type::kVolume || !mount.anonymous || mount.source.empty()) continue;
+    Status removed = volumes.Remove(mount.source.string());
+    if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+  }
+  return Status::Ok();
 }
 
 Status RemoveVolume(VolumeStore& volumes, const ContainerStore& containers, const std::string& name) {

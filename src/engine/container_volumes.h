@@ -19,6 +19,10 @@ namespace mybuild::engine {
 StatusOr<ContainerSettings> AttachVolumes(ContainerSettings settings, const std::filesystem::path& rootfs,
                                           VolumeStore& volumes);
 
+// Removes the anonymous volumes of `settings` (`rm -v`, `run --rm`), as docker does; a missing one is
+// not an error. `root`: the state root.
+Status RemoveAnonymousVolumes(const std::filesystem::path& root, const ContainerSettings& settings);
+
 // `volume rm`: kFailedPrecondition "volume is in use" (naming the containers) while any container,
 // running or not, mounts it, as docker refuses; kNotFound when there is no such volume.
 Status RemoveVolume(VolumeStore& volumes, const ContainerStore& containers, const std::string& name);

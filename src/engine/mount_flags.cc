@@ -79,7 +79,12 @@ StatusOr<MountRequest> ParseVolumeFlag(const std::string& text) {
   const std::string flag = "-v " + text;
   std::vector<std::string> parts = Split(text, ':');
   if (parts.size() == 1) {
-    return Status(StatusCode::kUnimplemented, flag + ": anonymous volumes are not supported yet (give HOST:CONTAINER)");
+    MountRequest anonymous;
+    anonymous.type = MountRequest::Type::kVolume;
+    anonymous.target = text;
+    anonymous.anonymous = true;
+    MB_RETURN_IF_ERROR(CheckTarget(anonymous.target, flag));
+    return anonymous;
   }
   if (parts.size() > 3) return InvalidArgument(flag + ": expected HOST:CONTAINER[:ro|rw]");
   MountRequest mount;
@@ -136,10 +141,11 @@ StatusOr<MountRequest> ParseMountFlag(const std::string& text) {
     if (has_source) return InvalidArgument(flag + ": type=tmpfs takes no source");
   } else if (type == "volume" || type.empty()) {
     mount.type = MountRequest::Type::kVolume;
-    if (!has_source) {
-      return Status(StatusCode::kUnimplemented, flag + ": anonymous volumes are not supported yet (give source=NAME)");
+    if (has_source) {
+      MB_RETURN_IF_ERROR(CheckVolumeName(mount.source.string(), flag));
+    } else {
+      mount.anonymous = true;
     }
-    MB_RETURN_IF_ERROR(CheckVolumeName(mount.source.string(), flag));
     if (mount.tmpfs_size_bytes != 0) return InvalidArgument(flag + ": tmpfs-size is for type=tmpfs");
   } else {
     return InvalidArgument(flag + ": unknown type \"" + type + "\" (expected bind, volume or tmpfs)");

@@ -20,14 +20,17 @@ struct MountRequest {
   std::string target;            // absolute container path
   bool read_only = false;
   uint64_t tmpfs_size_bytes = 0;  // kTmpfs: 0 = the kernel's default
+  // kVolume: an anonymous volume (-v /CTR, the image's Volumes): named when the container is created (64
+  // random hex digits), removed with the container by `rm -v` and `run --rm`.
+  bool anonymous = false;
 };
 
 // -v HOST:CTR[:OPTIONS] or -v NAME:CTR[:OPTIONS] with OPTIONS ro, rw (comma-separated). HOST must be
-// an absolute path that exists; NAME a volume name (IsVolumeName). Anonymous volumes (-v /CTR) are
-// kUnimplemented.
+// an absolute path that exists; NAME a volume name (IsVolumeName). -v /CTR is an anonymous volume
+// (kVolume, anonymous, no source yet).
 StatusOr<MountRequest> ParseVolumeFlag(const std::string& text);
 // --mount type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=BYTES] (src/dst/destination
-// and ro are accepted as in docker; type=volume needs a source, its name).
+// and ro are accepted as in docker; type=volume without a source is an anonymous volume).
 StatusOr<MountRequest> ParseMountFlag(const std::string& text);
 
 // docker's volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at least two characters), at most 255 bytes.

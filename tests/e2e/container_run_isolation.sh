@@ -91,7 +91,7 @@ assert_eq 2 "$(find "$MYBUILD_ROOT/containers" -mindepth 1 -maxdepth 1 -type d |
 assert_no_leaks "two containers of one image"
 
 # prune keeps what containers use: their snapshots, and their image even after rmi.
-"$MYBUILD" rmi ctr-base:latest >/dev/null
+"$MYBUILD" rmi -f ctr-base:latest >/dev/null  # without -f refused, as docker: a container uses it
 "$MYBUILD" prune >/dev/null
 metadata=$(find "$MYBUILD_ROOT/snapshots" -name metadata.json | head -n 1)
 assert_eq "$parent1" "$(jq -r --arg k "container-$first_id" '.snapshots[$k].parent' "$metadata")" \

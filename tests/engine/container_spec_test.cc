@@ -167,7 +167,13 @@ TEST_CASE("mount flags: -v, --mount and --add-host") {
   CHECK(ParseVolumeFlag("x:/data").status().code() == StatusCode::kInvalidArgument);  // too short a name
   CHECK(ParseVolumeFlag("-bad:/data").status().code() == StatusCode::kInvalidArgument);
   CHECK(ParseVolumeFlag("a$b:/data").status().code() == StatusCode::kInvalidArgument);
-  CHECK(ParseVolumeFlag("/data").status().code() == StatusCode::kUnimplemented);
+  StatusOr<MountRequest> anonymous = ParseVolumeFlag("/data");
+  REQUIRE(anonymous.ok());
+  CHECK(anonymous->type == MountRequest::Type::kVolume);
+  CHECK(anonymous->anonymous);
+  CHECK(anonymous->source.empty());
+  CHECK(anonymous->target == "/data");
+  CHECK_FALSE(ParseVolumeFlag("relative").ok());
   CHECK_FALSE(ParseVolumeFlag("/tmp:relative").ok());
   CHECK_FALSE(ParseVolumeFlag("/tmp:/").ok());
   CHECK_FALSE(ParseVolumeFlag("/tmp:/data:rx").ok());
@@ -182,7 +188,7 @@ TEST_CASE("mount flags: -v, --mount and --add-host") {
   CHECK_FALSE(ParseMountFlag("type=bind,target=/m").ok());
   CHECK_FALSE(ParseMountFlag("type=tmpfs,source=/tmp,target=/m").ok());
   CHECK_FALSE(ParseMountFlag("type=bind,source=/tmp,target=/m,propagation=shared").ok());
-  CHECK(ParseMountFlag("type=volume,target=/m").status().code() == StatusCode::kUnimplemented);
+  CHECK(ParseMountFlag("type=volume,target=/m").value().anonymous);
   StatusOr<MountRequest> volume = ParseMountFlag("type=volume,source=cache,target=/m");
   REQUIRE(volume.ok());
   CHECK(volume->type == MountRequest::Type::kVolume);
