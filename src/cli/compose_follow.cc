@@ -101,7 +101,7 @@ Status PrintProjectLogs(ComposeRuntime& runtime, const std::vector<engine::Conta
 }
 
 int FollowProject(ComposeRuntime& runtime, const std::string& project, const std::vector<std::string>& services,
-                  const FollowOptions& options) {
+                  const FollowOptions& options, const std::atomic<int>& signalled) {
   StatusOr<std::vector<engine::ContainerRecord>> all = runtime.ProjectContainers(project);
   if (!all.ok()) {
     std::cerr << "error: " << all.status().ToString() << "\n";
@@ -113,13 +113,9 @@ int FollowProject(ComposeRuntime& runtime, const std::string& project, const std
     if (wanted.count(LabelOf(record, compose::kServiceLabel)) != 0) records.push_back(record);
   }
   const bool abort = options.abort_on_container_exit || !options.exit_code_from.empty();
-  std::atomic<int> signalled{0};
   LogPrinter printer(runtime, records);
   int exit_code = 0;
   {
-    SignalForwardScope signals([&signalled](int signal) {
-      if (signal == SIGINT || signal == SIGTERM || signal == SIGHUP) signalled = signal;
-    });
     printer.Start(true);
     std::optional<size_t> first_exited;
     bool stopping = false;

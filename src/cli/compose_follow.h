@@ -9,6 +9,7 @@
 #ifndef MYBUILD_CLI_COMPOSE_FOLLOW_H_
 #define MYBUILD_CLI_COMPOSE_FOLLOW_H_
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,10 @@ struct FollowOptions {
   bool abort_on_container_exit = false;
   std::string exit_code_from;
 };
+// `signalled`: set (to the signal) by the caller's SignalForwardScope, which is alive from before the
+// first container starts, so that a Ctrl-C during the start stops what has started.
 int FollowProject(ComposeRuntime& runtime, const std::string& project, const std::vector<std::string>& services,
-                  const FollowOptions& options);
+                  const FollowOptions& options, const std::atomic<int>& signalled);
 
 }  // namespace mybuild::cli
 

@@ -1,5 +1,8 @@
 #include "src/cli/compose_up.h"
 
+#include <signal.h>
+
+#include <atomic>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -12,6 +15,7 @@
 #include "src/cli/compose_run_options.h"
 #include "src/cli/compose_runtime.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/interrupts.h"
 #include "src/compose/config_output.h"
 #include "src/compose/service_run.h"
 #include "src/engine/container_detach.h"
@@ -238,9 +242,18 @@ int RunUp(const GlobalOptions& global, const ComposeOptions& compose_options, co
   if (Status built = BuildMissing(global, *project, *runs, order, options); !built.ok()) return Failed(built);
   StatusOr<std::unique_ptr<ComposeRuntime>> runtime = ComposeRuntime::Open(global);
   if (!runtime.ok()) return Failed(runtime.status());
+  // In the foreground, a Ctrl-C from here on stops what has started (FollowProject).
+  std::atomic<int> signalled{0};
+  std::optional<SignalForwardScope> signals;
+  if (!options.detach) {
+    signals.emplace([&signalled](int signal) {
+      if (signal == SIGINT || signal == SIGTERM || signal == SIGHUP) signalled = signal;
+    });
+  }
   if (Status networks = UpNetworks(**runtime, project->name, *runs, order); !networks.ok()) return Failed(networks);
   UpContext up{global, *project, *runs, **runtime};
   for (const std::string& service : order) {
+    if (signalled != 0) break;
     const compose::ServiceRun& run = runs->at(service);
     Status ready = WaitForDependencies(**runtime, project->name, run, *runs);
     if (ready.ok()) ready = UpService(up, run);
@@ -259,7 +272,7 @@ int RunUp(const GlobalOptions& global, const ComposeOptions& compose_options, co
   FollowOptions follow;
   follow.abort_on_container_exit = options.abort_on_container_exit;
   follow.exit_code_from = options.exit_code_from;
-  return FollowProject(**runtime, project->name, order, follow);
+  return FollowProject(**runtime, project->name, order, follow, signalled);
 }
 
 int RunDown(const GlobalOptions& global, const ComposeOptions& compose_options, const DownOptions& options) {
