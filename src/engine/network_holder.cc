@@ -159,6 +159,9 @@ Status RunNetworkHolder(const std::vector<std::string>& args) {
     MB_ASSIGN_OR_RETURN(std::optional<cache::FileLock> lock,
                         cache::FileLock::TryAcquire(LockPath(dir), cache::FileLock::Mode::kExclusive));
     if (!lock) return FailedPrecondition("it is up already");
+    // A mount namespace of its own: the holder outlives the command that started it, and must not keep
+    // that command's mount namespace (and whatever it still mounts) alive with it.
+    if (unshare(CLONE_NEWNS) < 0) return ErrnoError("unshare(CLONE_NEWNS)");
     // Bound here, in the host's namespace; the connections they forward are made after the unshare.
     MB_ASSIGN_OR_RETURN(std::unique_ptr<TcpForwarder> forwarder, TcpForwarder::Listen(ports));
     if (unshare(CLONE_NEWNET) < 0) return ErrnoError("unshare(CLONE_NEWNET)");
