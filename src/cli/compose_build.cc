@@ -44,6 +44,7 @@ struct ComposeBuildOptions {
   std::string progress = "auto";
   std::string snapshotter = "auto";
   int jobs = 0;
+  bool print_ids = true;  // "SERVICE IMAGE-ID" lines on stdout (compose build's output; not up's)
 };
 
 StatusOr<frontend::Dockerfile> ReadServiceDockerfile(const compose::ServiceBuild& build) {
@@ -238,7 +239,7 @@ Status ComposeBuild(const GlobalOptions& global, const ComposeBuildOptions& opti
       for (const std::string& tag : tags) std::cerr << " " << tag;
       std::cerr << "\n";
     }
-    std::cout << build.service << " " << image.config_digest.ToString() << "\n";
+    if (options.print_ids) std::cout << build.service << " " << image.config_digest.ToString() << "\n";
   }
   return Status::Ok();
 }
@@ -307,6 +308,22 @@ int RunComposeBuild(const GlobalOptions& global, const ComposeOptions& compose_o
 }
 
 }  // namespace
+
+Status BuildServicesForUp(const GlobalOptions& global, const compose::Project& project,
+                          const std::vector<std::string>& services) {
+  ComposeBuildOptions options;
+  options.print_ids = false;
+  MB_ASSIGN_OR_RETURN(std::vector<compose::ServiceBuild> builds,
+                      compose::PlanServiceBuilds(project, services, compose::BuildOverrides{}, planner::HostPlatform().ToString()));
+  if (builds.empty()) return Status::Ok();
+  std::vector<std::string> warnings;
+  for (const compose::ServiceBuild& build : builds) warnings.insert(warnings.end(), build.warnings.begin(), build.warnings.end());
+  StatusOr<ServiceCaches> caches = ParseServiceCaches(builds, warnings);
+  for (const std::string& warning : warnings) std::cerr << "warning: " << warning << "\n";
+  MB_RETURN_IF_ERROR(caches.status());
+  MB_ASSIGN_OR_RETURN(auto dockerfiles, ReadDockerfiles(builds));
+  return ComposeBuild(global, options, project, builds, dockerfiles, *caches);
+}
 
 void AddComposeBuildCommand(CLI::App& compose, const GlobalOptions& global, std::shared_ptr<ComposeOptions> compose_options,
                             std::function<int()>& run) {

@@ -13,11 +13,20 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
+
+#include "src/base/status.h"
 
 #include "src/cli/compose_command.h"
 #include "src/cli/global_options.h"
 
 namespace mybuild::cli {
+
+// `compose up`'s builds: the services named (with build:) in one solve, as `compose build SERVICE…` with
+// no flags; progress on stderr.
+Status BuildServicesForUp(const GlobalOptions& global, const compose::Project& project,
+                          const std::vector<std::string>& services);
 
 void AddComposeBuildCommand(CLI::App& compose, const GlobalOptions& global, std::shared_ptr<ComposeOptions> options,
                             std::function<int()>& run);

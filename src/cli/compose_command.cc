@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "src/cli/compose_build.h"
+#include "src/cli/compose_ps_logs.h"
+#include "src/cli/compose_up.h"
 #include "src/cli/compose_transfer.h"
 #include "src/cli/exit_codes.h"
 #include "src/compose/config_output.h"
@@ -96,6 +98,8 @@ void AddComposeCommand(CLI::App& app, const GlobalOptions& global, std::function
 
   AddComposeBuildCommand(*command, global, options, run);
   AddComposeTransferCommands(*command, global, options, run);
+  AddComposeUpDownCommands(*command, global, options, run);
+  AddComposePsLogsCommands(*command, global, options, run);
 }
 
 }  // namespace mybuild::cli

@@ -2,6 +2,8 @@
 // multi-service projects from compose files (src/compose has the file model).
 //   config [--format yaml|json] [--services] [--images] [-q]   the resolved model, as docker compose prints it
 //   build [SERVICE…] [--print] …                               every service's image in one build graph
+//   up [-d] [SERVICE…] / down [-v] / ps [-a] / logs [-f]       the project's containers (compose_up.h,
+//                                                              compose_ps_logs.h)
 #ifndef MYBUILD_CLI_COMPOSE_COMMAND_H_
 #define MYBUILD_CLI_COMPOSE_COMMAND_H_
 

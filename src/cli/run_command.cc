@@ -12,6 +12,7 @@
 #include "src/cli/interrupts.h"
 #include "src/cli/registry_access.h"
 #include "src/cli/store_access.h"
+#include "src/cli/store_image_source.h"
 #include "src/engine/container_detach.h"
 #include "src/engine/container_runner.h"
 #include "src/engine/container_spec.h"
@@ -27,38 +28,6 @@ struct RunCommandOptions {
   std::string user;
   bool detach = false;
   std::string snapshotter = "auto";
-};
-
-// Images from the local store, pulled (and tagged) from their registry as --pull says.
-class StoreImageSource : public engine::ImageSource {
- public:
-  explicit StoreImageSource(LocalStore& store) : store_(store) {}
-
-  StatusOr<image::StoredImage> Get(const std::string& reference, engine::PullPolicy policy) override {
-    if (policy == engine::PullPolicy::kAlways) {
-      MB_ASSIGN_OR_RETURN(Digest pulled, Pull(reference));
-      return image::LoadImage(store_.blobs, pulled);
-    }
-    StatusOr<ResolvedImage> resolved = ResolveImage(store_, reference);
-    if (resolved.ok()) return image::LoadImage(store_.blobs, resolved->manifest);
-    if (resolved.status().code() != StatusCode::kNotFound) return resolved.status();
-    if (policy == engine::PullPolicy::kNever) {
-      return NotFound("no such image: " + reference + " (not in the local store, and --pull never)");
-    }
-    StatusOr<Digest> pulled = Pull(reference);
-    if (!pulled.ok()) {
-      return NotFound("image \"" + reference + "\" is not in the local store and pulling it failed: " +
-                      pulled.status().ToString());
-    }
-    return image::LoadImage(store_.blobs, *pulled);
-  }
-
- private:
-  StatusOr<Digest> Pull(const std::string& reference) {
-    MB_ASSIGN_OR_RETURN(std::string name, image::NormalizeReference(reference));
-    return PullForBuild(store_.blobs, store_.images, name);
-  }
-  LocalStore& store_;
 };
 
 int Failed(const Status& status) {

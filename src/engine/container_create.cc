@@ -75,7 +75,9 @@ StatusOr<NewContainer> CreateContainer(const CreateDeps& deps, const RunOptions&
   record.image_digest = image.manifest_digest.ToString();
   record.args = process.args;
   record.created = FormatTimeNanos(NowNanos());
+  record.labels = flags.labels;
   record.settings = MakeSettings(options, std::move(process), std::move(hostname), stop_signal, deps.snapshotter_choice);
+  if (!record.settings.healthcheck) record.settings.healthcheck = image.config.config.healthcheck;
   MB_RETURN_IF_ERROR(AddAnonymousVolumes(record.settings.mounts, image.config.config.volumes));
   MB_ASSIGN_OR_RETURN(record, CreateRecord(store, std::move(record)));
 

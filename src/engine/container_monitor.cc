@@ -17,6 +17,7 @@
 #include "src/engine/container_volumes.h"
 #include "src/engine/monitor_launch.h"
 #include "src/engine/monitor_relay.h"
+#include "src/engine/network_holder.h"
 #include "src/engine/output_capture.h"
 #include "src/executor/attached_sandbox.h"
 
@@ -125,6 +126,8 @@ class Monitor {
     MB_ASSIGN_OR_RETURN(output_, OutputCapture::Create(record_.settings.tty, std::move(log)));
     executor::AttachedOptions attached;
     attached.read_only_rootfs = record_.settings.read_only;
+    // This (the monitor's main) thread: the sandbox it clones starts in the network's namespace.
+    if (settings.network == NetworkMode::kJoined) MB_RETURN_IF_ERROR(JoinNetwork(settings.network_dir));
     MB_ASSIGN_OR_RETURN(sandbox_, executor::AttachedSandbox::Start(spec, output_->container_side(), attached,
                                                                    deps_.scratch_dir));
     output_->CloseContainerSide();

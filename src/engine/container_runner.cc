@@ -53,6 +53,9 @@ void ContainerRunner::Deliver(int signal) { inbox_->Deliver(signal); }
 
 StatusOr<RunResult> ContainerRunner::Run(const RunOptions& options) {
   const RunFlags& flags = options.flags;
+  if (options.network == NetworkMode::kJoined) {
+    return Unimplemented("a foreground container cannot join a compose network (it runs with a monitor)");
+  }
   CreateDeps create{deps_.blobs, deps_.snapshots, deps_.images, deps_.root, deps_.scratch_dir, deps_.snapshotter_choice};
   MB_ASSIGN_OR_RETURN(NewContainer created, CreateContainer(create, options));
   ContainerRecord& record = created.record;

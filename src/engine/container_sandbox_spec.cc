@@ -53,6 +53,7 @@ StatusOr<executor::ExecSpec> MakeExecSpec(const ContainerSettings& settings, con
   spec.gid = user.gid;
   spec.additional_gids = user.additional_gids;
   spec.hostname = settings.hostname;
+  // kJoined: the process that starts the sandbox has joined the network's namespace (JoinNetwork).
   spec.network = settings.network == NetworkMode::kNone ? executor::ExecSpec::Network::kNone
                                                         : executor::ExecSpec::Network::kHost;
   if (settings.network == NetworkMode::kHost) spec.resolv_conf = host.resolv_conf;

@@ -38,8 +38,8 @@ StatusOr<snapshotter::ResolvedUser> ResolveContainerUser(const snapshotter::Root
 StatusOr<executor::ExecSpec> MakeExecSpec(const ContainerSettings& settings, const std::filesystem::path& rootfs,
                                           const HostFiles& host);
 
-// The /etc/hosts of a container: the host's for the host network, else the loopback names; then the
-// --add-host lines.
+// The /etc/hosts of a container: the host's for the host network, else (none, a compose network) the
+// loopback names; then the --add-host lines (compose's service names).
 std::string ContainerHosts(NetworkMode network, const std::vector<std::string>& extra_hosts,
                            const std::optional<std::string>& host_hosts);
 

@@ -44,6 +44,7 @@ ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess proce
   settings.process = std::move(process);
   settings.hostname = std::move(hostname);
   settings.network = options.network;
+  settings.network_dir = options.flags.join_network;
   settings.extra_hosts = options.extra_hosts;
   settings.mounts = options.mounts;
   settings.read_only = options.flags.read_only;
@@ -55,6 +56,7 @@ ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess proce
   settings.stop_timeout_seconds = options.flags.stop_timeout_seconds;
   settings.snapshotter = std::move(snapshotter);
   settings.resources = options.resources;
+  settings.healthcheck = options.flags.healthcheck;
   return settings;
 }
 
@@ -71,24 +73,36 @@ nlohmann::json SettingsToJson(const ContainerSettings& settings) {
                       {"tmpfs_size", mount.tmpfs_size_bytes},
                       {"anonymous", mount.anonymous}});
   }
-  return {{"args", settings.process.args},
-          {"entrypoint_args", settings.process.entrypoint_args},
-          {"env", settings.process.env},
-          {"workdir", settings.process.workdir},
-          {"user", settings.process.user},
-          {"hostname", settings.hostname},
-          {"network", settings.network == NetworkMode::kNone ? "none" : "host"},
-          {"extra_hosts", settings.extra_hosts},
-          {"mounts", mounts},
-          {"read_only", settings.read_only},
-          {"tty", settings.tty},
-          {"interactive", settings.interactive},
-          {"remove", settings.remove},
-          {"init", settings.init},
-          {"stop_signal", settings.stop_signal},
-          {"stop_timeout", settings.stop_timeout_seconds},
-          {"snapshotter", settings.snapshotter},
-          {"resources", ResourcesToJson(settings.resources)}};
+  nlohmann::json out = {{"args", settings.process.args},
+                        {"entrypoint_args", settings.process.entrypoint_args},
+                        {"env", settings.process.env},
+                        {"workdir", settings.process.workdir},
+                        {"user", settings.process.user},
+                        {"hostname", settings.hostname},
+                        {"network", settings.network == NetworkMode::kNone     ? "none"
+                                    : settings.network == NetworkMode::kJoined ? "joined"
+                                                                               : "host"},
+                        {"network_dir", settings.network_dir},
+                        {"extra_hosts", settings.extra_hosts},
+                        {"mounts", mounts},
+                        {"read_only", settings.read_only},
+                        {"tty", settings.tty},
+                        {"interactive", settings.interactive},
+                        {"remove", settings.remove},
+                        {"init", settings.init},
+                        {"stop_signal", settings.stop_signal},
+                        {"stop_timeout", settings.stop_timeout_seconds},
+                        {"snapshotter", settings.snapshotter},
+                        {"resources", ResourcesToJson(settings.resources)}};
+  if (settings.healthcheck) {
+    const image::HealthConfig& check = *settings.healthcheck;
+    out["healthcheck"] = {{"test", check.test},
+                          {"interval", check.interval_ns},
+                          {"timeout", check.timeout_ns},
+                          {"start_period", check.start_period_ns},
+                          {"retries", check.retries}};
+  }
+  return out;
 }
 
 StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const std::string& what) {
@@ -101,7 +115,9 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
     settings.process.workdir = json.value("workdir", "/");
     settings.process.user = json.value("user", "0");
     settings.hostname = json.value("hostname", "");
-    settings.network = json.value("network", "host") == "none" ? NetworkMode::kNone : NetworkMode::kHost;
+    const std::string network = json.value("network", "host");
+    settings.network = network == "none" ? NetworkMode::kNone : network == "joined" ? NetworkMode::kJoined : NetworkMode::kHost;
+    settings.network_dir = json.value("network_dir", "");
     settings.extra_hosts = json.value("extra_hosts", std::vector<std::string>());
     for (const nlohmann::json& item : json.value("mounts", nlohmann::json::array())) {
       MountRequest mount;
@@ -125,6 +141,16 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
     settings.stop_timeout_seconds = json.value("stop_timeout", 10);
     settings.snapshotter = json.value("snapshotter", "auto");
     if (json.contains("resources")) settings.resources = ResourcesFromJson(json.at("resources"));
+    if (json.contains("healthcheck")) {
+      const nlohmann::json& check = json.at("healthcheck");
+      image::HealthConfig health;
+      health.test = check.at("test").get<std::vector<std::string>>();
+      health.interval_ns = check.value("interval", int64_t{0});
+      health.timeout_ns = check.value("timeout", int64_t{0});
+      health.start_period_ns = check.value("start_period", int64_t{0});
+      health.retries = check.value("retries", int64_t{0});
+      settings.healthcheck = std::move(health);
+    }
     if (settings.process.args.empty()) return DataLoss(what + ": the container has no command");
     return settings;
   } catch (const nlohmann::json::exception& error) {

@@ -2,10 +2,11 @@
 // and stored in its record, so that every later start (`run -d`'s monitor, `start`, `restart`) runs the
 // same process in the same sandbox. JSON form (the "settings" object of ROOT/containers/ID/config.json):
 //   {"args":[…],"entrypoint_args":N (how many args are the Entrypoint),"env":[…],"workdir":"/","user":"0",
-//    "hostname":"…","network":"host|none",
+//    "hostname":"…","network":"host|none|joined","network_dir":"…",
 //    "extra_hosts":["IP\tNAME",…],"mounts":[{"type":"bind|volume|tmpfs","source":"…","target":"…",
 //    "read_only":false,"tmpfs_size":0,"anonymous":false},…],"read_only":false,"tty":false,"interactive":false,
-//    "remove":false,"init":false,"stop_signal":15,"stop_timeout":10,"snapshotter":"overlay|native|auto"}
+//    "remove":false,"init":false,"stop_signal":15,"stop_timeout":10,"snapshotter":"overlay|native|auto",
+//    "healthcheck":{"test":[…],"interval":NS,"timeout":NS,"start_period":NS,"retries":N}}
 #ifndef MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
 #define MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
 
@@ -23,6 +24,7 @@ struct ContainerSettings {
   ContainerProcess process;  // env without HOME (added from the user's passwd entry at each start)
   std::string hostname;
   NetworkMode network = NetworkMode::kHost;
+  std::string network_dir;  // kJoined: the network's directory (network_holder.h)
   std::vector<std::string> extra_hosts;
   std::vector<MountRequest> mounts;
   bool read_only = false;
@@ -34,6 +36,7 @@ struct ContainerSettings {
   int stop_timeout_seconds = 10;
   std::string snapshotter = "auto";
   executor::Resources resources;  // --ulimit, --shm-size, --cgroup-parent, --pids-limit, --memory
+  std::optional<image::HealthConfig> healthcheck;  // run by the monitor (health_prober.h)
 };
 
 ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess process, std::string hostname,

@@ -119,6 +119,10 @@ StatusOr<RunOptions> ParseRunFlags(RunFlags flags, const LookupEnv& lookup) {
   } else {
     return InvalidArgument("--network \"" + flags.network + "\": expected host or none");
   }
+  if (!flags.join_network.empty()) {
+    if (options.network != NetworkMode::kHost) return InvalidArgument("a container on a compose network cannot also be on --network none");
+    options.network = NetworkMode::kJoined;
+  }
   MB_ASSIGN_OR_RETURN(options.env, ResolveEnvFlags(flags.env, flags.env_files, lookup));
   MB_ASSIGN_OR_RETURN(options.resources, executor::ParseResourceFlags(flags.resources));
   for (const std::string& host : flags.add_hosts) {

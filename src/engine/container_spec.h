@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,7 +34,8 @@ enum class PullPolicy { kMissing, kAlways, kNever };
 // "missing" (the default), "always", "never" (docker run --pull).
 StatusOr<PullPolicy> ParsePullPolicy(std::string_view text);
 
-enum class NetworkMode { kHost, kNone };
+// kJoined: the network namespace of a compose network's holder (network_holder.h), loopback only.
+enum class NetworkMode { kHost, kNone, kJoined };
 
 // The caller's environment, for -e KEY and --env-file lines without '='.
 using LookupEnv = std::function<std::optional<std::string>(const std::string& key)>;
@@ -71,6 +73,9 @@ struct RunFlags {
   int stop_timeout_seconds = 10;          // --stop-timeout
   std::string stop_signal;                // --stop-signal ("" = the image's StopSignal, else SIGTERM)
   executor::ResourceFlags resources;      // --ulimit, --shm-size, --cgroup-parent, --pids-limit, --memory
+  std::map<std::string, std::string> labels;  // --label (compose's com.docker.compose.* labels)
+  std::string join_network;               // a compose network's directory (network_holder.h): network kJoined
+  std::optional<image::HealthConfig> healthcheck;  // nullopt: the image's HEALTHCHECK (health_prober.h)
 };
 
 // The flags checked and parsed, independent of the image: every user error is found here (exit 125).

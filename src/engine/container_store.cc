@@ -24,6 +24,7 @@ nlohmann::json ConfigToJson(const ContainerRecord& record) {
           {"args", record.args},
           {"created", record.created},
           {"snapshot", record.snapshot},
+          {"labels", record.labels},
           {"settings", SettingsToJson(record.settings)}};
 }
 
@@ -44,6 +45,7 @@ StatusOr<ContainerRecord> ConfigFromJson(const nlohmann::json& json, const std::
     record.args = json.value("args", std::vector<std::string>());
     record.created = json.value("created", "");
     record.snapshot = json.value("snapshot", "");
+    record.labels = json.value("labels", std::map<std::string, std::string>());
     MB_ASSIGN_OR_RETURN(record.settings, SettingsFromJson(json.at("settings"), what));
     return record;
   } catch (const nlohmann::json::exception& error) {

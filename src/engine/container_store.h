@@ -4,7 +4,7 @@
 //   ROOT/containers/lock          flock serialising creations and removals (unique names)
 //   ROOT/containers/ID/config.json  what the container is, written once at creation:
 //       {"id":"<64 hex>","name":"…","image":"as given","image_digest":"sha256:…","args":[…],
-//        "created":"RFC 3339","snapshot":"container-<ID>","settings":{…container_settings.h…}}
+//        "created":"RFC 3339","snapshot":"container-<ID>","labels":{…},"settings":{…container_settings.h…}}
 //   ROOT/containers/ID/state.json   how it is now, rewritten at every change:
 //       {"state":"created|running|exited","exit_code":N,"pid":N,"monitor_pid":N,
 //        "started_at":"RFC 3339","finished_at":"RFC 3339","error":"…"}
@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,7 @@ struct ContainerRecord {
   std::vector<std::string> args;
   std::string created;
   std::string snapshot;
+  std::map<std::string, std::string> labels;
   ContainerSettings settings;
   ContainerState state;
 };

@@ -26,7 +26,7 @@ constexpr int kReadyFd = 3;
 pid_t RawFork() { return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)); }
 
 // In the first child: a new session, then the monitor in a grandchild; this child exits at once.
-[[noreturn]] void DetachAndExec(char* const* argv, int ready_fd, int null_fd) {
+[[noreturn]] void DetachAndExec(const char* program, char* const* argv, int ready_fd, int null_fd) {
   if (setsid() < 0) _exit(126);
   pid_t monitor = RawFork();
   if (monitor != 0) _exit(monitor < 0 ? 126 : 0);
@@ -39,13 +39,13 @@ pid_t RawFork() { return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0,
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);  // the caller's blocked signals would survive exec
-  execve("/proc/self/exe", argv, environ);
+  execve(program, argv, environ);
   _exit(127);
 }
 
-Status ParseReady(const std::string& message) {
+Status ParseReady(const std::string& message, const std::string& program) {
   if (message == "ok\n") return Status::Ok();
-  if (message.empty()) return Internal("the container's monitor exited before the container started");
+  if (message.empty()) return Internal(program + " exited before it was ready");
   size_t newline = message.find('\n');
   if (message[0] != 'E' || newline == std::string::npos) {
     return Internal("unexpected message from the container's monitor: " + message);
@@ -58,8 +58,11 @@ Status ParseReady(const std::string& message) {
 }  // namespace
 
 Status ExecMonitorLauncher::Launch(const std::string& id) {
-  std::vector<std::string> args = {"mybuild", "--root", root_.string(), "container-monitor", "--ready-fd",
-                                   std::to_string(kReadyFd), id};
+  return LaunchDetached("/proc/self/exe", {"mybuild", "--root", root_.string(), "container-monitor", "--ready-fd",
+                                           std::to_string(kReadyFd), id});
+}
+
+Status LaunchDetached(const std::filesystem::path& program, std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -71,13 +74,13 @@ Status ExecMonitorLauncher::Launch(const std::string& id) {
 
   pid_t child = RawFork();
   if (child < 0) return ErrnoError("fork (container monitor)");
-  if (child == 0) DetachAndExec(argv.data(), ready_write.get(), null.get());
+  if (child == 0) DetachAndExec(program.c_str(), argv.data(), ready_write.get(), null.get());
   ready_write.Reset();
   int status = 0;
   while (waitpid(child, &status, 0) < 0) {
     if (errno != EINTR) return ErrnoError("waitpid (container monitor)");
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return Internal("could not start the container's monitor");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return Internal("could not start " + program.string());
   std::string message;
   char buffer[4096];
   for (;;) {
@@ -88,7 +91,7 @@ Status ExecMonitorLauncher::Launch(const std::string& id) {
     message.append(buffer, static_cast<size_t>(n));
     if (message.size() > 65536) break;
   }
-  return ParseReady(message);
+  return ParseReady(message, program == "/proc/self/exe" ? std::string("the container's monitor") : program.filename().string());
 }
 
 void ReportMonitorReady(int fd, const Status& status) {

@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "src/base/status.h"
 
@@ -37,6 +38,10 @@ class ExecMonitorLauncher : public MonitorLauncher {
  private:
   std::filesystem::path root_;
 };
+
+// Starts `program` (argv `args`, fd 3 the ready pipe) detached as the monitor is, and returns the message
+// it reports: what ExecMonitorLauncher does, for other long-lived helpers (network_holder.h).
+Status LaunchDetached(const std::filesystem::path& program, std::vector<std::string> args);
 
 // The monitor's side: the message for `status` on `fd`, then closes it.
 void ReportMonitorReady(int fd, const Status& status);

@@ -14,6 +14,7 @@
 #include "cache/file_lock.h"
 #include "src/engine/container_state_file.h"
 #include "src/engine/container_time.h"
+#include "src/engine/health_prober.h"
 #include "src/engine/output_capture.h"
 
 #ifndef P_PIDFD
@@ -29,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 // before the monitor stops waiting for its end.
 constexpr std::chrono::seconds kOutputGrace{2};
 
-Status Relay(int pidfd, OutputCapture& output) {
+Status Relay(int pidfd, OutputCapture& output, HealthProber* health) {
   std::vector<pollfd> fds;
   std::optional<Clock::time_point> grace_end;
   for (;;) {
@@ -38,6 +39,10 @@ Status Relay(int pidfd, OutputCapture& output) {
     if (!grace_end) fds.push_back({pidfd, POLLIN, 0});
     output.AddPollFds(fds);
     int timeout = -1;
+    if (health != nullptr && !grace_end) {
+      health->AddPollFds(fds);
+      timeout = health->TimeoutMs();
+    }
     if (grace_end) {
       timeout = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*grace_end - Clock::now()).count());
       if (timeout < 0) timeout = 0;
@@ -48,6 +53,7 @@ Status Relay(int pidfd, OutputCapture& output) {
     }
     if (!grace_end && fds[0].revents != 0) grace_end = Clock::now() + kOutputGrace;
     MB_RETURN_IF_ERROR(output.Handle(fds));
+    if (health != nullptr && !grace_end) health->Tick(fds);
   }
 }
 
@@ -115,7 +121,10 @@ StatusOr<int> RelayToEnd(const RelayHandoff& handoff) {
   MB_ASSIGN_OR_RETURN(LogWriter log, LogWriter::Open(dir / "container.log"));
   std::unique_ptr<OutputCapture> output =
       OutputCapture::Adopt(UniqueFd(handoff.out_fd), UniqueFd(handoff.err_fd), std::move(log));
-  Status relayed = Relay(handoff.pidfd, *output);
+  // A health check that cannot be read is not run (the container runs on; ps shows no health).
+  StatusOr<std::unique_ptr<HealthProber>> health = HealthProber::Load(dir, handoff.root, handoff.id, handoff.mybuild);
+  Status relayed = Relay(handoff.pidfd, *output, health.ok() ? health->get() : nullptr);
+  if (health.ok()) health->reset();
   // A log that cannot be written must not leave the container running unmonitored.
   if (!relayed.ok()) syscall(SYS_pidfd_send_signal, handoff.pidfd, SIGKILL, nullptr, 0);
   // Reaped under the container's lock: a command holding it never signals a recycled PID.

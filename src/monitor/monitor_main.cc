@@ -3,7 +3,9 @@
 // `mybuild container-monitor`, src/engine/monitor_relay.h has the handoff), so that each running
 // container costs a small process instead of a whole mybuild. It relays the container's output into its
 // log, records its exit, and for a --rm container executes `mybuild container-cleanup` to remove it;
-//   - `mybuild-init init -- COMMAND…`: the minimal init of `run --init` (mini_init.h).
+//   - `mybuild-init init -- COMMAND…`: the minimal init of `run --init` (mini_init.h);
+//   - `mybuild-monitor network-holder …`: the holder of a compose network's namespace and its published
+//     ports (src/engine/network_holder.h).
 // Linked statically from the few sources it needs (src/monitor/CMakeLists.txt).
 #include <signal.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include "src/engine/monitor_launch.h"
 #include "src/monitor/mini_init.h"
 #include "src/engine/monitor_relay.h"
+#include "src/engine/network_holder.h"
 
 extern char** environ;
 
@@ -28,6 +31,11 @@ int main(int argc, char** argv) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   std::vector<std::string> args(argv, argv + argc);
+  if (argc >= 2 && args[1] == "network-holder") {
+    mybuild::Status held = mybuild::engine::RunNetworkHolder(args);
+    if (!held.ok()) std::fprintf(stderr, "error: %s\n", held.ToString().c_str());
+    return held.ok() ? 0 : 1;
+  }
   mybuild::StatusOr<mybuild::engine::RelayHandoff> handoff = mybuild::engine::ParseHandoffArgs(args);
   if (!handoff.ok()) {
     std::fprintf(stderr, "error: %s\n", handoff.status().ToString().c_str());
