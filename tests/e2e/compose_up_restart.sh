@@ -4,10 +4,7 @@
 # restarted, and nothing is left running.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
-[ -x /bin/busybox ] || skip "busybox-static is not installed"
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
+container_test_setup
 token="rs$$"
 mkdir -p restart && cd restart
 cat >compose.yaml <<EOF

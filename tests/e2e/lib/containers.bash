@@ -47,3 +47,12 @@ wait_until() {
   done
   fail "timed out waiting until $what"
 }
+
+# container_test_setup: the set-up of a container test: root, busybox-static, the working directory
+# $E2E_WORK and the busybox base image ctr-base:latest imported.
+container_test_setup() {
+  require_root
+  [ -x /bin/busybox ] || skip "busybox-static is not installed"
+  cd "$E2E_WORK"
+  import_busybox ctr-base:latest
+}
