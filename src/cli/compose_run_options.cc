@@ -88,6 +88,7 @@ StatusOr<engine::RunOptions> ServiceRunOptions(const compose::ServiceRun& run, c
   flags.read_only = run.read_only;
   flags.init = run.init;
   flags.stop_signal = run.stop_signal;
+  flags.restart = run.restart.empty() ? "no" : run.restart;
   flags.stop_timeout_seconds = run.stop_grace_seconds;
   flags.add_hosts = run.extra_hosts;
   if (run.network_mode == "none") flags.network = "none";

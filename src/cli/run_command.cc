@@ -136,6 +136,7 @@ void AddRunCommand(CLI::App& app, const GlobalOptions& global, std::function<int
   command->add_option("--mount", flags.mounts, "Attach a mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]")
       ->allow_extra_args(false);
   command->add_option("--pull", flags.pull, "Pull the image: always, missing (default), never");
+  command->add_option("--restart", flags.restart, "Restart policy: no, always, unless-stopped, on-failure[:N] (with -d)");
   command->add_flag("--init", flags.init, "Run a minimal init as PID 1 that forwards signals and reaps processes");
   command->add_option("--sig-proxy", flags.sig_proxy, "Proxy received signals to the container (default true)");
   command->add_option("--stop-timeout", flags.stop_timeout_seconds,

@@ -261,6 +261,7 @@ StatusOr<ServiceRun> ServiceRunFromModel(const Project& project, const std::stri
   run.container_name = StringAt(*body, "container_name");
   run.stop_signal = StringAt(*body, "stop_signal");
   run.pull_policy = StringAt(*body, "pull_policy");
+  run.restart = StringAt(*body, "restart");
   MB_ASSIGN_OR_RETURN(run.init, BoolAt(*body, "init", path));
   MB_ASSIGN_OR_RETURN(run.read_only, BoolAt(*body, "read_only", path));
   if (const Value* v = Get(*body, "stop_grace_period")) {

@@ -82,6 +82,7 @@ struct ServiceRun {
   int replicas = 1;
   std::optional<Healthcheck> healthcheck;  // nullopt: none set (the image's may apply); test NONE: disabled
   std::string pull_policy;  // as written ("" = missing)
+  std::string restart;      // no | always | on-failure[:N] | unless-stopped ("" = no)
   std::map<std::string, Dependency> depends_on;
   SourceLocation location;
 

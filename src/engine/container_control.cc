@@ -10,8 +10,10 @@
 
 #include "src/base/unique_fd.h"
 #include "src/engine/container_lookup.h"
+#include "src/engine/container_state_file.h"
 #include "src/engine/container_time.h"
 #include "src/engine/container_volumes.h"
+#include "src/engine/restart_policy.h"
 
 namespace mybuild::engine {
 namespace {
@@ -72,6 +74,10 @@ StatusOr<bool> ContainerControl::SignalLocked(const ContainerRecord& record, int
   return true;
 }
 
+Status ContainerControl::MarkStoppedByUser(const std::string& id) {
+  return WriteRecordFile(store_.ContainerDir(id) / kStoppedByUserFile, "");
+}
+
 bool ContainerControl::WaitForMonitor(const std::string& id, int64_t deadline_ms) {
   if (deadline_ms < 0) {
     // Blocks until the monitor has released it: it has recorded the exit by then.
@@ -89,12 +95,14 @@ bool ContainerControl::WaitForMonitor(const std::string& id, int64_t deadline_ms
 Status ContainerControl::Start(const std::string& id) {
   MB_ASSIGN_OR_RETURN(ContainerRecord record, Reconciled(id));
   if (record.state.state == "running") return Status::Ok();
+  std::filesystem::remove(store_.ContainerDir(id) / kStoppedByUserFile);  // its restart policy applies again
   return launcher_.Launch(id);
 }
 
 Status ContainerControl::Kill(const std::string& id, int signal) {
   MB_ASSIGN_OR_RETURN(cache::FileLock lock, store_.Lock(id));
   MB_ASSIGN_OR_RETURN(ContainerRecord record, store_.Load(id));
+  MB_RETURN_IF_ERROR(MarkStoppedByUser(id));
   MB_ASSIGN_OR_RETURN(bool sent, SignalLocked(record, signal));
   if (!sent) return FailedPrecondition("container " + Short(id) + " is not running");
   return Status::Ok();
@@ -106,6 +114,7 @@ Status ContainerControl::Stop(const std::string& id, std::optional<int> timeout_
     MB_ASSIGN_OR_RETURN(cache::FileLock lock, store_.Lock(id));
     MB_ASSIGN_OR_RETURN(ContainerRecord record, store_.Load(id));
     timeout = timeout_seconds.value_or(record.settings.stop_timeout_seconds);
+    MB_RETURN_IF_ERROR(MarkStoppedByUser(id));
     MB_ASSIGN_OR_RETURN(bool sent, SignalLocked(record, record.settings.stop_signal));
     if (!sent) return Reconciled(id).status();
   }

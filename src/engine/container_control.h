@@ -59,6 +59,8 @@ class ContainerControl {
   StatusOr<bool> SignalLocked(const ContainerRecord& record, int signal);
   // Waits until nothing holds the container's monitor.lock, at most until `deadline_ms` from now (-1: no limit).
   bool WaitForMonitor(const std::string& id, int64_t deadline_ms);
+  // Its restart policy no longer applies (restart_policy.h): a command stopped it.
+  Status MarkStoppedByUser(const std::string& id);
 
   ContainerStore& store_;
   MonitorLauncher& launcher_;

@@ -57,6 +57,7 @@ ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess proce
   settings.snapshotter = std::move(snapshotter);
   settings.resources = options.resources;
   settings.healthcheck = options.flags.healthcheck;
+  settings.restart = options.flags.restart;
   return settings;
 }
 
@@ -93,7 +94,8 @@ nlohmann::json SettingsToJson(const ContainerSettings& settings) {
                         {"stop_signal", settings.stop_signal},
                         {"stop_timeout", settings.stop_timeout_seconds},
                         {"snapshotter", settings.snapshotter},
-                        {"resources", ResourcesToJson(settings.resources)}};
+                        {"resources", ResourcesToJson(settings.resources)},
+                        {"restart", settings.restart}};
   if (settings.healthcheck) {
     const image::HealthConfig& check = *settings.healthcheck;
     out["healthcheck"] = {{"test", check.test},
@@ -140,6 +142,7 @@ StatusOr<ContainerSettings> SettingsFromJson(const nlohmann::json& json, const s
     settings.stop_signal = json.value("stop_signal", 15);
     settings.stop_timeout_seconds = json.value("stop_timeout", 10);
     settings.snapshotter = json.value("snapshotter", "auto");
+    settings.restart = json.value("restart", "no");
     if (json.contains("resources")) settings.resources = ResourcesFromJson(json.at("resources"));
     if (json.contains("healthcheck")) {
       const nlohmann::json& check = json.at("healthcheck");

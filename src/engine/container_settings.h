@@ -6,6 +6,7 @@
 //    "extra_hosts":["IP\tNAME",…],"mounts":[{"type":"bind|volume|tmpfs","source":"…","target":"…",
 //    "read_only":false,"tmpfs_size":0,"anonymous":false},…],"read_only":false,"tty":false,"interactive":false,
 //    "remove":false,"init":false,"stop_signal":15,"stop_timeout":10,"snapshotter":"overlay|native|auto",
+//    "restart":"no|always|…",
 //    "healthcheck":{"test":[…],"interval":NS,"timeout":NS,"start_period":NS,"retries":N}}
 #ifndef MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
 #define MYBUILD_ENGINE_CONTAINER_SETTINGS_H_
@@ -37,6 +38,7 @@ struct ContainerSettings {
   std::string snapshotter = "auto";
   executor::Resources resources;  // --ulimit, --shm-size, --cgroup-parent, --pids-limit, --memory
   std::optional<image::HealthConfig> healthcheck;  // run by the monitor (health_prober.h)
+  std::string restart = "no";  // the restart policy (restart_policy.h), honoured by the monitor
 };
 
 ContainerSettings MakeSettings(const RunOptions& options, ContainerProcess process, std::string hostname,

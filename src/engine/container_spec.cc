@@ -1,5 +1,7 @@
 #include "src/engine/container_spec.h"
 
+#include "src/engine/restart_policy.h"
+
 #include <signal.h>
 
 #include <algorithm>
@@ -122,6 +124,11 @@ StatusOr<RunOptions> ParseRunFlags(RunFlags flags, const LookupEnv& lookup) {
   if (!flags.join_network.empty()) {
     if (options.network != NetworkMode::kHost) return InvalidArgument("a container on a compose network cannot also be on --network none");
     options.network = NetworkMode::kJoined;
+  }
+  if (StatusOr<RestartPolicy> restart = ParseRestartPolicy(flags.restart); !restart.ok()) {
+    return InvalidArgument("--restart: " + restart.status().message());
+  } else if (restart->kind != RestartPolicy::Kind::kNo && flags.remove) {
+    return InvalidArgument("--restart " + flags.restart + " and --rm are incompatible");
   }
   MB_ASSIGN_OR_RETURN(options.env, ResolveEnvFlags(flags.env, flags.env_files, lookup));
   MB_ASSIGN_OR_RETURN(options.resources, executor::ParseResourceFlags(flags.resources));

@@ -76,6 +76,7 @@ struct RunFlags {
   std::map<std::string, std::string> labels;  // --label (compose's com.docker.compose.* labels)
   std::string join_network;               // a compose network's directory (network_holder.h): network kJoined
   std::optional<image::HealthConfig> healthcheck;  // nullopt: the image's HEALTHCHECK (health_prober.h)
+  std::string restart = "no";             // --restart (restart_policy.h)
 };
 
 // The flags checked and parsed, independent of the image: every user error is found here (exit 125).

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "src/monitor/mini_init.h"
 #include "src/engine/monitor_relay.h"
 #include "src/engine/network_holder.h"
+#include "src/engine/restart_policy.h"
 
 extern char** environ;
 
@@ -44,7 +46,21 @@ int main(int argc, char** argv) {
   if (handoff->ready_fd >= 0) mybuild::engine::ReportMonitorReady(handoff->ready_fd, mybuild::Status::Ok());
   mybuild::StatusOr<int> ended = mybuild::engine::RelayToEnd(*handoff);
   if (!ended.ok()) return 1;  // stdio is /dev/null: the state file says what it could
-  if (!handoff->remove) return 0;
+  if (!handoff->remove) {
+    const std::filesystem::path dir = handoff->dir;
+    const int restarts = mybuild::engine::ReadRestartCount(dir);
+    const bool stopped = std::filesystem::exists(dir / mybuild::engine::kStoppedByUserFile);
+    if (!mybuild::engine::ShouldRestart(mybuild::engine::LoadRestartPolicy(dir), *ended, restarts, stopped)) return 0;
+    if (!mybuild::engine::WriteRestartCount(dir, restarts + 1).ok()) return 1;
+    close(handoff->lock_fd);  // the exit is recorded: the new monitor takes the lock
+    usleep(static_cast<useconds_t>(mybuild::engine::RestartDelayMs(restarts)) * 1000);
+    std::vector<std::string> start = {"mybuild", "--root", handoff->root, "start", handoff->id};
+    std::vector<char*> start_argv;
+    for (std::string& arg : start) start_argv.push_back(arg.data());
+    start_argv.push_back(nullptr);
+    execve(handoff->mybuild.c_str(), start_argv.data(), environ);
+    return 1;
+  }
   // The state says "exited" already: letting go of monitor.lock now is what `wait` waits for.
   close(handoff->lock_fd);
   std::vector<std::string> cleanup = {"mybuild", "--root", handoff->root, "container-cleanup", "--mountpoint",

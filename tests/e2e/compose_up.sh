@@ -10,10 +10,7 @@
 # After each down nothing is left running or mounted.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
-[ -x /bin/busybox ] || skip "busybox-static is not installed"
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
+container_test_setup
 PORT=$((20000 + $$ % 20000))
 mkdir -p app/site/cgi-bin
 cat >app/site/cgi-bin/value <<'SCRIPT'

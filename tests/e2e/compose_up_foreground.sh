@@ -4,11 +4,8 @@
 # stop_grace_period) and leaves nothing running; --abort-on-container-exit and --exit-code-from.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
 require_tool python3
-[ -x /bin/busybox ] || skip "busybox-static is not installed"
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
+container_test_setup
 token="fg$$"
 mkdir -p fg && cd fg
 cat >compose.yaml <<EOF

@@ -4,10 +4,7 @@
 # (condition: service_healthy) fails up with the reason, and its dependent is not started.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
-[ -x /bin/busybox ] || skip "busybox-static is not installed"
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
+container_test_setup
 build_image ctr-health:1 'FROM ctr-base:latest
 HEALTHCHECK --interval=200ms --timeout=5s --retries=50 CMD test -f /tmp/ok'
 mkdir -p health && cd health

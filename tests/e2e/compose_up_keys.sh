@@ -5,10 +5,7 @@
 # and a service_completed_successfully dependency.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
-[ -x /bin/busybox ] || skip "busybox-static is not installed"
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
+container_test_setup
 mkdir -p keys/shared && cd keys
 printf 'FROM_FILE=file\nBOTH=file\n' >vars.env
 echo from-the-host >shared/note

@@ -47,3 +47,26 @@ wait_until() {
   done
   fail "timed out waiting until $what"
 }
+
+# stop_test_processes: kills what a test that failed half-way left running under its root: every
+# container (its monitor ends it) and every compose network's holder, by the PIDs they recorded.
+stop_test_processes() {
+  local file
+  for file in "$MYBUILD_ROOT"/containers/*/state.json; do
+    [ -f "$file" ] && "$MYBUILD" rm -f "$(basename "$(dirname "$file")")" >/dev/null 2>&1 || true
+  done
+  for file in "$MYBUILD_ROOT"/networks/*/holder.pid; do
+    [ -f "$file" ] && kill "$(cat "$file")" 2>/dev/null || true
+  done
+}
+
+# container_test_setup: the set-up of a container test: root, busybox-static, the working directory
+# $E2E_WORK and the busybox base image ctr-base:latest imported; on exit (a failure too) nothing of the
+# test stays running.
+container_test_setup() {
+  trap 'stop_test_processes; cleanup_e2e' EXIT
+  require_root
+  [ -x /bin/busybox ] || skip "busybox-static is not installed"
+  cd "$E2E_WORK"
+  import_busybox ctr-base:latest
+}
