@@ -18,6 +18,7 @@ TEST_CASE("--call takes a name and format=json, lint is check") {
   CHECK(!ParseCallSpec("outline,targets").ok());
   CHECK(!ParseCallSpec("outline,format=yaml").ok());
   CHECK(!ParseCallSpec("outline,color=1").ok());
+  CHECK(!ParseCallSpec("check,format=json").ok());  // not silently printed as text
 }
 
 TEST_CASE("the targets table pads every column but the last by one space past its widest cell") {
