@@ -15,6 +15,7 @@
 #include "src/base/logging.h"
 #include "src/base/status.h"
 #include "src/cli/build_command.h"
+#include "src/cli/check_command.h"
 #include "src/cli/commit_command.h"
 #include "src/cli/compose_command.h"
 #include "src/cli/container_commands.h"
@@ -107,6 +108,7 @@ int Main(int argc, char** argv) {
   std::function<int()> run;
   AddBuildCommand(app, global, run);
   AddParseCommand(app, global, run);
+  AddCheckCommand(app, global, run);
   AddStoreCommands(app, global, run);
   AddRegistryCommands(app, global, run);
   AddPruneCommand(app, global, run);

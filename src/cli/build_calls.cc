@@ -82,6 +82,9 @@ StatusOr<CallSpec> ParseCallSpec(std::string_view text) {
   if (call.name != "build" && call.name != "check" && call.name != "outline" && call.name != "targets") {
     return InvalidArgument("unknown --call \"" + call.name + "\": expected build, check, outline or targets");
   }
+  if (!call.format.empty() && call.name != "outline" && call.name != "targets") {
+    return InvalidArgument("--call=" + call.name + " has no format=json here (outline and targets have; for check use --progress rawjson)");
+  }
   return call;
 }
 
