@@ -10,8 +10,9 @@
 # type=oci, docker save, buildah push oci-archive:; the CI flow).
 # Writes bench/results/latest.md.
 #   usage: bench/run.sh [MYBUILD_BINARY]
-#   env: RUNS (default 5), RUNS_APT (workload 10, default 3), WORKLOADS (e.g. "1 2 3"), JOBS,
-#        TOOLS (default "mybuild buildah buildkit"), FLOWS (default "store tar")
+#   env: RUNS (default 5), RUNS_SLOW (workloads 5 and 11, default RUNS), RUNS_APT (workload 10, default 3),
+#        WORKLOADS (e.g. "1 2 3"), JOBS, TOOLS (default "mybuild buildah buildkit"), FLOWS (default
+#        "store tar"), FLOWS_APT (workload 10, default "store")
 # Workloads 1-5 and 10-13 compare the builders; 6 is the parser (bench/parse.sh), 7 COPY against a tar
 # pipeline plus the all-cached rebuild (bench/copy.sh), 8 a one-file edit (bench/edit.sh), 9 the same
 # project on an empty root with --cache-from (bench/cache_import.sh).
@@ -20,6 +21,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
 runs=${RUNS:-5}
 runs_apt=${RUNS_APT:-3}
+runs_slow=${RUNS_SLOW:-$runs}  # workloads 5 and 11, which take a minute or more per run of the three tools
+flows_apt=${FLOWS_APT:-store}  # workload 10's flows
 jobs=${JOBS:-$(nproc)}
 workloads=${WORKLOADS:-"1 2 3 4 5 6 7 8 9 10 11 12 13"}
 tools=(${TOOLS:-mybuild buildah buildkit})
@@ -38,6 +41,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # the EXIT trap stops dockerd also when the run is interrupted
 results="$here/results"
 mkdir -p "$results"
 rows="$work/rows.md" sleeps="$work/sleeps.md" commits="$work/commits.md" pairs="$work/pairs.md"
@@ -170,7 +174,7 @@ source "$here/workloads.sh"
   echo "# Benchmarks: mybuild vs Buildah and BuildKit"
   echo
   echo "$(date -u +%Y-%m-%d), $(machine_description), load average at the start $(cut -d' ' -f1-3 /proc/loadavg);"
-  echo "$runs runs per figure after a warm-up ($runs_apt for workload 10), -j $jobs, tools alternating run by run."
+  echo "$runs runs per figure after a warm-up ($runs_slow for workloads 5 and 11, $runs_apt for workload 10), -j $jobs, tools alternating run by run."
   echo "mybuild $("$mybuild" --version 2>/dev/null | head -1 || echo '?'); $(buildah --version);" \
     "BuildKit of dockerd $(buildkit_version || echo '–') (Debian docker.io)."
   echo "Buildah: \`buildah bud --isolation chroot --storage-driver overlay --layers --jobs $jobs -t …\` (tar flow: then"
@@ -181,7 +185,82 @@ source "$here/workloads.sh"
   echo
   echo "| workload | phase | flow | mybuild s median (min–max) | Buildah s | BuildKit s | mybuild/Buildah (median of runs) | mybuild/BuildKit | mybuild peak RSS MB | Buildah | BuildKit |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
-} >"$work/table.md"
+} >"$work/header.md"
+
+write_table() {  # writes bench/results/latest.md from what has been measured so far
+  cp "$work/header.md" "$work/table.md"
+  cat "$rows" >>"$work/table.md"
+  if [ -s "$sleeps" ]; then
+    {
+      echo
+      echo "Workloads that sleep: each tool's time above the sleep on its critical path, and mybuild's overhead ratio"
+      echo "(median of the runs' ratios of time above the sleep; target at most 0.25):"
+      echo
+      echo "| workload | phase | flow | sleep s | mybuild s above | Buildah s above | BuildKit s above | mybuild/Buildah | mybuild/BuildKit |"
+      echo "|---|---|---|---|---|---|---|---|---|"
+      cat "$sleeps"
+    } >>"$work/table.md"
+  fi
+  if [ -s "$commits" ]; then
+    {
+      echo
+      echo "The big RUN step of workloads 10 and 11, from the build's plain progress (stamped as it came, bench/stamp_lines.py):"
+      echo "run = the step's first line to its last output line; commit = that line to the step's end (DONE; Buildah: the"
+      echo "\`-->\` after COMMIT); after = the step's end to the build's end (BuildKit diffs and compresses its layers there)."
+      echo
+      echo "| workload | flow | tool | run s median (min–max) | commit s | after s |"
+      echo "|---|---|---|---|---|---|"
+      cat "$commits"
+    } >>"$work/table.md"
+  fi
+  {
+    echo
+    echo "Every run's ratio (mybuild/other tool, run by run, in the order run):"
+    echo
+    echo "| workload | phase | flow | to | ratios |"
+    echo "|---|---|---|---|---|"
+    cat "$pairs"
+  } >>"$work/table.md"
+  if [ -s "$work/copy.tsv" ]; then
+    {
+      echo
+      echo "Workload 7 (issues 3 and 5): one COPY of workload 2's files \`FROM scratch\` to an OCI tarball, against"
+      echo "\`tar -c | gzip -6 | sha256sum\` over the same files (target: at most 1.5x), and the same build again,"
+      echo "all cached (target: under 0.5 s and at most 5 % of the cold build); bench/copy.sh."
+      echo
+      echo "| mybuild median s (min–max) | pipeline median s (min–max) | ratio (median of pairs) | mybuild peak RSS MB | pipeline peak RSS MB | no-op rebuild s (min–max) | no-op / cold |"
+      echo "|---|---|---|---|---|---|---|"
+      awk -F'\t' '{printf "| %s (%s–%s) | %s (%s–%s) | %s | %s | %s | %s (%s–%s) | %.1f %% |\n", $1, $2, $3, $5, $6, $7, $9, $4, $8, $10, $11, $12, 100 * $10 / $1}' "$work/copy.tsv"
+    } >>"$work/table.md"
+  fi
+  if [ -s "$work/edit.tsv" ]; then
+    {
+      echo
+      echo "Workload 8 (issue 5): base / COPY deps (workload 2's 200 MB) / RUN over them / COPY src (21 small files)"
+      echo "/ RUN; one source file edited and rebuilt, which runs only the last COPY and RUN (target: at most 25 %"
+      echo "of the cold build); mybuild only, bench/edit.sh."
+      echo
+      echo "| cold build median s (runs) | edit rebuild median s (runs) | rebuild / cold (median of runs) |"
+      echo "|---|---|---|"
+      awk -F'\t' '{printf "| %s (%s) | %s (%s) | %s %% |\n", $1, $2, $3, $4, $5}' "$work/edit.tsv"
+    } >>"$work/table.md"
+  fi
+  if [ -s "$work/import.tsv" ]; then
+    {
+      echo
+      echo "Workload 9: workload 8's project on a new CI runner (an empty root each time): cold, and with"
+      echo "\`--cache-from type=local\` of a cache an earlier build exported with \`--cache-to …,mode=max\`, unchanged and"
+      echo "with one source file edited; mybuild only, bench/cache_import.sh."
+      echo
+      echo "| cold build median s (runs) | --cache-from, unchanged, median s (runs) | --cache-from, one file edited, median s (runs) |"
+      echo "|---|---|---|"
+      awk -F'\t' '{printf "| %s (%s) | %s (%s) | %s (%s) |\n", $1, $2, $3, $4, $5, $6}' "$work/import.tsv"
+    } >>"$work/table.md"
+  fi
+  echo >>"$work/table.md"
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$work/table.md"
+  cp "$work/table.md" "$results/latest.md"
+}
 
 for w in $workloads; do
   for flow in $flows; do
@@ -193,12 +272,15 @@ for w in $workloads; do
          run_tools "3: deps/RUN/src/RUN" "no-op rebuild" "$flow" "$work/w3" cold_build
          run_tools "3: deps/RUN/src/RUN" "one-file edit" "$flow" "$work/w3" cold_build_then_edit "" 1 ;;
       4) make_w4; run_tools "4: 50 RUN steps" cold "$flow" "$work/w4" no_prepare ;;
-      5) if make_w5; then run_tools "5: bookworm + dpkg work" cold "$flow" "$work/w5" no_prepare "$bookworm"; fi ;;
-      10) if make_w10; then
+      5) if make_w5; then
+           run_tools "5: bookworm + dpkg work" cold "$flow" "$work/w5" no_prepare "$bookworm" 0 "" "$runs_slow"
+         fi ;;
+      10) [[ " $flows_apt " == *" $flow "* ]] || continue
+          if make_w10; then
             run_tools "10: bookworm + apt-get install build-essential" cold "$flow" "$work/w10" no_prepare \
               "$bookworm" 0 "apt-get install" "$runs_apt"
           fi ;;
-      11) make_w11; run_tools "11: RUN writes 250 MB in 10,000 files" cold "$flow" "$work/w11" no_prepare "" 0 "awk" ;;
+      11) make_w11; run_tools "11: RUN writes 250 MB in 10,000 files" cold "$flow" "$work/w11" no_prepare "" 0 "awk" "$runs_slow" ;;
       12) make_w12; run_tools "12: COPY --from 3,000-file stage + RUN" cold "$flow" "$work/w12" no_prepare ;;
       13) make_w13; run_tools "13: COPY 8,000 files + ENV + WORKDIR" cold "$flow" "$work/w13" no_prepare ;;
     esac
@@ -211,76 +293,6 @@ for w in $workloads; do
        awk -F'\t' '{printf "| 6: %s | parse | – | %s (%s–%s) | – | – | – | – | %s | – | – |\n", $1, $2, $3, $4, $5}' \
          "$work/parse.tsv" >>"$rows" ;;
   esac
+  write_table  # after every workload, so that a long run's figures are there as they come
 done
-cat "$rows" >>"$work/table.md"
-if [ -s "$sleeps" ]; then
-  {
-    echo
-    echo "Workloads that sleep: each tool's time above the sleep on its critical path, and mybuild's overhead ratio"
-    echo "(median of the runs' ratios of time above the sleep; target at most 0.25):"
-    echo
-    echo "| workload | phase | flow | sleep s | mybuild s above | Buildah s above | BuildKit s above | mybuild/Buildah | mybuild/BuildKit |"
-    echo "|---|---|---|---|---|---|---|---|---|"
-    cat "$sleeps"
-  } >>"$work/table.md"
-fi
-if [ -s "$commits" ]; then
-  {
-    echo
-    echo "The big RUN step of workloads 10 and 11, from the build's plain progress (stamped as it came, bench/stamp_lines.py):"
-    echo "run = the step's first line to its last output line; commit = that line to the step's end (DONE; Buildah: the"
-    echo "\`-->\` after COMMIT); after = the step's end to the build's end (BuildKit diffs and compresses its layers there)."
-    echo
-    echo "| workload | flow | tool | run s median (min–max) | commit s | after s |"
-    echo "|---|---|---|---|---|---|"
-    cat "$commits"
-  } >>"$work/table.md"
-fi
-{
-  echo
-  echo "Every run's ratio (mybuild/other tool, run by run, in the order run):"
-  echo
-  echo "| workload | phase | flow | to | ratios |"
-  echo "|---|---|---|---|---|"
-  cat "$pairs"
-} >>"$work/table.md"
-if [ -s "$work/copy.tsv" ]; then
-  {
-    echo
-    echo "Workload 7 (issues 3 and 5): one COPY of workload 2's files \`FROM scratch\` to an OCI tarball, against"
-    echo "\`tar -c | gzip -6 | sha256sum\` over the same files (target: at most 1.5x), and the same build again,"
-    echo "all cached (target: under 0.5 s and at most 5 % of the cold build); bench/copy.sh."
-    echo
-    echo "| mybuild median s (min–max) | pipeline median s (min–max) | ratio (median of pairs) | mybuild peak RSS MB | pipeline peak RSS MB | no-op rebuild s (min–max) | no-op / cold |"
-    echo "|---|---|---|---|---|---|---|"
-    awk -F'\t' '{printf "| %s (%s–%s) | %s (%s–%s) | %s | %s | %s | %s (%s–%s) | %.1f %% |\n", $1, $2, $3, $5, $6, $7, $9, $4, $8, $10, $11, $12, 100 * $10 / $1}' "$work/copy.tsv"
-  } >>"$work/table.md"
-fi
-if [ -s "$work/edit.tsv" ]; then
-  {
-    echo
-    echo "Workload 8 (issue 5): base / COPY deps (workload 2's 200 MB) / RUN over them / COPY src (21 small files)"
-    echo "/ RUN; one source file edited and rebuilt, which runs only the last COPY and RUN (target: at most 25 %"
-    echo "of the cold build); mybuild only, bench/edit.sh."
-    echo
-    echo "| cold build median s (runs) | edit rebuild median s (runs) | rebuild / cold (median of runs) |"
-    echo "|---|---|---|"
-    awk -F'\t' '{printf "| %s (%s) | %s (%s) | %s %% |\n", $1, $2, $3, $4, $5}' "$work/edit.tsv"
-  } >>"$work/table.md"
-fi
-if [ -s "$work/import.tsv" ]; then
-  {
-    echo
-    echo "Workload 9: workload 8's project on a new CI runner (an empty root each time): cold, and with"
-    echo "\`--cache-from type=local\` of a cache an earlier build exported with \`--cache-to …,mode=max\`, unchanged and"
-    echo "with one source file edited; mybuild only, bench/cache_import.sh."
-    echo
-    echo "| cold build median s (runs) | --cache-from, unchanged, median s (runs) | --cache-from, one file edited, median s (runs) |"
-    echo "|---|---|---|"
-    awk -F'\t' '{printf "| %s (%s) | %s (%s) | %s (%s) |\n", $1, $2, $3, $4, $5, $6}' "$work/import.tsv"
-  } >>"$work/table.md"
-fi
-echo >>"$work/table.md"
-echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$work/table.md"
-cp "$work/table.md" "$results/latest.md"
 cat "$results/latest.md"
