@@ -60,17 +60,23 @@ FROM localhost/bench-base:latest
 RUN apt-get update && apt-get install -y build-essential
 DOCKERFILE
 }
+w11_awk() {  # w11_awk ROOT: the awk program of workload 11, writing below ROOT/gen
+  cat <<AWK
+BEGIN { line = "the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"; \\
+      for (f = 0; f < 10000; f++) { \\
+        if (f % 100 == 0) system("mkdir -p $1/gen/d" int(f / 100)); \\
+        file = sprintf("$1/gen/d%d/f%05d", int(f / 100), f); \\
+        for (l = 0; l < 260; l++) printf "%05d %03d %s\\n", f, l, line > file; \\
+        close(file) } }
+AWK
+}
 make_w11() {  # one RUN writing 250 MB of text in 10,000 files (100 directories), no network
   local d="$work/w11"; mkdir -p "$d"
-  cat >"$d/Dockerfile" <<'DOCKERFILE'
-FROM localhost/bench-base:latest
-RUN awk 'BEGIN { line = "the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"; \
-      for (f = 0; f < 10000; f++) { \
-        if (f % 100 == 0) system("mkdir -p /gen/d" int(f / 100)); \
-        file = sprintf("/gen/d%d/f%05d", int(f / 100), f); \
-        for (l = 0; l < 260; l++) printf "%05d %03d %s\n", f, l, line > file; \
-        close(file) } }' && echo written
-DOCKERFILE
+  printf 'FROM localhost/bench-base:latest\nRUN awk '"'"'%s'"'"' && echo written\n' "$(w11_awk "")" >"$d/Dockerfile"
+}
+make_w11_tree() {  # make_w11_tree DIR: the same files on the host, in DIR/gen (for the commit pipelines)
+  mkdir -p "$1"
+  awk "$(w11_awk "$1" | sed 's/\\$//')"
 }
 make_w12() {  # a stage making a 3,000-file directory, COPY --from of it, then a RUN over the copy
   local d="$work/w12"; mkdir -p "$d"
