@@ -25,11 +25,11 @@ runs_apt=${RUNS_APT:-3}
 warmup=${WARMUP:-1}  # 0: no warm-up run (on a loaded machine where the full run would not fit)
 runs_slow=${RUNS_SLOW:-$runs}  # workloads 5 and 11, which take a minute or more per run of the three tools
 flows_apt=${FLOWS_APT:-store}  # workload 10's flows
-flows_big=${FLOWS_BIG:-$flows}  # workloads 11 and 13's flows
 jobs=${JOBS:-$(nproc)}
 workloads=${WORKLOADS:-"1 2 3 4 5 6 7 8 9 10 11 12 13"}
 tools=(${TOOLS:-mybuild buildah buildkit})
 flows=${FLOWS:-"store tar"}
+flows_big=${FLOWS_BIG:-$flows}  # workloads 11 and 13's flows
 source "$here/lib.sh"
 source "$here/tools.sh"
 source "$here/../scripts/debian_rootfs.bash"
