@@ -179,8 +179,8 @@ commit_pipelines() {
       sync
       walls+=("$(timed pipeline "$p" | cut -d' ' -f1)")
     done
-    printf '| 11: the same files on the host | – | \`%s\` | – | %s | – |\n' \
-      "$(echo "$p" | sed "s|'$work/w11-tree'|DIR|")" "$(stats "${walls[@]}")" >>"$commits"
+    printf '| 11: the same files on the host | – | `%s` | – | %s | – |\n' \
+      "$(echo "$p" | sed "s|'$work/w11-tree'|DIR|; s/|/\\\\|/g")" "$(stats "${walls[@]}")" >>"$commits"
   done
   rm -rf "$work/w11-tree"
 }
