@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <algorithm>
 #include <functional>
@@ -21,12 +22,14 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupts.h"
 #include "src/cli/global_options.h"
+#include "src/cli/info_command.h"
 #include "src/cli/parse_command.h"
 #include "src/cli/prune_command.h"
 #include "src/cli/registry_commands.h"
 #include "src/cli/run_command.h"
 #include "src/cli/store_commands.h"
 #include "src/cli/volume_commands.h"
+#include "src/rootless/user_namespace.h"
 
 #ifndef MYBUILD_VERSION
 #define MYBUILD_VERSION "0.0.0"
@@ -89,15 +92,47 @@ StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, in
   return args;
 }
 
+// The state root the command line names (--root among the global options, else MYBUILD_ROOT, else the
+// default), read before the options are parsed: the rootless entry records its owner on the host.
+std::filesystem::path StateRootOfCommandLine(const std::vector<std::string>& args, size_t first_command) {
+  for (size_t i = 0; i < first_command && i < args.size(); ++i) {
+    if (args[i] == "--root" && i + 1 < args.size()) return args[i + 1];
+    if (args[i].rfind("--root=", 0) == 0) return args[i].substr(7);
+  }
+  if (const char* env = std::getenv("MYBUILD_ROOT"); env && *env) return env;
+  return rootless::DefaultStateRoot();
+}
+
+// An ordinary user's mybuild enters its user namespace here, while it has one thread (user_namespace.h).
+// Commands that touch no state (help, version, parse) and `doctor` (which probes the host as the user
+// is) stay outside. Returns an exit code when the namespace cannot be made.
+std::optional<int> EnterRootless(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const std::optional<size_t> first = FirstCommandWord(args);
+  if (!first || *first >= args.size()) return std::nullopt;
+  static const std::set<std::string> kOutside = {"doctor", "parse", "help"};
+  if (kOutside.count(args[*first])) return std::nullopt;
+  for (size_t i = *first; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i] == "--help" || args[i] == "-h") return std::nullopt;
+  }
+  const Status entered = rootless::EnterUserNamespace(StateRootOfCommandLine(args, *first));
+  if (entered.ok()) return std::nullopt;
+  std::cerr << "error: rootless: " << entered.ToString()
+            << "\n(mybuild runs an ordinary user's commands in a user namespace; `mybuild doctor` says what is "
+               "missing)\n";
+  return kExitFailure;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
+  if (std::optional<int> failed = EnterRootless(argc, argv)) return *failed;  // before any thread exists
   StartInterruptWatcher();  // before any other thread: see interrupts.h
   CLI::App app{"mybuild: a daemonless Dockerfile build engine", "mybuild"};
   app.set_version_flag("-v,--version", std::string("mybuild version ") + MYBUILD_VERSION);
   app.require_subcommand(1);
   GlobalOptions global;
-  app.add_option("--root", global.root, "State directory (default: $MYBUILD_ROOT or /var/lib/mybuild)");
+  app.add_option("--root", global.root, "State directory (default: $MYBUILD_ROOT, else /var/lib/mybuild as root, $XDG_DATA_HOME/mybuild or ~/.local/share/mybuild as a user)");
   app.add_option("--log-level", global.log_level, "Log level: trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.footer("Run 'mybuild COMMAND --help' for the flags of a command.");
@@ -113,6 +148,7 @@ int Main(int argc, char** argv) {
   AddContainerCommands(app, global, run);
   AddExecCommand(app, global, run);
   AddVolumeCommands(app, global, run);
+  AddInfoCommands(app, global, run);
 
   StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);
   if (!with_command.ok()) {
@@ -141,6 +177,7 @@ int Main(int argc, char** argv) {
     std::cerr << "error: " << logging.ToString() << "\n";
     return kExitUsage;
   }
+  if (!rootless::CurrentIdentity().warning.empty()) spdlog::warn("{}", rootless::CurrentIdentity().warning);
   if (!run) return kExitUsage;
   return run();
 }
