@@ -5,8 +5,11 @@
 # median of RUNS runs of the whole process, timed with /usr/bin/time -v (wall time and peak RSS). The
 # untimed set-up (base image, context copy, a cold build before a rebuild) is synced to disk before each
 # timed build, so that no build waits for the write-back of the set-up's files.
-# Writes bench/results/latest.md.
+# Writes bench/results/latest.md (COMPARE=rootless: bench/results/rootless.md).
 #   usage: bench/run.sh [MYBUILD_BINARY]    env: RUNS (default 5), WORKLOADS (e.g. "1 2 3"), JOBS
+#   COMPARE=rootless: the second tool is mybuild as an ordinary user (made for the run with useradd, its
+#   subordinate ids from useradd, removed afterwards; rootless mybuild, issue 15) instead of Buildah;
+#   writes bench/results/rootless.md.
 # Workloads 1-5 compare with Buildah (issue 6); 6 is the parser (bench/parse.sh), 7 COPY against a tar
 # pipeline plus the all-cached rebuild (bench/copy.sh), 8 a one-file edit (bench/edit.sh), 9 the same
 # project on an empty root with --cache-from (bench/cache_import.sh).
@@ -16,6 +19,7 @@ mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
 runs=${RUNS:-5}
 jobs=${JOBS:-$(nproc)}
 workloads=${WORKLOADS:-"1 2 3 4 5 6 7 8 9"}
+compare=${COMPARE:-buildah}
 source "$here/lib.sh"
 source "$here/../scripts/debian_rootfs.bash"
 
@@ -28,6 +32,23 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+second_tool=buildah
+if [ "$compare" = rootless ]; then
+  second_tool=mybuild-rootless
+  bench_user="mbbench$$"
+  userdir="$work/user"
+  chmod 755 "$work"
+  useradd --create-home --home-dir "$userdir" --shell /bin/sh --user-group "$bench_user" >/dev/null
+  grep -q "^$bench_user:" /etc/subuid ||
+    usermod --add-subuids 2000000-2065535 --add-subgids 2000000-2065535 "$bench_user"
+  trap 'userdel "$bench_user" 2>/dev/null || true; cleanup' EXIT
+fi
+# as_bench_user: the words of a command line that runs what follows as the bench user.
+as_bench_user() {
+  echo "setpriv --reuid=$bench_user --regid=$bench_user --init-groups -- env -i HOME=$userdir PATH=/usr/bin:/bin"
+}
+# out_path TOOL NAME: where TOOL writes the image NAME (the bench user writes below its home).
+out_path() { if [ "$1" = mybuild-rootless ]; then echo "$userdir/$2.tar"; else echo "$work/$2-$1.tar"; fi; }
 results="$here/results"
 mkdir -p "$results"
 rows="$work/rows.tsv"
@@ -50,6 +71,11 @@ setup_base() {  # setup_base TOOL STATE ROOTFS: the base image "bench-base:lates
   mkdir -p "$state"
   if [ "$tool" = mybuild ]; then
     "$mybuild" --root "$state" import "$rootfs" localhost/bench-base:latest >/dev/null
+  elif [ "$tool" = mybuild-rootless ]; then
+    # As a tar with numeric owners: imported from a directory, root's files would read as the overflow id.
+    [ -f "$rootfs.tar" ] || tar --numeric-owner -C "$rootfs" -cf "$rootfs.tar" .
+    chown "$bench_user:" "$state"
+    $(as_bench_user) "$mybuild" --root "$state" import "$rootfs.tar" localhost/bench-base:latest >/dev/null
   else
     local c
     c=$(buildah_in "$state" from scratch)
@@ -63,6 +89,8 @@ build_cmd() {  # build_cmd TOOL STATE CONTEXT OUT: prints a shell command that b
   local tool=$1 state=$2 context=$3 out=$4
   if [ "$tool" = mybuild ]; then
     echo "'$mybuild' --root '$state' build -j $jobs --progress quiet -o type=oci,dest='$out' '$context'"
+  elif [ "$tool" = mybuild-rootless ]; then
+    echo "$(as_bench_user) '$mybuild' --root '$state' build -j $jobs --progress quiet -o type=oci,dest='$out' '$context'"
   else
     echo "buildah --root '$state/storage' --runroot '$state/run' --storage-driver overlay bud -q --isolation chroot --layers --jobs $jobs -t localhost/bench-out:latest '$context' >/dev/null && buildah --root '$state/storage' --runroot '$state/run' --storage-driver overlay push -q localhost/bench-out:latest oci-archive:'$out'"
   fi
@@ -95,7 +123,7 @@ run_pairs() {
   local m_wall=() b_wall=() m_rss=() b_rss=() ratios=()
   for ((i = 0; i <= runs; i++)); do  # run 0 is the warm-up
     local pair=()
-    for tool in mybuild buildah; do
+    for tool in mybuild "$second_tool"; do
       local state="$work/state-$tool"
       local ctx="$work/ctx-$tool"
       rm -rf "$ctx"
@@ -104,7 +132,7 @@ run_pairs() {
       "$prepare" "$tool" "$state" "$ctx"
       sync  # the set-up's writes reach the disk before the timed build, for both tools alike
       local measured
-      measured=$(timed "$(build_cmd "$tool" "$state" "$ctx" "$work/out-$tool.tar")" \
+      measured=$(timed "$(build_cmd "$tool" "$state" "$ctx" "$(out_path "$tool" out)")" \
         "setup_base $tool $state $base; $prepare $tool $state $ctx; sync") || exit 1
       read -r wall kb <<<"$measured"
       pair+=("$wall" "$kb")
@@ -126,7 +154,7 @@ run_pairs() {
 }
 
 no_prepare() { :; }
-cold_build() { sh -c "$(build_cmd "$1" "$2" "$3" "$work/prep-$1.tar")" >/dev/null 2>&1; }
+cold_build() { sh -c "$(build_cmd "$1" "$2" "$3" "$(out_path "$1" prep)")" >/dev/null 2>&1; }
 cold_build_then_edit() { cold_build "$@"; echo "// edited $(date +%s%N)" >>"$3/src/main.c"; }
 
 # --- the workloads -------------------------------------------------------------------------------
@@ -178,18 +206,27 @@ DOCKERFILE
 }
 
 table_header() {
-  cat <<'HEADER'
-| workload | phase | mybuild median s (min–max) | Buildah median s (min–max) | ratio (median of pairs) | mybuild peak RSS MB | Buildah peak RSS MB |
-|---|---|---|---|---|---|---|
-HEADER
+  local other=Buildah
+  [ "$compare" = rootless ] && other="mybuild rootless"
+  echo "| workload | phase | mybuild median s (min–max) | $other median s (min–max) | ratio (median of pairs) | mybuild peak RSS MB | $other peak RSS MB |"
+  echo "|---|---|---|---|---|---|---|"
 }
 
 {
-  echo "# Benchmarks: mybuild vs Buildah"
-  echo
-  echo "$(date -u +%Y-%m-%d), $(machine_description), $runs runs per figure after a warm-up, -j $jobs."
-  echo "Buildah: \`buildah bud --isolation chroot --storage-driver overlay --layers --jobs $jobs\` then"
-  echo "\`buildah push … oci-archive:\`; mybuild: \`mybuild build -o type=oci,dest=…\`. Fresh state for every run."
+  if [ "$compare" = rootless ]; then
+    echo "# Benchmarks: mybuild as root vs mybuild rootless"
+    echo
+    echo "$(date -u +%Y-%m-%d), $(machine_description), $runs runs per figure after a warm-up, -j $jobs."
+    echo "Both: \`mybuild build -o type=oci,dest=…\`, fresh state for every run; rootless: as an ordinary user"
+    echo "(setpriv), in its user namespace with its subordinate ids, overlayfs with userxattr. The ratio is"
+    echo "root / rootless, so 0.87 means rootless takes 1.15x."
+  else
+    echo "# Benchmarks: mybuild vs Buildah"
+    echo
+    echo "$(date -u +%Y-%m-%d), $(machine_description), $runs runs per figure after a warm-up, -j $jobs."
+    echo "Buildah: \`buildah bud --isolation chroot --storage-driver overlay --layers --jobs $jobs\` then"
+    echo "\`buildah push … oci-archive:\`; mybuild: \`mybuild build -o type=oci,dest=…\`. Fresh state for every run."
+  fi
   echo
   table_header
 } >"$work/table.md"
@@ -216,7 +253,7 @@ awk '!seen[$0]++' "$rows" >>"$work/table.md"
 if [ -s "$work/pairs.md" ]; then
   {
     echo
-    echo "Every pair's ratio (mybuild/Buildah, run by run, in the order run):"
+    echo "Every pair's ratio (mybuild/$([ "$compare" = rootless ] && echo "mybuild rootless" || echo Buildah), run by run, in the order run):"
     echo
     echo "| workload | phase | ratios |"
     echo "|---|---|---|"
@@ -259,5 +296,7 @@ if [ -s "$work/import.tsv" ]; then
     awk -F'\t' '{printf "| %s (%s) | %s (%s) | %s (%s) |\n", $1, $2, $3, $4, $5, $6}' "$work/import.tsv"
   } >>"$work/table.md"
 fi
-cp "$work/table.md" "$results/latest.md"
-cat "$results/latest.md"
+result_file="$results/latest.md"
+[ "$compare" = rootless ] && result_file="$results/rootless.md"
+cp "$work/table.md" "$result_file"
+cat "$result_file"
