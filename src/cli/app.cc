@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <algorithm>
 #include <functional>
@@ -26,6 +25,7 @@
 #include "src/cli/parse_command.h"
 #include "src/cli/prune_command.h"
 #include "src/cli/registry_commands.h"
+#include "src/cli/rootless_entry.h"
 #include "src/cli/run_command.h"
 #include "src/cli/store_commands.h"
 #include "src/cli/volume_commands.h"
@@ -92,41 +92,13 @@ StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, in
   return args;
 }
 
-// The state root the command line names (--root among the global options, else MYBUILD_ROOT, else the
-// default), read before the options are parsed: the rootless entry records its owner on the host.
-std::filesystem::path StateRootOfCommandLine(const std::vector<std::string>& args, size_t first_command) {
-  for (size_t i = 0; i < first_command && i < args.size(); ++i) {
-    if (args[i] == "--root" && i + 1 < args.size()) return args[i + 1];
-    if (args[i].rfind("--root=", 0) == 0) return args[i].substr(7);
-  }
-  if (const char* env = std::getenv("MYBUILD_ROOT"); env && *env) return env;
-  return rootless::DefaultStateRoot();
-}
-
-// An ordinary user's mybuild enters its user namespace here, while it has one thread (user_namespace.h).
-// Commands that touch no state (help, version, parse) and `doctor` (which probes the host as the user
-// is) stay outside. Returns an exit code when the namespace cannot be made.
-std::optional<int> EnterRootless(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  const std::optional<size_t> first = FirstCommandWord(args);
-  if (!first || *first >= args.size()) return std::nullopt;
-  static const std::set<std::string> kOutside = {"doctor", "parse", "help"};
-  if (kOutside.count(args[*first])) return std::nullopt;
-  for (size_t i = *first; i < args.size() && args[i] != "--"; ++i) {
-    if (args[i] == "--help" || args[i] == "-h") return std::nullopt;
-  }
-  const Status entered = rootless::EnterUserNamespace(StateRootOfCommandLine(args, *first));
-  if (entered.ok()) return std::nullopt;
-  std::cerr << "error: rootless: " << entered.ToString()
-            << "\n(mybuild runs an ordinary user's commands in a user namespace; `mybuild doctor` says what is "
-               "missing)\n";
-  return kExitFailure;
-}
-
 }  // namespace
 
 int Main(int argc, char** argv) {
-  if (std::optional<int> failed = EnterRootless(argc, argv)) return *failed;  // before any thread exists
+  {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (std::optional<int> failed = EnterRootless(args, FirstCommandWord(args))) return *failed;  // before any thread
+  }
   StartInterruptWatcher();  // before any other thread: see interrupts.h
   CLI::App app{"mybuild: a daemonless Dockerfile build engine", "mybuild"};
   app.set_version_flag("-v,--version", std::string("mybuild version ") + MYBUILD_VERSION);

@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,6 +181,27 @@ Status EnterUserNamespace(const std::filesystem::path& state_root) {
   identity.rootless = true;
   ::setenv(kRootlessEnv, fmt::format("{}:{}", uid, gid).c_str(), 1);
   return RecordOwnMaps(identity);
+}
+
+Status JoinUserNamespaceOf(int pid) {
+  Identity& identity = MutableIdentity();
+  if (::geteuid() == 0) return EnterUserNamespace("");
+  UniqueFd process(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!process) return ErrnoError(fmt::format("pidfd_open({})", pid));
+  identity.host_uid = ::getuid();
+  identity.host_gid = ::getgid();
+  identity.user_name = HostUserName(identity.host_uid);
+  if (::setns(process.get(), CLONE_NEWUSER) != 0) {
+    return ErrnoError(fmt::format("setns(the user namespace of process {})", pid));
+  }
+  // The ids are those of the namespace: the user is 0 in it.
+  if (::setresgid(0, 0, 0) != 0) return ErrnoError("setresgid(0) in the joined user namespace");
+  if (::setresuid(0, 0, 0) != 0) return ErrnoError("setresuid(0) in the joined user namespace");
+  identity.rootless = true;
+  ::setenv(kRootlessEnv, fmt::format("{}:{}", identity.host_uid, identity.host_gid).c_str(), 1);
+  MB_RETURN_IF_ERROR(RecordOwnMaps(identity));
+  identity.single_id = identity.uid_map.size() == 1 && identity.uid_map[0].count == 1;
+  return Status::Ok();
 }
 
 const Identity& CurrentIdentity() { return MutableIdentity(); }

@@ -65,6 +65,11 @@ std::string HostUserName(uint32_t uid);
 // owner: a rootful and a rootless mybuild must never share a root by accident.
 Status CheckStateRootOwner(const std::filesystem::path& state_root);
 
+// Instead of a namespace of its own, joins the user namespace of the process `pid` (a container that an
+// earlier rootless mybuild started: `exec` must act in the namespace that owns the container's
+// namespaces). The user owns that namespace, so setns(2) gives full capabilities in it. When not root only; call before any thread exists.
+Status JoinUserNamespaceOf(int pid);
+
 // What EnterUserNamespace() recorded; a rootful identity before it ran.
 const Identity& CurrentIdentity();
 

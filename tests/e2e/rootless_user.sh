@@ -4,7 +4,8 @@
 # several ids (the layer holds the in-namespace ids), deletions become whiteouts, COPY is streamed, a
 # secret reaches its RUN, a no-op rebuild is all CACHED, push and pull go through a local registry,
 # `run` runs the image, `prune` collects; the same Dockerfile built as root and as the user under
-# SOURCE_DATE_EPOCH gives the same manifest digest; a root's state root is refused naming its owner;
+# SOURCE_DATE_EPOCH gives the same manifest digest; `run -d` and `exec` work; a root's state root is
+# refused naming its owner;
 # `info` and `doctor` describe the set-up. With a cached Debian rootfs, useradd in a RUN works as well.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/registry.bash"
@@ -81,6 +82,12 @@ ids=$(as_user "$MYBUILD" run --rm app:1) || fail "mybuild run as $user"
 assert_eq "$(printf '1000:1000 /data/a\n65534:65534 /data/b\n123:456 /data/c\n1000:50 /opt/app/hello.txt')" "$ids" \
   "RUN chowns to several ids and run shows them (in-namespace ids)"
 [ "$(stat -c %u "$home/.local/share/mybuild")" = "$uid" ] || fail "the root stays the user's"
+# A detached container, and exec into it from another mybuild process (which joins the user namespace
+# that owns the container's namespaces).
+as_user "$MYBUILD" run -d --name rl-web app:1 sleep 300 >/dev/null || fail "run -d as $user"
+out=$(as_user "$MYBUILD" exec -u 1000 rl-web sh -c 'id -u; head -n 1 /ids.txt') || fail "exec as $user"
+assert_eq "$(printf '1000\n1000:1000 /data/a')" "$out" "exec into a detached container works rootless"
+as_user "$MYBUILD" rm -f rl-web >/dev/null || fail "rm -f as $user"
 as_user "$MYBUILD" save -o "$home/app.tar" app:1 || fail "save as $user"
 mkdir "$E2E_WORK/saved" && tar -C "$E2E_WORK/saved" -xf "$home/app.tar"
 listing=$(for layer in $(jq -r '.[0].Layers[]' "$E2E_WORK/saved/manifest.json"); do
