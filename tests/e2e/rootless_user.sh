@@ -6,7 +6,8 @@
 # `run` runs the image, `prune` collects; the same Dockerfile built as root and as the user under
 # SOURCE_DATE_EPOCH gives the same manifest digest; `run -d` and `exec` work; a root's state root is
 # refused naming its owner;
-# `info` and `doctor` describe the set-up. With a cached Debian rootfs, useradd in a RUN works as well.
+# `info` and `doctor` describe the set-up; a user without a range gets doctor's hint and a single-id map.
+# With a cached Debian rootfs, useradd in a RUN works as well.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/registry.bash"
 require_root
@@ -18,10 +19,13 @@ for tool in newuidmap newgidmap setpriv useradd usermod userdel jq; do require_t
 user="mbrl$$"
 home="$E2E_WORK/home"
 chmod 755 "$E2E_WORK"
+user2="mbrs$$"  # a second user, without a subordinate range
 remove_user() {
-  local pid
-  for pid in $(pgrep -u "$user" 2>/dev/null || true); do kill -KILL "$pid" 2>/dev/null || true; done
-  userdel "$user" 2>/dev/null || true  # also removes its /etc/subuid and /etc/subgid lines
+  local pid who
+  for who in "$user" "$user2"; do
+    for pid in $(pgrep -u "$who" 2>/dev/null || true); do kill -KILL "$pid" 2>/dev/null || true; done
+    userdel "$who" 2>/dev/null || true  # also removes its /etc/subuid and /etc/subgid lines
+  done
 }
 trap 'remove_user; stop_registries; cleanup_e2e' EXIT
 useradd --create-home --home-dir "$home" --shell /bin/sh --user-group "$user" || fail "useradd $user"
@@ -137,6 +141,38 @@ assert_eq "$ids" "$(as_user "$MYBUILD" run --rm "$REGISTRY/rootless/app:1")" "th
 as_user "$MYBUILD" prune -a >"$E2E_WORK/prune.out" 2>&1 || { cat "$E2E_WORK/prune.out" >&2; fail "prune as $user"; }
 assert_contains "$(cat "$E2E_WORK/prune.out")" "Total reclaimed space" "prune runs as the user"
 as_user "$MYBUILD" images >/dev/null || fail "the root works after prune"
+
+# --- a user without a subordinate range: doctor says how to add one; builds work with one id and say so
+useradd --create-home --home-dir "$E2E_WORK/home2" --shell /bin/sh --user-group "$user2" || fail "useradd $user2"
+range2=$(grep "^$user2:" /etc/subuid | head -n 1 | cut -d: -f2,3 || true)
+if [ -n "$range2" ]; then
+  usermod --del-subuids "${range2%%:*}-$((${range2%%:*} + ${range2##*:} - 1))" \
+    --del-subgids "${range2%%:*}-$((${range2%%:*} + ${range2##*:} - 1))" "$user2" || fail "usermod --del-subuids"
+fi
+as_user2() {
+  (cd "$E2E_WORK/home2" && setpriv --reuid="$user2" --regid="$user2" --init-groups -- \
+    env -i HOME="$E2E_WORK/home2" PATH=/usr/local/bin:/usr/bin:/bin "$@")
+}
+as_user2 "$MYBUILD" doctor >"$E2E_WORK/doctor2.txt" 2>&1 || true
+assert_contains "$(cat "$E2E_WORK/doctor2.txt")" "no subordinate uid range for $user2 in /etc/subuid" \
+  "doctor names the missing subuid range"
+assert_contains "$(cat "$E2E_WORK/doctor2.txt")" "fix: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $user2" \
+  "doctor says how to add one"
+mkdir -p "$E2E_WORK/home2/one"
+printf 'FROM rootless-base:1\nRUN id -u > /uid\n' >"$E2E_WORK/home2/one/Dockerfile"
+printf 'FROM rootless-base:1\nRUN touch /f && chown 1000 /f\n' >"$E2E_WORK/home2/one/Dockerfile.chown"
+chown -R "$user2:$user2" "$E2E_WORK/home2/one"
+# Only uid 0 exists for this user: the base must hold root's files alone.
+tar --numeric-owner --owner=0 --group=0 -C "$E2E_WORK/busybox" -cf "$E2E_WORK/busybox0.tar" . && chmod 644 "$E2E_WORK/busybox0.tar"
+as_user2 "$MYBUILD" import "$E2E_WORK/busybox0.tar" rootless-base:1 >/dev/null 2>"$E2E_WORK/one.err" ||
+  { cat "$E2E_WORK/one.err" >&2; fail "import as $user2"; }
+as_user2 "$MYBUILD" build --progress plain -t one:1 one >/dev/null 2>"$E2E_WORK/one.err" ||
+  { cat "$E2E_WORK/one.err" >&2; fail "a build with a single-id map"; }
+assert_eq 1 "$(grep -c 'only uid 0 is mapped' "$E2E_WORK/one.err")" "a single-id map is said once per command"
+if as_user2 "$MYBUILD" build --progress plain -f one/Dockerfile.chown one >/dev/null 2>"$E2E_WORK/chown.err"; then
+  fail "chown to an unmapped id succeeded with a single-id map"
+fi
+assert_contains "$(cat "$E2E_WORK/chown.err")" "Dockerfile.chown:2:1" "chown to an unmapped id fails at its RUN"
 
 # --- a Debian base: useradd in a RUN (only with the cached debootstrap rootfs of the e2e fixtures)
 debian="$MYBUILD_BUILD_DIR/debootstrap-cache/bookworm"
