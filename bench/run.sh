@@ -73,9 +73,10 @@ setup_base() {  # setup_base TOOL STATE ROOTFS: the base image "bench-base:lates
     "$mybuild" --root "$state" import "$rootfs" localhost/bench-base:latest >/dev/null
   elif [ "$tool" = mybuild-rootless ]; then
     # As a tar with numeric owners: imported from a directory, root's files would read as the overflow id.
-    [ -f "$rootfs.tar" ] || tar --numeric-owner -C "$rootfs" -cf "$rootfs.tar" .
+    local tar="$work/base-$(basename "$rootfs").tar"
+    [ -f "$tar" ] || tar --numeric-owner -C "$rootfs" -cf "$tar" .
     chown "$bench_user:" "$state"
-    $(as_bench_user) "$mybuild" --root "$state" import "$rootfs.tar" localhost/bench-base:latest >/dev/null
+    $(as_bench_user) "$mybuild" --root "$state" import "$tar" localhost/bench-base:latest >/dev/null
   else
     local c
     c=$(buildah_in "$state" from scratch)
