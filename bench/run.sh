@@ -13,7 +13,8 @@
 #   env: RUNS (default 5), RUNS_SLOW (workloads 5 and 11, default RUNS), RUNS_APT (workload 10, default 3),
 #        WORKLOADS (e.g. "1 2 3"), JOBS, TOOLS (default "mybuild buildah buildkit"), FLOWS (default
 #        "store tar"), FLOWS_APT (workload 10, default "store"), FLOWS_BIG (workloads 11 and 13, default
-#        FLOWS), WARMUP (1: one untimed run first, the default; 0: none)
+#        FLOWS), WARMUP (1: one untimed run first, the default; 0: none); TOOLS may name mybuild-rootless
+#        (mybuild as an ordinary user made for the run, issue 15), e.g. TOOLS="mybuild mybuild-rootless"
 # Workloads 1-5 and 10-13 compare the builders; 6 is the parser (bench/parse.sh), 7 COPY against a tar
 # pipeline plus the all-cached rebuild (bench/copy.sh), 8 a one-file edit (bench/edit.sh), 9 the same
 # project on an empty root with --cache-from (bench/cache_import.sh).
@@ -50,6 +51,10 @@ mkdir -p "$results"
 rows="$work/rows.md" sleeps="$work/sleeps.md" commits="$work/commits.md" pairs="$work/pairs.md"
 : >"$rows"; : >"$sleeps"; : >"$commits"; : >"$pairs"
 
+if [[ " ${tools[*]} " == *" mybuild-rootless "* ]]; then
+  rootless_user_start
+  trap 'rootless_user_stop; cleanup' EXIT
+fi
 if [[ " ${tools[*]} " == *" buildkit "* ]] && ! buildkit_start; then
   tools=("${tools[@]/buildkit/}")
 fi

@@ -8,7 +8,9 @@
 # Buildah keeps its storage under STATE. BuildKit is the one inside Debian's dockerd (docker.io), started
 # here on a private socket, data root and exec root, without iptables or a bridge, and stopped (and its
 # directories removed) by buildkit_stop; its "fresh state" is `docker builder prune -af` plus `rmi` of the
-# outputs, with the base image imported once per rootfs. Needs: $work, $mybuild, $jobs.
+# outputs, with the base image imported once per rootfs. "mybuild-rootless" is mybuild run as an ordinary
+# user (issue 15), made by rootless_user_start for the run (subordinate ids from useradd, removed by
+# rootless_user_stop). Needs: $work, $mybuild, $jobs.
 
 buildah_in() {  # buildah_in STATE ARGS…: Buildah with its own storage under STATE
   buildah --root "$1/storage" --runroot "$1/run" --storage-driver overlay "${@:2}"
@@ -51,12 +53,32 @@ buildkit_stop() {  # stops the private dockerd (by its pid file) and waits for i
 
 buildkit_version() { bk version --format '{{.Server.Version}}' 2>/dev/null; }
 
+bench_user="" userdir=""
+rootless_user_start() {  # makes the bench user for mybuild-rootless
+  bench_user="mbbench$$"
+  userdir="$work/user"
+  chmod 755 "$work"
+  useradd --create-home --home-dir "$userdir" --shell /bin/sh --user-group "$bench_user" >/dev/null
+  grep -q "^$bench_user:" /etc/subuid || usermod --add-subuids 2000000-2065535 --add-subgids 2000000-2065535 "$bench_user"
+}
+rootless_user_stop() { [ -z "$bench_user" ] || userdel "$bench_user" 2>/dev/null || true; }
+# as_bench_user: the words of a command line that runs what follows as the bench user.
+as_bench_user() {
+  echo "setpriv --reuid=$bench_user --regid=$bench_user --init-groups -- env -i HOME=$userdir PATH=/usr/bin:/bin"
+}
+
 tool_reset() {  # tool_reset TOOL STATE ROOTFS
   local tool=$1 state=$2 rootfs=$3
   case $tool in
     mybuild)
       rm -rf "$state"; mkdir -p "$state"
       "$mybuild" --root "$state" import "$rootfs" localhost/bench-base:latest >/dev/null ;;
+    mybuild-rootless)
+      # A tar with numeric owners: imported from a directory, root's files would read as the overflow id.
+      rm -rf "$state"; mkdir -p "$state"; chown "$bench_user:" "$state"
+      local tar="$work/base-$(basename "$rootfs").tar"
+      [ -f "$tar" ] || tar --numeric-owner -C "$rootfs" -cf "$tar" .
+      $(as_bench_user) "$mybuild" --root "$state" import "$tar" localhost/bench-base:latest >/dev/null ;;
     buildah)
       rm -rf "$state"; mkdir -p "$state"
       local c
@@ -83,6 +105,10 @@ tool_build_cmd() {  # tool_build_cmd TOOL STATE CONTEXT FLOW OUT [PROGRESS]
       local target="-t localhost/bench-out:latest"
       [ "$flow" = tar ] && target="-o type=oci,dest='$out'"
       echo "'$mybuild' --root '$state' build -j $jobs --progress $progress $target '$context'" ;;
+    mybuild-rootless)  # the user writes the tarball below its home; root moves it to OUT
+      local target="-t localhost/bench-out:latest" move=""
+      [ "$flow" = tar ] && target="-o type=oci,dest='$userdir/out.tar'" move=" && mv '$userdir/out.tar' '$out'"
+      echo "$(as_bench_user) '$mybuild' --root '$state' build -j $jobs --progress $progress $target '$context'$move" ;;
     buildah)
       local b="buildah --root '$state/storage' --runroot '$state/run' --storage-driver overlay"
       local quiet="-q" sink=">/dev/null"

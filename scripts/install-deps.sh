@@ -17,6 +17,7 @@ test_packages+=(curl ca-certificates)  # tests/e2e/lib/debian.bash: are the Debi
 test_packages+=(docker-registry openssl)  # tests/e2e/registry_*.sh: a real registry on 127.0.0.1 (no service started)
 fuzz_packages=(clang libclang-rt-dev)  # `make fuzz`: clang's libFuzzer and sanitizer runtimes (tests/fuzz)
 test_packages+=(procps)  # pgrep: tests/e2e/container_*.sh, run_interrupt_tty.sh
+test_packages+=(uidmap passwd util-linux)  # newuidmap/newgidmap, useradd/usermod, setpriv: tests/e2e/rootless_user.sh
 bench_packages=(buildah skopeo busybox-static debootstrap time podman docker.io python3 curl)  # podman: bench/run_container.sh; docker.io: BuildKit in bench/run.sh (its own dockerd); python3: bench/stamp_lines.py
 
 wanted=("${build_packages[@]}")

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "snapshotter/overlay_options.h"
 #include "src/base/dir_names.h"
 #include "src/base/sparse_map.h"
 #include "src/base/unique_fd.h"
@@ -23,9 +24,8 @@
 namespace mybuild::snapshotter {
 namespace {
 
-constexpr const char* kOpaqueXattr = "trusted.overlay.opaque";
-
 bool KeepXattr(std::string_view name) {
+  if (IsOverlayPrivateXattr(name)) return false;
   return name.starts_with("user.") || name == "security.capability" || name == "system.posix_acl_access" ||
          name == "system.posix_acl_default";
 }
@@ -66,7 +66,7 @@ StatusOr<std::optional<Node>> ReadNode(int dirfd, const std::string& name, const
   for (size_t i = 0; i < names.size();) {
     std::string key = names.c_str() + i;
     i += key.size() + 1;
-    bool opaque_key = key == kOpaqueXattr;
+    bool opaque_key = key == OverlayOpaqueXattr();
     if (!KeepXattr(key) && !opaque_key) continue;
     ssize_t vlen = ::lgetxattr(p.c_str(), key.c_str(), nullptr, 0);
     if (vlen < 0) continue;

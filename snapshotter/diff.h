@@ -3,7 +3,8 @@
 // Two sources give the same entries for the same change:
 //   - DiffTrees: a lower tree and an upper tree (the native snapshotter: the upper is a modified copy).
 //   - DiffOverlayUpper: an overlayfs upper directory plus a view of the merged lower layers. Whiteouts
-//     (0:0 character devices) and opaque directories (trusted.overlay.opaque=y) say what is gone; entries
+//     (0:0 character devices) and opaque directories (trusted.overlay.opaque=y, user.overlay.opaque=y with
+//     userxattr: overlay_options.h) say what is gone; entries
 //     identical to the lower view (copy-ups with no real change) are left out.
 // Deletions are decided from the lower listing and the resulting listing alone, so that both give the same
 // bytes: a directory (not the root) that had entries and keeps none of their names gets one

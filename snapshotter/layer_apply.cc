@@ -20,6 +20,7 @@
 #include "src/base/tar_names.h"
 
 #include "fmt/format.h"
+#include "snapshotter/overlay_options.h"
 
 namespace mybuild::snapshotter {
 namespace {
@@ -88,7 +89,7 @@ std::string JoinPath(const std::vector<std::string>& comps, size_t n) {
 enum class XattrDecision { kApply, kSkip };
 
 StatusOr<XattrDecision> DecideXattr(std::string_view name, const ApplyOptions& o) {
-  if (name.starts_with("trusted.overlay.")) {
+  if (IsOverlayPrivateXattr(name)) {
     return InvalidArgument(fmt::format("xattr {} is refused (it would forge overlayfs metadata)", name));
   }
   if (name.starts_with("user.") || name == "system.posix_acl_access" || name == "system.posix_acl_default") {

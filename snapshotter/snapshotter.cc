@@ -15,6 +15,7 @@
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "snapshotter/diff.h"
+#include "snapshotter/overlay_options.h"
 #include "snapshotter/rootfs.h"
 #include "snapshotter/tree_copy.h"
 #include "src/base/dir_names.h"
@@ -82,6 +83,12 @@ Status EnsureDir(const std::filesystem::path& dir, mode_t mode) {
   return Status::Ok();
 }
 
+// An overlay mount with `options` and mybuild's overlay features (overlay_options.h).
+Mount OverlayMount(std::vector<std::string> options) {
+  for (std::string& feature : OverlayFeatureOptions()) options.push_back(std::move(feature));
+  return Mount{"overlay", "overlay", std::move(options)};
+}
+
 Status ValidKey(const std::string& key) {
   if (key.empty() || key.size() > kMaxKeyBytes) {
     return InvalidArgument(fmt::format("snapshot key must be 1..{} bytes, got {}", kMaxKeyBytes, key.size()));
@@ -127,13 +134,12 @@ class FsSnapshotter : public Snapshotter {
     const std::string fs = FsDir(rec.id).string();
     if (rec.kind == SnapshotKind::kActive) {
       if (!overlay_ || chain.empty()) return std::vector<Mount>{{"bind", fs, {"rw"}}};
-      return std::vector<Mount>{{"overlay", "overlay",
-                                 {LowerOption(chain), "upperdir=" + fs, "workdir=" + WorkDir(rec.id).string(),
-                                  "index=off", "redirect_dir=off", "metacopy=off"}}};
+      return std::vector<Mount>{
+          OverlayMount({LowerOption(chain), "upperdir=" + fs, "workdir=" + WorkDir(rec.id).string()})};
     }
     if (chain.empty()) return std::vector<Mount>{{"bind", fs, {"ro"}}};
     if (!overlay_ || chain.size() == 1) return std::vector<Mount>{{"bind", FsDir(chain[0]).string(), {"ro"}}};
-    return std::vector<Mount>{{"overlay", "overlay", {LowerOption(chain), "index=off", "redirect_dir=off", "metacopy=off"}}};
+    return std::vector<Mount>{OverlayMount({LowerOption(chain)})};
   }
 
   Status Commit(const std::string& name, const std::string& key) override {
@@ -227,7 +233,7 @@ class FsSnapshotter : public Snapshotter {
       return DiffOverlayUpper(FsDir(id), chain.empty() ? std::filesystem::path() : FsDir(chain[0]));
     }
     MB_ASSIGN_OR_RETURN(TempDir mnt, TempDir::Create(root_ / "tmp", "diff-"));
-    Mount lower{"overlay", "overlay", {LowerOption(chain), "index=off", "redirect_dir=off", "metacopy=off"}};
+    Mount lower = OverlayMount({LowerOption(chain)});
     MB_ASSIGN_OR_RETURN(ScopedMount mounted, ScopedMount::MountAll({lower}, mnt.path()));
     auto entries = DiffOverlayUpper(FsDir(id), mnt.path());
     MB_RETURN_IF_ERROR(mounted.Unmount());
@@ -438,10 +444,8 @@ class FsSnapshotter : public Snapshotter {
 Status ProbeOverlay(const std::filesystem::path& root) {
   MB_ASSIGN_OR_RETURN(TempDir probe, TempDir::Create(root / "tmp", "probe-"));
   for (const char* d : {"l1", "l2", "u", "w", "m"}) MB_RETURN_IF_ERROR(EnsureDir(probe.path() / d, 0700));
-  Mount m{"overlay", "overlay",
-          {"lowerdir=" + (probe.path() / "l1").string() + ":" + (probe.path() / "l2").string(),
-           "upperdir=" + (probe.path() / "u").string(), "workdir=" + (probe.path() / "w").string(), "index=off",
-           "redirect_dir=off", "metacopy=off"}};
+  Mount m = OverlayMount({"lowerdir=" + (probe.path() / "l1").string() + ":" + (probe.path() / "l2").string(),
+                          "upperdir=" + (probe.path() / "u").string(), "workdir=" + (probe.path() / "w").string()});
   auto mounted = ScopedMount::MountAll({m}, probe.path() / "m");
   if (!mounted.ok()) {
     return FailedPrecondition(fmt::format("overlayfs is not usable under {}: {}", root.string(), mounted.status().message()));
@@ -463,11 +467,14 @@ StatusOr<std::unique_ptr<Snapshotter>> NewOverlaySnapshotter(const std::filesyst
   // A probe mounts and unmounts an overlay (the unmount syncs the upper file system: tens of ms on a
   // busy disk), so one that succeeded is remembered for the rest of the boot in ROOT/probed (the boot id).
   const std::filesystem::path probed = root / "probed";
+  // The mount options are part of what was probed: userxattr (overlay_options.h) may work where the
+  // trusted xattrs do not, and the other way round.
   const std::string boot = CurrentBootId();
+  const std::string probe_id = InNestedUserNamespace() ? boot + " userxattr" : boot;
   StatusOr<std::string> last = ReadFile(probed, 256);
-  if (boot.empty() || !last.ok() || *last != boot) {
+  if (boot.empty() || !last.ok() || *last != probe_id) {
     MB_RETURN_IF_ERROR(ProbeOverlay(root));
-    if (!boot.empty()) WriteFileAtomically(probed, boot, 0600).IgnoreError();
+    if (!boot.empty()) WriteFileAtomically(probed, probe_id, 0600).IgnoreError();
   }
   return std::unique_ptr<Snapshotter>(std::move(s));
 }

@@ -24,12 +24,15 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupts.h"
 #include "src/cli/global_options.h"
+#include "src/cli/info_command.h"
 #include "src/cli/parse_command.h"
 #include "src/cli/prune_command.h"
 #include "src/cli/registry_commands.h"
+#include "src/cli/rootless_entry.h"
 #include "src/cli/run_command.h"
 #include "src/cli/store_commands.h"
 #include "src/cli/volume_commands.h"
+#include "src/rootless/user_namespace.h"
 
 #ifndef MYBUILD_VERSION
 #define MYBUILD_VERSION "0.0.0"
@@ -95,12 +98,16 @@ StatusOr<std::vector<std::string>> WithDefaultSubcommand(const CLI::App& app, in
 }  // namespace
 
 int Main(int argc, char** argv) {
+  {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (std::optional<int> failed = EnterRootless(args, FirstCommandWord(args))) return *failed;  // before any thread
+  }
   StartInterruptWatcher();  // before any other thread: see interrupts.h
   CLI::App app{"mybuild: a daemonless Dockerfile build engine", "mybuild"};
   app.set_version_flag("-v,--version", std::string("mybuild version ") + MYBUILD_VERSION);
   app.require_subcommand(1);
   GlobalOptions global;
-  app.add_option("--root", global.root, "State directory (default: $MYBUILD_ROOT or /var/lib/mybuild)");
+  app.add_option("--root", global.root, "State directory (default: $MYBUILD_ROOT, else /var/lib/mybuild as root, $XDG_DATA_HOME/mybuild or ~/.local/share/mybuild as a user)");
   app.add_option("--log-level", global.log_level, "Log level: trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.footer("Run 'mybuild COMMAND --help' for the flags of a command.");
@@ -119,6 +126,7 @@ int Main(int argc, char** argv) {
   AddCopyCommand(app, global, run);
   AddCommitCommand(app, global, run);
   AddVolumeCommands(app, global, run);
+  AddInfoCommands(app, global, run);
 
   StatusOr<std::vector<std::string>> with_command = WithDefaultSubcommand(app, argc, argv);
   if (!with_command.ok()) {
@@ -147,6 +155,7 @@ int Main(int argc, char** argv) {
     std::cerr << "error: " << logging.ToString() << "\n";
     return kExitUsage;
   }
+  if (!rootless::CurrentIdentity().warning.empty()) spdlog::warn("{}", rootless::CurrentIdentity().warning);
   if (!run) return kExitUsage;
   return run();
 }

@@ -9,7 +9,7 @@ namespace mybuild::cli {
 
 struct GlobalOptions {
   std::string log_level = "warn";
-  std::filesystem::path root;  // --root, else $MYBUILD_ROOT, else /var/lib/mybuild (root) or ~/.local/share/mybuild
+  std::filesystem::path root;  // --root, else $MYBUILD_ROOT, else rootless::DefaultStateRoot()
 };
 
 // The state directory chosen by --root, MYBUILD_ROOT or the default.

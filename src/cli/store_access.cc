@@ -5,14 +5,17 @@
 
 #include <cerrno>
 #include <iostream>
+#include <mutex>
 #include <set>
 #include <system_error>
 
 #include "cache/gc.h"
+#include "snapshotter/overlay_options.h"
 #include "src/base/logging.h"
 #include "src/cli/mount_namespace.h"
 #include "src/cli/stale_scratch.h"
 #include "src/image/reference.h"
+#include "src/rootless/user_namespace.h"
 
 namespace mybuild::cli {
 namespace {
@@ -51,6 +54,7 @@ StatusOr<LocalStore> OpenLocalStore(const GlobalOptions& global, cache::FileLock
     }
   }
   if (::mkdir(root.c_str(), 0700) != 0 && errno != EEXIST) return ErrnoError("mkdir " + root.string());
+  MB_RETURN_IF_ERROR(rootless::CheckStateRootOwner(root));
   MB_ASSIGN_OR_RETURN(cache::FileLock in_use, LockStateRoot(root, mode));
   MB_ASSIGN_OR_RETURN(cache::BlobStore blobs, cache::BlobStore::Open(root));
   MB_ASSIGN_OR_RETURN(image::ImageStore images, image::ImageStore::Open(root));
@@ -65,15 +69,30 @@ Status MakePrivateDir(const std::filesystem::path& dir) {
   return Status::Ok();
 }
 
-StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::filesystem::path& root,
-                                                                    const std::string& choice) {
+StatusOr<SnapshotterChoice> ChooseSnapshotter(const std::filesystem::path& root, const std::string& choice) {
   MB_RETURN_IF_ERROR(MakePrivateDir(root / "snapshots"));
-  if (choice == "native") return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
+  if (choice == "native") {
+    MB_ASSIGN_OR_RETURN(auto native, snapshotter::NewNativeSnapshotter(root / "snapshots" / "native"));
+    return SnapshotterChoice{std::move(native), "native", "chosen with --snapshotter native"};
+  }
   StatusOr<std::unique_ptr<snapshotter::Snapshotter>> overlay =
       snapshotter::NewOverlaySnapshotter(root / "snapshots" / "overlay");
-  if (overlay.ok() || choice == "overlay") return overlay;
-  spdlog::info("overlayfs is not usable here ({}); using the native snapshotter", overlay.status().ToString());
-  return snapshotter::NewNativeSnapshotter(root / "snapshots" / "native");
+  const std::string userxattr = snapshotter::InNestedUserNamespace() ? " with userxattr (in a user namespace)" : "";
+  if (overlay.ok()) return SnapshotterChoice{std::move(*overlay), "overlay", "overlayfs mounts here" + userxattr};
+  if (choice == "overlay") return overlay.status();
+  MB_ASSIGN_OR_RETURN(auto native, snapshotter::NewNativeSnapshotter(root / "snapshots" / "native"));
+  return SnapshotterChoice{std::move(native), "native",
+                           "overlayfs" + userxattr + " is refused here (" + overlay.status().message() + ")"};
+}
+
+StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::filesystem::path& root,
+                                                                    const std::string& choice) {
+  MB_ASSIGN_OR_RETURN(SnapshotterChoice chosen, ChooseSnapshotter(root, choice));
+  if (chosen.name == "native" && choice != "native") {
+    static std::once_flag said;
+    std::call_once(said, [&] { spdlog::warn("using the copying (native) snapshotter, which is slower: {}", chosen.reason); });
+  }
+  return std::move(chosen.snapshotter);
 }
 
 StatusOr<ScratchDir> ScratchDir::Create(const std::filesystem::path& root) {

@@ -44,8 +44,17 @@ Status MakePrivateDir(const std::filesystem::path& dir);
 
 // The snapshotter of the state root `root`: ROOT/snapshots/overlay or ROOT/snapshots/native. `choice` is
 // "overlay", "native" or "auto" (overlay where overlayfs can be mounted, else native), as `--snapshotter`.
+// When "auto" falls back to native, one warning line says why (a copying snapshotter is much slower).
 StatusOr<std::unique_ptr<snapshotter::Snapshotter>> OpenSnapshotter(const std::filesystem::path& root,
                                                                     const std::string& choice);
+
+// The snapshotter OpenSnapshotter() picks, its name ("overlay", "native") and why (for `mybuild info`).
+struct SnapshotterChoice {
+  std::unique_ptr<snapshotter::Snapshotter> snapshotter;
+  std::string name;
+  std::string reason;
+};
+StatusOr<SnapshotterChoice> ChooseSnapshotter(const std::filesystem::path& root, const std::string& choice);
 
 // This process's private scratch directory ROOT/tmp/build-<pid> (mountpoints of snapshots, sandboxes,
 // downloads), removed with everything in it on destruction. Creating it first cleans up after killed

@@ -146,7 +146,9 @@ void ConfineAndExec(const SandboxPlan& plan, ChildReporter& report) {
   // Groups, then gid, then uid: the first two need CAP_SETGID, which a non-root uid no longer has.
   // Raw system calls: glibc's wrappers signal every thread it believes the process has (all the
   // parent's threads, which do not exist here) and would wait for them forever.
-  if (syscall(SYS_setgroups, plan.group_count, plan.groups) < 0) report.Fail(SetupStep::kGroups, "setgroups", "", 127);
+  if (!plan.single_id_namespace && syscall(SYS_setgroups, plan.group_count, plan.groups) < 0) {
+    report.Fail(SetupStep::kGroups, "setgroups", "", 127);
+  }
   if (syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) < 0) report.Fail(SetupStep::kGid, "setresgid", "", 127);
   if (syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) < 0) report.Fail(SetupStep::kUid, "setresuid", "", 127);
   // After setresuid: a non-root uid has lost its capabilities already; root keeps the default set.

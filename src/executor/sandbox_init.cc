@@ -95,7 +95,8 @@ class SandboxInit {
     MakeMountsPrivate();
     if (plan_.loopback_only) BringUpLoopback();
     SetHostname();
-    // Before pivot_root: host device nodes, /sys and bind sources are only reachable now.
+    // Before pivot_root: host device nodes, /sys and bind sources are only reachable now, and a new proc
+    // can only be made while a fully visible one is in view.
     CloneHostMounts();
     // nodev on the rootfs: device nodes in the image must not work (only the ones we bind in /dev).
     BindRootfs();
@@ -190,6 +191,17 @@ class SandboxInit {
     tree_fd = -1;
   }
 
+  // A detached mount of a new `type` file system (fsopen, fsmount) with `attrs`; -1 where the kernel
+  // refuses one.
+  int NewFilesystem(const char* type, unsigned attrs) {
+    int context = SysFsopen(type, FSOPEN_CLOEXEC);
+    if (context < 0) return -1;
+    int fd = -1;
+    if (SysFsconfig(context, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) == 0) fd = SysFsmount(context, FSMOUNT_CLOEXEC, attrs);
+    close(context);
+    return fd;
+  }
+
   // `executable`: a read-only tree whose programs may run (not noexec).
   int CloneTree(const char* path, bool recursive, bool read_only, bool executable = false) {
     unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
@@ -242,13 +254,13 @@ class SandboxInit {
       JoinStrings(path, sizeof path, "/dev/", kDeviceNodes[i]);
       device_fds_[i] = CloneTree(path, /*recursive=*/false, /*read_only=*/false);
     }
+    // A new proc for the sandbox's PID namespace, made while the host's /proc is still in view: in a user
+    // namespace the kernel mounts proc only where a fully visible one exists ("mount too revealing"),
+    // which pivot_root removes. Attached at /proc after pivot_root (MountProc), so a symlink planted at
+    // the rootfs's /proc never leads to a host path.
+    proc_fd_ = NewFilesystem("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     // A new sysfs shows the step's network namespace; where the kernel refuses one, bind the host's.
-    int context = SysFsopen("sysfs", FSOPEN_CLOEXEC);
-    if (context >= 0 && SysFsconfig(context, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) == 0) {
-      sys_fd_ = SysFsmount(context, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                         MOUNT_ATTR_NOEXEC);
-    }
-    if (context >= 0) close(context);
+    sys_fd_ = NewFilesystem("sysfs", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (sys_fd_ < 0) sys_fd_ = CloneTree("/sys", /*recursive=*/true, /*read_only=*/true);
     if (plan_.resolv_conf != nullptr) resolv_fd_ = CloneTree(plan_.resolv_conf, false, true);
     if (plan_.hosts != nullptr) hosts_fd_ = CloneTree(plan_.hosts, false, true);
@@ -327,6 +339,10 @@ class SandboxInit {
   void MountProc() {
     EnsureTarget(SetupStep::kMountProc, "/proc", true);
     RequireDirectory(SetupStep::kMountProc, "/proc");
+    if (proc_fd_ >= 0) {
+      Attach(SetupStep::kMountProc, proc_fd_, "/proc");
+      return;
+    }
     if (SysMount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) < 0) {
       Fail(SetupStep::kMountProc, "mount(proc)", "/proc");
     }
@@ -347,8 +363,9 @@ class SandboxInit {
       Attach(step, device_fds_[i], path);
     }
     if (mkdir("/dev/pts", 0755) < 0) Fail(step, "mkdir", "/dev/pts");
-    if (SysMount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                 "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0) {
+    const char* devpts_options = plan_.single_id_namespace ? "newinstance,ptmxmode=0666,mode=0620"
+                                                           : "newinstance,ptmxmode=0666,mode=0620,gid=5";
+    if (SysMount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, devpts_options) < 0) {
       Fail(step, "mount(devpts)", "/dev/pts");
     }
     if (mkdir("/dev/shm", 01777) < 0) Fail(step, "mkdir", "/dev/shm");
@@ -452,6 +469,7 @@ class SandboxInit {
   ChildReporter report_;
   int device_fds_[kDeviceNodeCount] = {};
   int sys_fd_ = -1;
+  int proc_fd_ = -1;
   int resolv_fd_ = -1;
   int hosts_fd_ = -1;
   int hostname_fd_ = -1;

@@ -72,6 +72,9 @@ struct SandboxPlan {
   int* mount_tree_fds = nullptr;  // scratch array of mount_count entries, filled by the child
   const sock_filter* seccomp_filter = nullptr;  // null = no filter
   const char* shm_tmpfs_options = nullptr;      // the /dev/shm tmpfs: "mode=1777,size=67108864"
+  // A user namespace that maps only one id (rootless without a subordinate range, user_namespace.h):
+  // setgroups(2) is denied there, so the groups stay as they are, and /dev/pts cannot be given gid 5.
+  bool single_id_namespace = false;
   const PlanRlimit* rlimits = nullptr;
   size_t rlimit_count = 0;
   // Containers (attached_sandbox.h): the command itself becomes PID 1, as in docker (no fork, no

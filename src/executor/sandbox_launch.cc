@@ -46,6 +46,16 @@ StatusOr<Pipe> MakePipe() {
 
 namespace {
 
+// True in a user namespace whose setgroups(2) is denied (/proc/self/setgroups: "deny"): one that maps
+// a single id, as a rootless mybuild without a subordinate range makes. Read once.
+bool SingleIdNamespace() {
+  static const bool denied = [] {
+    StatusOr<std::string> text = ReadFile("/proc/self/setgroups", 64);
+    return text.ok() && text->rfind("deny", 0) == 0;
+  }();
+  return denied;
+}
+
 Status WriteStateFile(const std::filesystem::path& path, const std::string& content) {
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644));
   if (!fd.valid()) return ErrnoError("open " + path.string());
@@ -173,6 +183,7 @@ Status PrepareProcess(const ExecSpec& spec, PreparedStep& step) {
   plan.gid = spec.gid;
   plan.groups = step.groups.data();
   plan.group_count = step.groups.size();
+  plan.single_id_namespace = SingleIdNamespace();
   if (spec.seccomp) {
     MB_ASSIGN_OR_RETURN(const std::vector<sock_filter>* program, DefaultSeccompProgram());
     if (program->size() > 0xffff) return Internal("the seccomp filter is too long");

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <string>
 
+#include "snapshotter/overlay_options.h"
 #include "snapshotter/rootfs.h"
 #include "snapshotter/tree_copy.h"
 #include "src/base/dir_names.h"
@@ -124,7 +125,7 @@ StatusOr<snapshotter::ScopedMount> MountOverlay(int source_fd, const struct stat
     overlay.options.push_back("upperdir=" + (dir / "upper").string());
     overlay.options.push_back("workdir=" + (dir / "work").string());
   }
-  for (const char* flag : {"index=off", "redirect_dir=off", "metacopy=off"}) overlay.options.push_back(flag);
+  for (std::string& flag : snapshotter::OverlayFeatureOptions()) overlay.options.push_back(std::move(flag));
   return snapshotter::ScopedMount::MountAll({overlay}, dir / "merged");
 }
 

@@ -137,6 +137,18 @@ TEST_CASE("overlay upper: whiteout devices and opaque dirs without a lower view"
   CHECK(paths == std::vector<std::string>{".wh.deleted", "op", "op/f"});
 }
 
+TEST_CASE("overlay upper: overlayfs's own user.overlay.* xattrs (userxattr) never reach a layer") {
+  Trees t;
+  Spit(t.upper / "f", "1");
+  REQUIRE(::setxattr((t.upper / "f").c_str(), "user.overlay.origin", "o", 1, 0) == 0);
+  REQUIRE(::setxattr((t.upper / "f").c_str(), "user.keep", "k", 1, 0) == 0);
+  auto d = DiffOverlayUpper(t.upper, t.lower);
+  REQUIRE(d.ok());
+  REQUIRE(d->size() == 1);
+  CHECK((*d)[0].xattrs.size() == 1);
+  CHECK((*d)[0].xattrs.count("user.keep") == 1);
+}
+
 // Lists a diff as "path" strings, for comparing the two sources.
 std::vector<std::string> Paths(const StatusOr<std::vector<LayerEntry>>& d) {
   REQUIRE_MESSAGE(d.ok(), d.status().ToString());

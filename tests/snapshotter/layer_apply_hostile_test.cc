@@ -153,6 +153,13 @@ std::vector<HostileCase> Cases() {
                  o.xattrs["trusted.overlay.opaque"] = "y";
                  return TarBuilder().Dir("d", o).Build();
                }, Expect::kError, "\"d/\""});
+  // What a rootless overlay (userxattr) obeys: refused as well (overlay_options.h).
+  c.push_back({"user.overlay xattr", [](const Sandbox&) {
+                 TarBuilder::Opts o;
+                 o.mode = 0755;
+                 o.xattrs["user.overlay.redirect"] = "/etc";
+                 return TarBuilder().Dir("d", o).Build();
+               }, Expect::kError, "\"d/\""});
   c.push_back({"oversized xattr", [](const Sandbox&) {
                  TarBuilder::Opts o;
                  o.xattrs["user.big"] = std::string(200 << 10, 'x');
