@@ -13,9 +13,9 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
-#include "src/base/files.h"
 #include "src/base/temp_dir.h"
 #include "src/compose/build_plan.h"
 #include "src/compose/config_output.h"
@@ -54,8 +54,10 @@ void WriteProject(const fs::path& project, std::string_view input) {
     std::error_code ignored;
     fs::remove(project / name, ignored);
     if (piece.empty()) continue;
-    const Status written = WriteFileAtomically(project / name, piece);
-    FUZZ_CHECK(written.ok(), written.ToString());
+    // A plain write: WriteFileAtomically's fsyncs made the target run at about 10 inputs per second.
+    std::ofstream out(project / name, std::ios::binary | std::ios::trunc);
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    FUZZ_CHECK(out.good(), "cannot write " + (project / name).string());
   }
 }
 
