@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo: imports a static busybox (Debian's busybox-static) as the base image "demo-base:latest",
+# The demo: imports a static busybox (Debian's busybox-static) as the base image "demo-base:1.0",
 # builds testdata/demo into an OCI tarball, prints the image ID, and runs the image as a container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +16,8 @@ if [ ! -x "$rootfs/bin/busybox" ]; then
   printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n' >"$rootfs/etc/passwd"
   printf 'root:x:0:\nuser:x:1000:\n' >"$rootfs/etc/group"
 fi
-echo "== importing $rootfs as demo-base:latest"
-SOURCE_DATE_EPOCH=0 "$mybuild" import "$rootfs" demo-base:latest
+echo "== importing $rootfs as demo-base:1.0"
+SOURCE_DATE_EPOCH=0 "$mybuild" import "$rootfs" demo-base:1.0
 echo "== building testdata/demo"
 SOURCE_DATE_EPOCH=1700000000 "$mybuild" build -t mybuild-demo:latest --progress plain \
   -o "type=oci,dest=$out/demo.oci.tar" testdata/demo
