@@ -4,11 +4,9 @@
 # blobs, so the container starts again; `system prune -a` untags only images no container uses.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
+container_test_setup
 require_tool pgrep
 require_tool jq
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
 build_image ctr-admin:1 'FROM ctr-base:latest
 RUN echo admin >/marker'
 build_image ctr-unused:1 'FROM ctr-base:latest

@@ -7,11 +7,9 @@
 # process of the container or its monitor alive.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
+container_test_setup
 require_tool pgrep
 require_tool jq
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
 build_image ctr-app:1 'FROM ctr-base:latest
 RUN echo built-in-the-test >/etc/app-message
 STOPSIGNAL SIGUSR1

@@ -4,11 +4,9 @@
 # reaches the container's trap), and the container's exit status.
 source "$MYBUILD_E2E_LIB"
 source "$(dirname "$MYBUILD_E2E_LIB")/containers.bash"
-require_root
+container_test_setup
 require_tool pgrep
 require_tool jq
-cd "$E2E_WORK"
-import_busybox ctr-base:latest
 token="attach-$$-$RANDOM"
 # A container whose command ends only on TERM, run once (its "ready" is in the log), stopped, started -a.
 "$MYBUILD" run -d --name att ctr-base:latest sh -c "trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.1; done; : $token" >/dev/null || fail "run -d"
