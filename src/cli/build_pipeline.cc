@@ -10,7 +10,7 @@
 #include "src/base/files.h"
 #include "src/base/logging.h"
 #include "src/cli/image_config_conversion.h"
-#include "src/image/layer_recompress.h"
+#include "src/image/layer_variants.h"
 #include "src/solver/progress_mode.h"
 
 namespace mybuild::cli {
@@ -99,11 +99,26 @@ StatusOr<worker::WorkerOptions> MakeWorkerOptions(const WorkerSettings& settings
   // Steps write their layers uncompressed: the store keeps them so, and an export compresses each layer
   // once, in the encoding it asks for (layer_variants.h). A build into the store waits for no compression.
   worker_options.layer_options.compression = image::Compression::kNone;
+  // An export that compresses gets the layers of its image compressed while they are written.
+  worker_options.export_encoding = settings.export_encoding;
+  worker_options.exported_steps = settings.exported_steps;
   // No host resolv.conf gives RUN none; a broken one is an error rather than a silently empty file.
   MB_ASSIGN_OR_RETURN(std::optional<std::string> resolv, ReadFileIfPresent("/etc/resolv.conf", 1 << 20));
   worker_options.resolv_conf = resolv.value_or(std::string());
   worker_options.hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
   return worker_options;
+}
+
+std::set<Digest> LayerStepsOf(const graph::BuildGraph& graph, graph::VertexIndex target) {
+  std::set<Digest> steps;
+  for (graph::VertexIndex index = target; index < graph.size();) {
+    const graph::Vertex& vertex = graph.vertex(index);
+    if (std::holds_alternative<graph::SourceOp>(vertex.op)) break;
+    steps.insert(vertex.digest);
+    if (vertex.inputs.empty()) break;  // a file op on an empty filesystem (FROM scratch)
+    index = vertex.inputs.front();
+  }
+  return steps;
 }
 
 StatusOr<std::string> ReadDockerignore(const std::string& dockerfile_path, const std::filesystem::path& context) {
@@ -178,12 +193,13 @@ StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const 
       }
     }
   }
-  // Layers built here are as the worker wrote them (uncompressed) whatever the cache holds: a layer cached
-  // compressed (by an older mybuild, or imported from a cache) is decompressed, so the image does not
-  // depend on the cache state. The base image's layers stay as stored.
+  // Layers built here are in `layer_options`' encoding whatever the cache holds (uncompressed, or the
+  // export's encoding when the build exports): a layer cached in another encoding (by a build with other
+  // outputs, an older mybuild, or imported from a cache) is re-encoded once and the variant remembered, so
+  // the image does not depend on the cache state. The base image's layers stay as stored.
+  const image::LayerEncoding built{layer_options.compression, layer_options.levels, /*force=*/true};
   for (size_t i = std::min(base_layers, layers.size()); i < layers.size(); ++i) {
-    MB_ASSIGN_OR_RETURN(layers[i], image::RecompressLayer(blobs, layers[i], diff_ids[i], layer_options.compression,
-                                                          layer_options.levels));
+    MB_ASSIGN_OR_RETURN(layers[i], image::LayerInEncoding(blobs, layers[i], diff_ids[i], built));
   }
   // The image is as new as its newest layer, so a build served wholly from the cache is the same image.
   int64_t created = epoch ? *epoch : (result.created > 0 ? result.created : static_cast<int64_t>(std::time(nullptr)));

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,10 +112,16 @@ struct WorkerSettings {
   worker::RunSecrets run_secrets;
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
   executor::Resources run_resources;               // --ulimit, --shm-size, --cgroup-parent
+  std::optional<image::LayerEncoding> export_encoding;  // what the output asks layers to be in (if any)
+  std::set<Digest> exported_steps;                      // the steps whose layers it holds (LayerStepsOf)
 };
 StatusOr<worker::WorkerOptions> MakeWorkerOptions(const WorkerSettings& settings, const std::filesystem::path& root,
                                                   const std::filesystem::path& scratch,
                                                   const std::string& work_name = "work");
+
+// The steps whose layers the image of `target` holds, by definition digest: the target and, through input
+// slot 0 (the filesystem an exec or file op changes), every exec and file step below it.
+std::set<Digest> LayerStepsOf(const graph::BuildGraph& graph, graph::VertexIndex target);
 
 // The ignore file: DOCKERFILE.dockerignore beside the Dockerfile wins over CONTEXT/.dockerignore. A
 // missing file means no patterns; any other failure (too large, a directory, unreadable, a symlink out of

@@ -267,6 +267,8 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   InterruptScope interrupts(cancel);
   MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
   WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch, request.run_resources};
+  worker_settings.export_encoding = ExportEncoding(request.outputs);
+  if (worker_settings.export_encoding) worker_settings.exported_steps = LayerStepsOf(build_graph, target);
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::WorkerDeps deps = services->Deps(blobs);
   // COPY --link layers are found by a key without their base; --no-cache reuses none.
@@ -283,8 +285,13 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_RETURN_IF_ERROR(solved.status());
   MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, target));
   const BaseImageLookup find_base = [&resolver](const std::string& reference) { return resolver.FindImage(reference); };
+  image::LayerOptions built_layers = workers.layer_options;
+  if (worker_settings.export_encoding) {  // the exported image's layers as the export wants them
+    built_layers.compression = worker_settings.export_encoding->compression;
+    built_layers.levels = worker_settings.export_encoding->levels;
+  }
   MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned.plan, find_base, result,
-                                                              workers.layer_options, request.epoch));
+                                                              built_layers, request.epoch));
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_ASSIGN_OR_RETURN(BuildOutcome outcome, Deliver(image, request, options, blobs, images, services->scratch()));
   MB_RETURN_IF_ERROR(ExportCaches(request.cache_to, *solved, local_cache, blobs, result));

@@ -104,4 +104,13 @@ StatusOr<OutputSpec> ParseOutputSpec(const std::string& text) {
   return spec;
 }
 
+std::optional<image::LayerEncoding> ExportEncoding(const std::vector<OutputSpec>& outputs) {
+  for (const OutputSpec& output : outputs) {
+    const bool writes_layers = output.type == OutputSpec::Type::kOci || output.type == OutputSpec::Type::kDocker ||
+                               output.type == OutputSpec::Type::kRegistry;
+    if (writes_layers) return output.encoding.value_or(image::LayerEncoding{});
+  }
+  return std::nullopt;
+}
+
 }  // namespace mybuild::cli

@@ -5,7 +5,9 @@
 #define MYBUILD_CLI_OUTPUT_SPEC_H_
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "src/base/status.h"
 #include "src/image/layer_variants.h"
@@ -24,6 +26,10 @@ struct OutputSpec {
 };
 
 StatusOr<OutputSpec> ParseOutputSpec(const std::string& text);
+
+// The encoding the first output that writes layers (an oci or docker archive, a registry push) asks for;
+// nullopt when no output does (the image store keeps layers as built).
+std::optional<image::LayerEncoding> ExportEncoding(const std::vector<OutputSpec>& outputs);
 
 }  // namespace mybuild::cli
 

@@ -105,7 +105,7 @@ StatusOr<LayerRef> Worker::MakeLinkLayer(const graph::Vertex& vertex, const grap
     MB_RETURN_IF_ERROR(ApplyFileActions(vertex, op, inputs, target));
     // Only the layer is kept: the merged filesystem is made from the layers when it is needed.
     const std::string name = "link-" + vertex.digest.hex() + "-" + NewActiveKey();
-    MB_ASSIGN_OR_RETURN(layer, target.Commit(name, *deps_.blobs, options_.layer_options));
+    MB_ASSIGN_OR_RETURN(layer, target.Commit(name, *deps_.blobs, LayerOptionsFor(vertex)));
     deps_.snapshotter->Remove(name).IgnoreError();
   }
   if (index != nullptr) {

@@ -285,6 +285,15 @@ StatusOr<solver::StepResult> Worker::RunSource(const graph::Vertex& vertex, cons
   return EncodeResult(result);
 }
 
+image::LayerOptions Worker::LayerOptionsFor(const graph::Vertex& vertex) const {
+  image::LayerOptions layer_options = options_.layer_options;
+  if (options_.export_encoding && options_.exported_steps.count(vertex.digest)) {
+    layer_options.compression = options_.export_encoding->compression;
+    layer_options.levels = options_.export_encoding->levels;
+  }
+  return layer_options;
+}
+
 StatusOr<std::string> Worker::SnapshotOf(const SnapshotResult& result) {
   size_t first_pending = result.layers.size() - result.pending;
   std::string snapshot = result.snapshot;
@@ -355,7 +364,7 @@ StatusOr<std::optional<SnapshotResult>> Worker::TryStreamedCopy(const graph::Ver
   parent_root.reset();
   parent_view.reset();
 
-  image::LayerWriter writer(options_.layer_options);
+  image::LayerWriter writer(LayerOptionsFor(vertex));
   std::set<std::string> directories;
   for (fileops::StreamedEntry& entry : *planned) {
     if (entry.entry.type == snapshotter::EntryType::kDirectory) directories.insert(RelativeDirectory(entry.entry.path));
@@ -487,7 +496,7 @@ StatusOr<solver::StepResult> Worker::RunFile(const graph::Vertex& vertex, const 
                                             options_.scratch_dir));
   MB_RETURN_IF_ERROR(ApplyFileActions(vertex, op, inputs, target));
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
-  MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options));
+  MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, LayerOptionsFor(vertex)));
   parent.snapshot = name;
   parent.pending = 0;
   parent.layers.push_back(layer);
@@ -658,7 +667,7 @@ StatusOr<solver::StepResult> Worker::RunExec(const graph::Vertex& vertex, const 
   bind_views.clear();  // unmount sources before the diff (the bind views first: they may sit on views)
   views.clear();
   std::string name = "step-" + vertex.digest.hex() + "-" + NewActiveKey();
-  MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, options_.layer_options, exec.mount_targets));
+  MB_ASSIGN_OR_RETURN(LayerRef layer, target.Commit(name, *deps_.blobs, LayerOptionsFor(vertex), exec.mount_targets));
   parent.snapshot = name;
   parent.pending = 0;
   parent.layers.push_back(layer);

@@ -51,6 +51,7 @@
 #include "src/fileops/git_client.h"
 #include "src/fileops/path_filter.h"
 #include "src/fileops/url_fetcher.h"
+#include "src/image/layer_variants.h"
 #include "src/image/layer_writer.h"
 #include "src/solver/cache_index.h"
 #include "src/solver/step_runner.h"
@@ -64,6 +65,12 @@ struct WorkerOptions {
   std::filesystem::path context_dir;   // the build context
   std::filesystem::path scratch_dir;   // for mountpoints and downloads (created, mode 0700)
   image::LayerOptions layer_options;   // compression, SOURCE_DATE_EPOCH
+  // The encoding the build's export asks for, and the steps (by definition digest) whose layers the
+  // exported image holds: those layers are written in that encoding, while the tar is made, so that the
+  // export neither waits for compression afterwards nor writes an uncompressed copy nobody asked for.
+  // Other steps' layers (earlier stages, the dev-machine flow into the store) stay uncompressed.
+  std::optional<image::LayerEncoding> export_encoding;
+  std::set<Digest> exported_steps;
   std::string hostname = "mybuild";
   std::optional<std::string> resolv_conf;  // given to RUN as /etc/resolv.conf (host's by default)
   std::optional<std::string> hosts;        // given to RUN as /etc/hosts
@@ -107,6 +114,8 @@ class Worker : public solver::StepRunner {
          fileops::DockerIgnoreFilter dockerignore);
 
   class StepContext;
+  // options_.layer_options, in the export's encoding when `vertex` is an exported step.
+  image::LayerOptions LayerOptionsFor(const graph::Vertex& vertex) const;
   // What a FileOp's cache key adds to its definition: the content of the context sources it selects and
   // the commits of git sources; not cacheable when an ADD <url> has no --checksum.
   struct FileContent {

@@ -122,6 +122,21 @@ touch "$ctx/hello.txt" "$ctx/sub/nested.txt"  # newer than SOURCE_DATE_EPOCH: cl
 MYBUILD_ROOT="$E2E_WORK/root2" mb_build -o type=oci,dest=fresh.tar "$ctx" >/dev/null
 cmp -s out.tar fresh.tar || fail "a fresh root gives identical bytes"
 pass "fresh root + touched context gives identical bytes"
+# A build whose export compresses writes its image's layers compressed while it makes them: the fresh root
+# re-encoded nothing (no variants) and holds no uncompressed copy of them; a later build into the store
+# there gives the store's uncompressed layers again, from the cache.
+[ -z "$(ls -A "$E2E_WORK/root2/variants" 2>/dev/null)" ] || fail "the exporting build re-encoded layers: $(ls "$E2E_WORK/root2/variants")"
+for blob in "$E2E_WORK"/root2/blobs/sha256/*; do
+  if [ "$(dd if="$blob" bs=1 skip=257 count=5 status=none)" = ustar ]; then  # a plain tar, not gzip
+    fail "the exporting build stored an uncompressed layer too: $blob"
+  fi
+done
+pass "the exported layers are compressed while written, with no uncompressed copy"
+MYBUILD_ROOT="$E2E_WORK/root2" mb_build -t store-after-export:1 "$ctx" >/dev/null
+stored=$(MYBUILD_ROOT="$E2E_WORK/root2" "$MYBUILD" inspect store-after-export:1 | jq -r '.[0].Descriptor.digest')
+assert_eq "application/vnd.oci.image.layer.v1.tar" \
+  "$(jq -r '.layers | map(.mediaType) | unique | join(",")' "$E2E_WORK/root2/blobs/sha256/${stored#sha256:}")" \
+  "a store build after an exporting one keeps uncompressed layers"
 MYBUILD_ROOT="$E2E_WORK/root3" mb_build -o type=docker,dest=fresh-docker.tar "$ctx" >/dev/null
 MYBUILD_ROOT="$E2E_WORK/root4" mb_build -o type=docker,dest=fresh-docker2.tar "$ctx" >/dev/null
 cmp -s fresh-docker.tar fresh-docker2.tar || fail "docker archives are identical across fresh roots"
