@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <future>
 #include <iostream>
 
 #include "src/base/files.h"
@@ -96,12 +97,11 @@ StatusOr<worker::WorkerOptions> MakeWorkerOptions(const WorkerSettings& settings
   worker_options.layer_options.source_date_epoch = settings.epoch;
   // MYBUILD_STREAM_COPIES=0 writes every COPY through a snapshot (tests compare the two ways' layers).
   if (const char* stream = std::getenv("MYBUILD_STREAM_COPIES")) worker_options.stream_copies = std::string(stream) != "0";
-  // Steps write their layers uncompressed: the store keeps them so, and an export compresses each layer
-  // once, in the encoding it asks for (layer_variants.h). A build into the store waits for no compression.
+  // By default steps write their layers uncompressed: the store keeps them so, and a build into the store
+  // waits for no compression. A build that exports writes its image's layers in the export's encoding
+  // while it makes them (`exported_layers`); layers of other stages stay uncompressed.
   worker_options.layer_options.compression = image::Compression::kNone;
-  // An export that compresses gets the layers of its image compressed while they are written.
-  worker_options.export_encoding = settings.export_encoding;
-  worker_options.exported_steps = settings.exported_steps;
+  worker_options.exported_layers = settings.exported_layers;
   // No host resolv.conf gives RUN none; a broken one is an error rather than a silently empty file.
   MB_ASSIGN_OR_RETURN(std::optional<std::string> resolv, ReadFileIfPresent("/etc/resolv.conf", 1 << 20));
   worker_options.resolv_conf = resolv.value_or(std::string());
@@ -166,6 +166,28 @@ StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved,
   return worker::DecodeResult(*result);
 }
 
+const image::StoredImage* TargetBaseImage(const planner::BuildPlan& plan, const BaseImageLookup& find_base) {
+  const planner::Stage* stage = &plan.target();
+  while (stage != nullptr && stage->base_kind == planner::Stage::BaseKind::kStage) stage = plan.FindStage(stage->base_stage);
+  if (stage == nullptr || stage->base_kind != planner::Stage::BaseKind::kImage) return nullptr;
+  return find_base(stage->base_image);
+}
+
+std::future<void> StartBaseLayerEncoding(const cache::BlobStore& blobs, const image::StoredImage& base,
+                                         const image::LayerEncoding& encoding, const CancelToken& cancel) {
+  std::vector<std::pair<image::Descriptor, Digest>> layers;
+  for (size_t i = 0; i < base.manifest.layers.size() && i < base.config.diff_ids.size(); ++i) {
+    layers.emplace_back(base.manifest.layers[i], base.config.diff_ids[i]);
+  }
+  return std::async(std::launch::async, [&blobs, &cancel, layers = std::move(layers), encoding] {
+    for (const auto& [layer, diff_id] : layers) {
+      if (cancel.IsCancelled()) return;
+      // Best effort: a layer that fails here is encoded (and its error reported) by the export itself.
+      (void)image::LayerInEncoding(blobs, layer, diff_id, encoding);
+    }
+  });
+}
+
 StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const planner::BuildPlan& plan,
                                            const BaseImageLookup& find_base, const worker::SnapshotResult& result,
                                            const image::LayerOptions& layer_options, std::optional<int64_t> epoch) {
@@ -178,19 +200,13 @@ StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const 
   }
   std::vector<image::HistoryEntry> base_history;
   size_t base_layers = 0;
-  const planner::Stage* base_stage = &target_stage;
-  while (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kStage) {
-    base_stage = plan.FindStage(base_stage->base_stage);
-  }
-  if (base_stage != nullptr && base_stage->base_kind == planner::Stage::BaseKind::kImage) {
-    if (const image::StoredImage* base = find_base(base_stage->base_image)) {
-      base_history = base->config.history;
-      base_layers = base->manifest.layers.size();
-      // The base image's layers as the store holds them, not as a cache record (perhaps imported,
-      // compressed for travel) names them: the image does not depend on where the cache came from.
-      for (size_t i = 0; i < std::min(base_layers, layers.size()); ++i) {
-        if (i < base->config.diff_ids.size() && base->config.diff_ids[i] == diff_ids[i]) layers[i] = base->manifest.layers[i];
-      }
+  if (const image::StoredImage* base = TargetBaseImage(plan, find_base)) {
+    base_history = base->config.history;
+    base_layers = base->manifest.layers.size();
+    // The base image's layers as the store holds them, not as a cache record (perhaps imported,
+    // compressed for travel) names them: the image does not depend on where the cache came from.
+    for (size_t i = 0; i < std::min(base_layers, layers.size()); ++i) {
+      if (i < base->config.diff_ids.size() && base->config.diff_ids[i] == diff_ids[i]) layers[i] = base->manifest.layers[i];
     }
   }
   // Layers built here are in `layer_options`' encoding whatever the cache holds (uncompressed, or the

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <set>
@@ -112,8 +113,7 @@ struct WorkerSettings {
   worker::RunSecrets run_secrets;
   std::optional<int64_t> epoch;  // SOURCE_DATE_EPOCH
   executor::Resources run_resources;               // --ulimit, --shm-size, --cgroup-parent
-  std::optional<image::LayerEncoding> export_encoding;  // what the output asks layers to be in (if any)
-  std::set<Digest> exported_steps;                      // the steps whose layers it holds (LayerStepsOf)
+  std::optional<worker::ExportedLayers> exported_layers;  // the export's encoding and its image's steps
 };
 StatusOr<worker::WorkerOptions> MakeWorkerOptions(const WorkerSettings& settings, const std::filesystem::path& root,
                                                   const std::filesystem::path& scratch,
@@ -155,6 +155,18 @@ StatusOr<worker::SnapshotResult> TargetResult(const solver::SolveResult& solved,
 // config with the base image's history, stored as blobs. `find_base` gives the stored image of a stage's
 // base reference (null when it is not an image from the store).
 using BaseImageLookup = std::function<const image::StoredImage*(const std::string& reference)>;
+
+// The stored image the plan's target stage is built on, through `FROM` other stages (null when it has
+// none: FROM scratch, or a base that is not an image from the store).
+const image::StoredImage* TargetBaseImage(const planner::BuildPlan& plan, const BaseImageLookup& find_base);
+
+// Starts bringing `base`'s layers into `encoding` (remembered variants, layer_variants.h) on a thread of
+// its own, so that an export that needs them compressed finds them ready when the solve ends instead of
+// compressing them after it. Best effort: a layer that fails here is left to the export, which reports
+// its error. The future waits for the thread when destroyed; the thread stops between layers once
+// `cancel` is set. `blobs` and `cancel` must outlive the future.
+std::future<void> StartBaseLayerEncoding(const cache::BlobStore& blobs, const image::StoredImage& base,
+                                         const image::LayerEncoding& encoding, const CancelToken& cancel);
 StatusOr<image::StoredImage> AssembleImage(const cache::BlobStore& blobs, const planner::BuildPlan& plan,
                                            const BaseImageLookup& find_base, const worker::SnapshotResult& result,
                                            const image::LayerOptions& layer_options, std::optional<int64_t> epoch);

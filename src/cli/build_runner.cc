@@ -267,8 +267,16 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   InterruptScope interrupts(cancel);
   MB_ASSIGN_OR_RETURN(std::unique_ptr<WorkerServices> services, WorkerServices::Open(*store, options.snapshotter));
   WorkerSettings worker_settings{request.context, request.run_secrets, request.epoch, request.run_resources};
-  worker_settings.export_encoding = ExportEncoding(request.outputs);
-  if (worker_settings.export_encoding) worker_settings.exported_steps = LayerStepsOf(build_graph, target);
+  const BaseImageLookup find_base = [&resolver](const std::string& reference) { return resolver.FindImage(reference); };
+  // An export that compresses: the image's steps write their layers in its encoding, and the base
+  // image's layers are brought into it on another thread while the solve runs (waited for on return).
+  std::future<void> base_layers_encoded;
+  if (std::optional<image::LayerEncoding> encoding = ExportEncoding(request.outputs)) {
+    worker_settings.exported_layers = worker::ExportedLayers{*encoding, LayerStepsOf(build_graph, target)};
+    if (const image::StoredImage* base = TargetBaseImage(planned.plan, find_base)) {
+      base_layers_encoded = StartBaseLayerEncoding(blobs, *base, *encoding, cancel);
+    }
+  }
   MB_ASSIGN_OR_RETURN(solver::FileCacheIndex local_cache, solver::FileCacheIndex::Open(root));
   worker::WorkerDeps deps = services->Deps(blobs);
   // COPY --link layers are found by a key without their base; --no-cache reuses none.
@@ -284,12 +292,11 @@ StatusOr<BuildOutcome> Build(const GlobalOptions& global, const BuildOptions& op
   MB_RETURN_IF_ERROR(Interrupted(interrupts));
   MB_RETURN_IF_ERROR(solved.status());
   MB_ASSIGN_OR_RETURN(worker::SnapshotResult result, TargetResult(*solved, target));
-  const BaseImageLookup find_base = [&resolver](const std::string& reference) { return resolver.FindImage(reference); };
-  image::LayerOptions built_layers = workers.layer_options;
-  if (worker_settings.export_encoding) {  // the exported image's layers as the export wants them
-    built_layers.compression = worker_settings.export_encoding->compression;
-    built_layers.levels = worker_settings.export_encoding->levels;
-  }
+  if (base_layers_encoded.valid()) base_layers_encoded.wait();
+  // The exported image's layers as the export wants them.
+  const image::LayerOptions built_layers =
+      worker_settings.exported_layers ? image::WithEncoding(workers.layer_options, worker_settings.exported_layers->encoding)
+                                      : workers.layer_options;
   MB_ASSIGN_OR_RETURN(image::StoredImage image, AssembleImage(blobs, planned.plan, find_base, result,
                                                               built_layers, request.epoch));
   MB_RETURN_IF_ERROR(Interrupted(interrupts));

@@ -65,6 +65,12 @@ Status RememberVariant(const cache::BlobStore& blobs, const Digest& source, cons
 
 }  // namespace
 
+LayerOptions WithEncoding(LayerOptions options, const LayerEncoding& encoding) {
+  options.compression = encoding.compression;
+  options.levels = encoding.levels;
+  return options;
+}
+
 StatusOr<Descriptor> LayerInEncoding(const cache::BlobStore& blobs, const Descriptor& layer, const Digest& diff_id,
                                      const LayerEncoding& encoding) {
   MB_ASSIGN_OR_RETURN(Compression current, CompressionOfMediaType(layer.media_type));

@@ -20,6 +20,7 @@
 #include "src/image/compression.h"
 #include "src/image/descriptor.h"
 #include "src/image/image_store.h"
+#include "src/image/layer_writer.h"
 
 namespace mybuild::image {
 
@@ -30,6 +31,9 @@ struct LayerEncoding {
   CompressionOptions levels;
   bool force = false;
 };
+
+// `options` writing layers in `encoding`'s compression and levels (the rest of `options` stays).
+LayerOptions WithEncoding(LayerOptions options, const LayerEncoding& encoding);
 
 // `layer` (whose uncompressed tar hashes to `diff_id`) in `encoding`'s compression: itself when it needs
 // no change, else the remembered variant, else a new one (RecompressLayer), remembered.

@@ -286,12 +286,9 @@ StatusOr<solver::StepResult> Worker::RunSource(const graph::Vertex& vertex, cons
 }
 
 image::LayerOptions Worker::LayerOptionsFor(const graph::Vertex& vertex) const {
-  image::LayerOptions layer_options = options_.layer_options;
-  if (options_.export_encoding && options_.exported_steps.count(vertex.digest)) {
-    layer_options.compression = options_.export_encoding->compression;
-    layer_options.levels = options_.export_encoding->levels;
-  }
-  return layer_options;
+  const std::optional<ExportedLayers>& exported = options_.exported_layers;
+  if (exported && exported->steps.count(vertex.digest)) return image::WithEncoding(options_.layer_options, exported->encoding);
+  return options_.layer_options;
 }
 
 StatusOr<std::string> Worker::SnapshotOf(const SnapshotResult& result) {

@@ -61,16 +61,21 @@
 
 namespace mybuild::worker {
 
+// The layers that a build's export holds: the steps (by definition digest) whose layers the exported
+// image holds are written in the export's encoding while the tar is made, so that the export neither
+// waits for compression afterwards nor writes an uncompressed copy nobody asked for. Other steps' layers
+// (earlier stages, the dev-machine flow into the store) stay in `WorkerOptions::layer_options`.
+struct ExportedLayers {
+  image::LayerEncoding encoding;
+  std::set<Digest> steps;
+};
+
 struct WorkerOptions {
   std::filesystem::path context_dir;   // the build context
   std::filesystem::path scratch_dir;   // for mountpoints and downloads (created, mode 0700)
   image::LayerOptions layer_options;   // compression, SOURCE_DATE_EPOCH
-  // The encoding the build's export asks for, and the steps (by definition digest) whose layers the
-  // exported image holds: those layers are written in that encoding, while the tar is made, so that the
-  // export neither waits for compression afterwards nor writes an uncompressed copy nobody asked for.
-  // Other steps' layers (earlier stages, the dev-machine flow into the store) stay uncompressed.
-  std::optional<image::LayerEncoding> export_encoding;
-  std::set<Digest> exported_steps;
+  // What the build's export asks of its image's layers (none: every layer in `layer_options`).
+  std::optional<ExportedLayers> exported_layers;
   std::string hostname = "mybuild";
   std::optional<std::string> resolv_conf;  // given to RUN as /etc/resolv.conf (host's by default)
   std::optional<std::string> hosts;        // given to RUN as /etc/hosts
