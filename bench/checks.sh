@@ -8,9 +8,7 @@ mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
 runs=${RUNS:-5}
 source "$here/lib.sh"
 
-conformance=${MYBUILD_CONFORMANCE:-$here/../../shared/conformance}
-mapfile -t realworld < <(find "$conformance/realworld" -type f -name '*Dockerfile*' | sort)
-[ "${#realworld[@]}" -gt 0 ] || { echo "bench: no real-world Dockerfiles under $conformance" >&2; exit 1; }
+find_realworld_dockerfiles
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # One process per file, with a root that does not exist (--check then opens no store).

@@ -38,6 +38,12 @@ machine_description() {
        "kernel $(uname -r); memory $(free -g | awk '/Mem:/ {print $2}') GiB"
 }
 
+find_realworld_dockerfiles() {  # sets `realworld` to the conformance suite's real-world Dockerfiles (from $here)
+  local conformance=${MYBUILD_CONFORMANCE:-$here/../../shared/conformance}
+  mapfile -t realworld < <(find "$conformance/realworld" -type f -name '*Dockerfile*' | sort)
+  [ "${#realworld[@]}" -gt 0 ] || { echo "bench: no real-world Dockerfiles under $conformance" >&2; exit 1; }
+}
+
 make_text_tree() {  # make_text_tree DIR: 8,000 text files of 300 lines (200 MB) in 40 directories
   mkdir -p "$1"
   awk -v dir="$1" 'BEGIN {

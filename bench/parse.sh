@@ -7,12 +7,9 @@ mybuild=$(realpath "${1:-$here/../build/bin/mybuild}")
 runs=${RUNS:-5}
 source "$here/lib.sh"
 
-conformance=${MYBUILD_CONFORMANCE:-$here/../../shared/conformance}
+find_realworld_dockerfiles
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-mapfile -t realworld < <(find "$conformance/realworld" -type f -name '*Dockerfile*' | sort)
-[ "${#realworld[@]}" -gt 0 ] || { echo "bench: no real-world Dockerfiles under $conformance" >&2; exit 1; }
 
 # 20,000 instructions of the kinds real files have, about 1 MB.
 awk 'BEGIN {
